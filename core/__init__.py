@@ -1,0 +1,48 @@
+"""The todo core: the one service API every interface calls.
+
+Kept light to import: the CLI pays for every module loaded here on every command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from core.errors import BadInput, NotFound, NothingToDo, StorageError, TodoError
+from core.priorities import Priority
+from core.schemas import Status, TaskCreate, TaskFilter, TaskRead, TaskUpdate
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from core.service import TaskService
+
+__all__ = [
+    "BadInput", "NotFound", "NothingToDo", "Priority", "Status", "StorageError",
+    "TaskCreate", "TaskFilter", "TaskRead", "TaskUpdate", "TodoError", "open_service",
+]
+
+
+def open_service(
+    settings: Settings, clock: Callable[[], datetime] | None = None
+) -> TaskService:
+    """Open the store named by the settings (migrating it if needed) and return the service."""
+    from core.service import TaskService
+    from core.store import Store
+
+    store = Store(settings.database.url, settings.database.busy_timeout_ms)
+    return TaskService(store, settings.user, user_zone(settings), clock)
+
+
+def user_zone(settings: Settings) -> tzinfo:
+    """The zone dates are shown and parsed in: the `timezone` setting, else TZ, else the system's."""
+    from core import dates
+
+    if settings.timezone:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(settings.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BadInput(f"unknown timezone '{settings.timezone}' in setting 'timezone'") from None
+    return dates.local_zone()

@@ -1,0 +1,37 @@
+"""The one exception family of todo: each error carries the user's message and an exit code."""
+
+from __future__ import annotations
+
+
+class TodoError(Exception):
+    """A failure the user can act on; interfaces print `message` and exit with `exit_code`."""
+
+    exit_code: int = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadInput(TodoError):
+    """The user's input is malformed or names an impossible value (exit code 2)."""
+
+    exit_code = 2
+
+
+class NotFound(TodoError):
+    """A task or other record the user named does not exist (exit code 1)."""
+
+    exit_code = 1
+
+
+class NothingToDo(TodoError):
+    """The request is valid but there is nothing it applies to, e.g. undo with no history (exit 1)."""
+
+    exit_code = 1
+
+
+class StorageError(TodoError):
+    """The database could not be opened, migrated or written (exit code 3)."""
+
+    exit_code = 3

@@ -1,0 +1,86 @@
+"""Event types and the CloudEvents 1.0 envelope. Pure: no I/O, no store.
+
+Every change appends one event per task to the outbox in the same transaction. The
+envelope carries the task snapshot after the change and, for each changed field, its
+old and new value; that is enough to undo a change and to audit it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+CREATED = "todo.task.created"
+UPDATED = "todo.task.updated"
+COMPLETED = "todo.task.completed"
+REOPENED = "todo.task.reopened"
+DELETED = "todo.task.deleted"
+RESTORED = "todo.task.restored"
+TASK_TYPES = (CREATED, UPDATED, COMPLETED, REOPENED, DELETED, RESTORED)
+
+Changes = dict[str, dict[str, Any]]
+"""Field name -> {"old": value, "new": value}, values in their JSON form."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event as stored in the outbox, before it gets its sequence number."""
+
+    id: str
+    type: str
+    subject: str
+    time: datetime
+    data: dict[str, Any]
+
+
+def type_for_status(old: str | None, new: str) -> str:
+    """The event type of a change that moves a task from status `old` to `new`."""
+    if old is None:
+        return CREATED
+    if old == new:
+        return UPDATED
+    if new == "completed":
+        return COMPLETED
+    if new == "deleted":
+        return DELETED
+    if old == "deleted":
+        return RESTORED
+    return REOPENED
+
+
+def make_event(
+    kind: str,
+    task: dict[str, Any],
+    changes: Changes,
+    owner: str,
+    version: int,
+    time: datetime,
+) -> Event:
+    """An event of `kind` for the task snapshot `task` (its --json form)."""
+    data = {"task": task, "changes": changes, "owner": owner, "version": version}
+    return Event(str(uuid.uuid4()), kind, str(task["id"]), time, data)
+
+
+def envelope(event: Event, source: str) -> dict[str, Any]:
+    """The CloudEvents 1.0 structured form of an event."""
+    return {
+        "specversion": "1.0",
+        "id": event.id,
+        "source": source,
+        "type": event.type,
+        "subject": event.subject,
+        "time": event.time.isoformat(),
+        "datacontenttype": "application/json",
+        "data": event.data,
+    }
+
+
+def diff(before: dict[str, Any], after: dict[str, Any], keys: tuple[str, ...]) -> Changes:
+    """The fields among `keys` whose JSON value differs, with old and new values."""
+    return {
+        k: {"old": before.get(k), "new": after.get(k)}
+        for k in keys
+        if before.get(k) != after.get(k)
+    }

@@ -1,0 +1,141 @@
+"""TaskFilter to SQL, and the sort orders. The SQL is shared by list, count and tags."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from core import dates
+from core.errors import BadInput
+from core.schemas import SortKey, TaskFilter, TaskRead
+from core.store import Db
+from core.urgency import urgency
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Where:
+    """A WHERE clause over `task t`, with its parameters in order."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        """AND one more condition."""
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        """The clause text, without the WHERE keyword."""
+        return " AND ".join(self.clauses) or "1=1"
+
+
+def where_for(flt: TaskFilter, owner: str, now: datetime, db: Db) -> Where:
+    """The conditions that select exactly the tasks `flt` describes."""
+    where = Where()
+    where.add("t.owner = ?", owner)
+    if flt.status != "all":
+        where.add("t.status = ?", flt.status)
+    if flt.priority is not None:
+        where.add("t.priority = ?", flt.priority.rank)
+    for tag in flt.tags:
+        where.add("EXISTS (SELECT 1 FROM task_tag g WHERE g.task_pk = t.pk AND g.tag = ?)", tag)
+    if flt.ids:
+        where.add(f"t.id IN ({', '.join('?' * len(flt.ids))})", *flt.ids)
+    _add_due_conditions(where, flt, now, db)
+    if flt.search:
+        _add_search(where, flt.search, db)
+    return where
+
+
+def _add_due_conditions(where: Where, flt: TaskFilter, now: datetime, db: Db) -> None:
+    tz = now.tzinfo
+    assert tz is not None
+    today = now.date()
+    if flt.due_before is not None:
+        _due_between(where, db, None, flt.due_before, tz)
+    if flt.due_after is not None:
+        _due_between(where, db, flt.due_after + timedelta(days=1), None, tz)
+    if flt.overdue:
+        where.add("(t.due_date < ? OR t.due_at < ?)", db.day(today), db.dt(now))
+    if flt.today:
+        _due_between(where, db, today, today + timedelta(days=1), tz)
+    if flt.upcoming is not None:
+        end = today + timedelta(days=flt.upcoming + 1)
+        where.add(
+            "((t.due_date >= ? AND t.due_date < ?) OR (t.due_at >= ? AND t.due_at < ?))",
+            db.day(today), db.day(end), db.dt(now), db.dt(dates.day_start(end, tz)),
+        )
+    if flt.no_due:
+        where.add("t.due_date IS NULL AND t.due_at IS NULL")
+
+
+def _due_between(where: Where, db: Db, start: date | None, end: date | None, tz: Any) -> None:
+    """Due on a local day in [start, end); either bound may be open."""
+    parts_date, parts_at, params_date, params_at = [], [], [], []
+    if start is not None:
+        parts_date.append("t.due_date >= ?")
+        params_date.append(db.day(start))
+        parts_at.append("t.due_at >= ?")
+        params_at.append(db.dt(dates.day_start(start, tz)))
+    if end is not None:
+        parts_date.append("t.due_date < ?")
+        params_date.append(db.day(end))
+        parts_at.append("t.due_at < ?")
+        params_at.append(db.dt(dates.day_start(end, tz)))
+    where.add(
+        f"(({' AND '.join(parts_date)}) OR ({' AND '.join(parts_at)}))",
+        *params_date, *params_at,
+    )
+
+
+def _add_search(where: Where, text: str, db: Db) -> None:
+    words = _WORD.findall(text)
+    if not words:
+        raise BadInput(f"search text '{text}' has no words to look for")
+    if db.dialect == "sqlite":
+        query = " AND ".join(f'"{w}"*' for w in words)
+        where.add("t.pk IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)", query)
+    else:
+        query = " & ".join(f"{w}:*" for w in words)
+        where.add(
+            "to_tsvector('simple', t.title || ' ' || coalesce(t.notes, '')) "
+            "@@ to_tsquery('simple', ?)",
+            query,
+        )
+
+
+def sort_tasks(tasks: list[TaskRead], key: SortKey, reverse: bool, now: datetime) -> None:
+    """Sort in place. Tasks without a due date stay last when sorting by due, even reversed."""
+    if key == "due":
+        with_due = [t for t in tasks if t.due is not None]
+        without = [t for t in tasks if t.due is None]
+        with_due.sort(key=_due_key(now), reverse=reverse)
+        without.sort(key=lambda t: t.id)
+        tasks[:] = with_due + without
+        return
+    tasks.sort(key=_KEYS[key](now), reverse=reverse)
+
+
+def _due_key(now: datetime) -> Callable[[TaskRead], Any]:
+    tz = now.tzinfo
+
+    def key(t: TaskRead) -> Any:
+        due = t.due
+        instant = due if isinstance(due, datetime) else dates.day_start(due, tz)  # type: ignore[arg-type]
+        return (instant, -t.priority.rank, t.id)
+
+    return key
+
+
+_KEYS: dict[str, Callable[[datetime], Callable[[TaskRead], Any]]] = {
+    "priority": lambda now: lambda t: (-t.priority.rank, t.id),
+    "created": lambda now: lambda t: (t.created, t.id),
+    "title": lambda now: lambda t: (t.title.casefold(), t.id),
+    "id": lambda now: lambda t: t.id,
+    "urgency": lambda now: lambda t: (-urgency(t.priority, t.due, t.created, now), t.id),
+}

@@ -1,0 +1,71 @@
+"""Import and export formats: our JSON, Taskwarrior, todo.txt and iCalendar.
+
+Pure functions from text to TaskCreate and from TaskRead to text; no I/O. Malformed input
+raises BadInput naming the line, task or position at fault, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from core.errors import BadInput
+from core.formats import ical, jsonfmt, taskwarrior, todotxt
+from core.formats._common import load_objects
+from core.schemas import TaskCreate
+
+Format = Literal["json", "taskwarrior", "todotxt", "ical"]
+FORMATS: tuple[Format, ...] = ("json", "taskwarrior", "todotxt", "ical")
+
+_BOM = "\ufeff"
+_TITLE_KEY = re.compile(r'"title"\s*:')
+_DESCRIPTION_KEY = re.compile(r'"description"\s*:')
+
+
+def detect(text: str) -> Format:
+    """Guess the format of `text`.
+
+    "ical" if it starts with BEGIN:VCALENDAR; "json" for our export (objects with "title");
+    "taskwarrior" for `task export` (objects with "description"); "todotxt" otherwise.
+    """
+    body = text.removeprefix(_BOM).lstrip()
+    if body[:15].upper() == "BEGIN:VCALENDAR":
+        return "ical"
+    if body.startswith(("[", "{")):
+        return _json_flavour(body)
+    return "todotxt"
+
+
+def parse_any(text: str, today: date) -> tuple[Format, list[TaskCreate]]:
+    """Detect the format of `text` and parse it; `today` completes undated done todo.txt lines."""
+    fmt = detect(text)
+    body = text.removeprefix(_BOM)
+    if fmt == "json":
+        return fmt, jsonfmt.parse(body)
+    if fmt == "taskwarrior":
+        return fmt, taskwarrior.parse(body)
+    if fmt == "ical":
+        return fmt, ical.parse(body)
+    return fmt, todotxt.parse(body, today)
+
+
+def _json_flavour(body: str) -> Format:
+    try:
+        objects = load_objects(body)
+    except BadInput:
+        # Broken JSON that still names our keys is JSON with a typo: report it as such, with
+        # its position. Without them, a line like "[urgent] call Bob" is plain todo.txt.
+        return _flavour_by_keys(body)
+    first: Any = next((obj for obj in objects if isinstance(obj, dict)), {})
+    if "description" in first and "title" not in first:
+        return "taskwarrior"
+    return "json"
+
+
+def _flavour_by_keys(body: str) -> Format:
+    if _DESCRIPTION_KEY.search(body) and not _TITLE_KEY.search(body):
+        return "taskwarrior"
+    if _TITLE_KEY.search(body):
+        return "json"
+    return "todotxt"

@@ -1,0 +1,34 @@
+"""Alembic migrations, applied on start.
+
+`HEAD` names the newest revision so the store can tell, with one cheap query, whether
+anything needs doing before paying for importing Alembic. tests/core/test_migrations.py
+proves it equals Alembic's own head.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+HEAD = "0001"
+SCRIPT_LOCATION = str(Path(__file__).parent)
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic config for `url` that needs no alembic.ini."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", SCRIPT_LOCATION)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at `url` to `revision` (the caller holds the migration lock)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)

@@ -1,0 +1,96 @@
+"""The schema, declared as SQLModel tables.
+
+These classes are the source of truth for Alembic (autogenerate and the drift test in
+tests/core/test_migrations.py). The runtime store speaks SQL over the DB-API instead of
+loading the ORM, because importing SQLAlchemy alone costs more than the whole time budget
+of a CLI command; see core/store.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def _utc() -> sa.DateTime:
+    return sa.DateTime(timezone=True)
+
+
+class Task(SQLModel, table=True):
+    """A task; `id` is the owner's small stable number, `pk` the internal key."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        sa.UniqueConstraint("owner", "id", name="uq_task_owner_id"),
+        sa.UniqueConstraint("owner", "uuid", name="uq_task_owner_uuid"),
+        sa.Index("ix_task_owner_status_due", "owner", "status", "due_date", "due_at"),
+    )
+
+    pk: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(sa_type=sa.String(128))
+    id: int
+    uuid: str = Field(sa_type=sa.String(36))
+    title: str = Field(sa_type=sa.Text)
+    notes: str | None = Field(default=None, sa_type=sa.Text)
+    status: str = Field(sa_type=sa.String(16))
+    priority: int = Field(default=0)
+    due_date: date | None = Field(default=None)
+    due_at: datetime | None = Field(default=None, sa_type=_utc())
+    created: datetime = Field(sa_type=_utc())
+    updated: datetime = Field(sa_type=_utc())
+    completed: datetime | None = Field(default=None, sa_type=_utc())
+    version: int = Field(default=1)
+
+
+class TaskTag(SQLModel, table=True):
+    """One tag on one task; tags are lowercase (core.tags)."""
+
+    __tablename__ = "task_tag"
+    __table_args__ = (sa.Index("ix_task_tag_tag", "tag"),)
+
+    task_pk: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("task.pk", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    tag: str = Field(sa_type=sa.String(64), primary_key=True)
+
+
+class Operation(SQLModel, table=True):
+    """One user-level change (one transaction); the unit of `todo undo`."""
+
+    __tablename__ = "operation"
+    __table_args__ = (sa.Index("ix_operation_owner_id", "owner", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(sa_type=sa.String(128))
+    kind: str = Field(sa_type=sa.String(32))
+    created: datetime = Field(sa_type=_utc())
+    undone: datetime | None = Field(default=None, sa_type=_utc())
+    undo_of: int | None = Field(default=None)
+
+
+class Outbox(SQLModel, table=True):
+    """The event outbox, appended in the same transaction as the change; `seq` is its order."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.Index("ix_outbox_task", "task_pk", "seq"),
+        sa.Index("ix_outbox_op", "op_id"),
+    )
+
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = Field(sa_type=sa.String(36), unique=True)
+    op_id: int = Field(foreign_key="operation.id")
+    owner: str = Field(sa_type=sa.String(128))
+    type: str = Field(sa_type=sa.String(64))
+    task_pk: int
+    subject: str = Field(sa_type=sa.String(64))
+    time: datetime = Field(sa_type=_utc())
+    data: str = Field(sa_type=sa.Text)
+    sent: datetime | None = Field(default=None, sa_type=_utc())
+
+
+metadata = SQLModel.metadata

@@ -1,0 +1,123 @@
+"""The shapes that cross the service boundary: what interfaces send in and get back.
+
+Plain dataclasses rather than pydantic models: they cost nothing to import, which
+keeps every CLI command fast, and the service validates their contents itself so
+that each error can name the offending part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal
+
+from core.priorities import Priority
+
+Due = date | datetime
+"""An all-day date, or a timezone-aware datetime. Never a fake midnight."""
+
+
+class Status(str, Enum):
+    """Where a task is in its life."""
+
+    PENDING = "pending"
+    COMPLETED = "completed"
+    DELETED = "deleted"
+
+
+class _Unset(Enum):
+    UNSET = "UNSET"
+
+
+UNSET = _Unset.UNSET
+"""Marks a TaskUpdate field the caller did not set (None means "clear it")."""
+
+SortKey = Literal["due", "priority", "created", "title", "urgency", "id"]
+StatusFilter = Literal["pending", "completed", "deleted", "all"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRead:
+    """A reminder as shown to users (filled in by the recurrence and reminders issue)."""
+
+    at: datetime
+    before: str | None
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRead:
+    """A task as the service returns it. `due` is local-aware or an all-day date."""
+
+    id: int
+    uuid: str
+    title: str
+    notes: str | None
+    status: Status
+    priority: Priority
+    tags: tuple[str, ...]
+    due: Due | None
+    created: datetime
+    updated: datetime
+    completed: datetime | None
+    recurrence: str | None = None
+    reminders: tuple[ReminderRead, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCreate:
+    """A new task. `uuid`, `status`, `created`, `updated` and `completed` are set by imports only."""
+
+    title: str
+    notes: str | None = None
+    priority: Priority = Priority.NONE
+    tags: tuple[str, ...] = ()
+    due: Due | None = None
+    uuid: str | None = None
+    status: Status = Status.PENDING
+    created: datetime | None = None
+    updated: datetime | None = None
+    completed: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskUpdate:
+    """A partial change: fields left UNSET are untouched; None clears notes or due."""
+
+    title: str | _Unset = UNSET
+    notes: str | None | _Unset = UNSET
+    priority: Priority | _Unset = UNSET
+    due: Due | None | _Unset = UNSET
+    tags: tuple[str, ...] | _Unset = UNSET
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the caller set, by name (the dataclass twin of model_dump(exclude_unset))."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not UNSET and value != ():
+                out[f.name] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFilter:
+    """Which tasks to list and in what order; every criterion must hold."""
+
+    status: StatusFilter = "pending"
+    priority: Priority | None = None
+    tags: tuple[str, ...] = ()
+    due_before: date | None = None
+    due_after: date | None = None
+    overdue: bool = False
+    today: bool = False
+    upcoming: int | None = None
+    no_due: bool = False
+    search: str | None = None
+    ids: tuple[int, ...] = ()
+    sort: SortKey = "due"
+    reverse: bool = False
+    limit: int | None = None

@@ -1,0 +1,445 @@
+"""The use cases: every interface calls these methods and nothing else touches the store.
+
+Each mutation is one write transaction that opens an operation (the unit of undo),
+changes rows and appends one event per changed task to the outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from typing import Any, TypeVar
+
+from core import dates, events, quickadd, repository
+from core.errors import BadInput, NotFound, NothingToDo
+from core.filters import sort_tasks, where_for
+from core.formats import jsonfmt
+from core.priorities import Priority, parse_priority
+from core.schemas import UNSET, Due, Status, TaskCreate, TaskFilter, TaskRead, TaskUpdate
+from core.store import Db, Store, read_dt
+from core.tags import normalise_tag, normalise_tags
+
+T = TypeVar("T")
+_TRACKED = ("title", "notes", "status", "priority", "tags", "due", "completed")
+_MAX_TITLE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One change of one task, oldest first in `history()`."""
+
+    time: datetime
+    type: str
+    changes: events.Changes
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    """What `undo()` reverted: the operation's kind and the tasks as they are now."""
+
+    kind: str
+    tasks: list[TaskRead]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What `import_text()` did."""
+
+    format: str
+    added: list[TaskRead]
+    skipped: int
+
+
+@dataclass(slots=True)
+class _Tx:
+    db: Db
+    op_id: int
+    now: datetime
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+class TaskService:
+    """The task use cases for one owner, over one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        owner: str,
+        tz: tzinfo,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.store = store
+        self.owner = owner
+        self.tz = tz
+        self._clock = clock
+
+    def close(self) -> None:
+        """Release the database connection."""
+        self.store.close()
+
+    def now(self) -> datetime:
+        """The current time in the user's zone (the injected clock in tests)."""
+        if self._clock is not None:
+            return self._clock().astimezone(self.tz)
+        return dates.now_local(self.tz)
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def get(self, task_id: int) -> TaskRead:
+        """One task by id, in any status; NotFound if the owner has no such task."""
+        with self.store.read() as db:
+            return repository.load(db, self.owner, [task_id], self.tz)[0][1]
+
+    def list(self, flt: TaskFilter) -> list[TaskRead]:
+        """The tasks matching `flt`, sorted and limited as it asks."""
+        now = self.now()
+        with self.store.read() as db:
+            where = where_for(flt, self.owner, now, db)
+            tasks = repository.select(db, where.sql(), where.params, self.tz)
+        sort_tasks(tasks, flt.sort, flt.reverse, now)
+        return tasks[: flt.limit] if flt.limit is not None else tasks
+
+    def count(self, flt: TaskFilter) -> int:
+        """How many tasks match `flt` (sort and limit ignored)."""
+        with self.store.read() as db:
+            where = where_for(flt, self.owner, self.now(), db)
+            return int(db.value(f"SELECT COUNT(*) FROM task t WHERE {where.sql()}", where.params))
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag on a pending task, with how many pending tasks carry it."""
+        with self.store.read() as db:
+            rows = db.all(
+                "SELECT g.tag, COUNT(*) FROM task_tag g JOIN task t ON t.pk = g.task_pk "
+                "WHERE t.owner = ? AND t.status = 'pending' GROUP BY g.tag ORDER BY g.tag",
+                (self.owner,),
+            )
+        return [(tag, int(n)) for tag, n in rows]
+
+    def history(self, task_id: int) -> list[HistoryEntry]:
+        """Every recorded change of one task, oldest first."""
+        with self.store.read() as db:
+            pk = repository.load(db, self.owner, [task_id], self.tz)[0][0]
+            rows = db.all(
+                "SELECT time, type, data FROM outbox WHERE task_pk = ? ORDER BY seq", (pk,)
+            )
+        return [_history_entry(row, self.tz) for row in rows]
+
+    def export(self, fmt: str, flt: TaskFilter | None = None) -> str:
+        """All tasks (or those matching `flt`) as json, todotxt or ical text."""
+        tasks = self.list(flt or TaskFilter(status="all", sort="id"))
+        if fmt == "json":
+            return jsonfmt.dumps(tasks, self.tz)
+        if fmt == "todotxt":
+            from core.formats import todotxt
+
+            return todotxt.dumps(tasks)
+        if fmt == "ical":
+            from core.formats import ical
+
+            return ical.dumps(tasks, self.tz)
+        raise BadInput(f"unknown export format '{fmt}': use json, todotxt or ical")
+
+    # -- creating --------------------------------------------------------------------------
+
+    def add(self, create: TaskCreate) -> TaskRead:
+        """Create one task from validated fields."""
+        return self._write("add", lambda tx: self._insert(tx, create))
+
+    def add_text(
+        self,
+        text: str,
+        *,
+        due: str | None = None,
+        priority: str | None = None,
+        tags: Sequence[str] = (),
+        notes: str | None = None,
+    ) -> TaskRead:
+        """Create a task from quick-add text; explicit options override what the text says."""
+        now = self.now()
+        parsed = quickadd.parse(text, now)
+        create = TaskCreate(
+            title=parsed.title,
+            notes=notes,
+            priority=parse_priority(priority) if priority else parsed.priority or Priority.NONE,
+            tags=(*parsed.tags, *tags),
+            due=dates.parse_due(due, now) if due else parsed.due,
+        )
+        return self.add(create)
+
+    def import_text(self, text: str, progress: ProgressFn | None = None) -> ImportResult:
+        """Import our JSON, Taskwarrior JSON, todo.txt or iCalendar text, all or nothing.
+
+        Tasks whose uuid the owner already has are skipped, so importing a file twice
+        adds nothing the second time.
+        """
+        from core.formats import parse_any
+
+        fmt, creates = parse_any(text, self.now().date())
+        return self._write("import", lambda tx: self._import(tx, fmt, creates, progress))
+
+    def _import(
+        self, tx: _Tx, fmt: str, creates: list[TaskCreate], progress: ProgressFn | None
+    ) -> ImportResult:
+        added: list[TaskRead] = []
+        seen: set[str] = set()
+        for n, create in enumerate(creates, 1):
+            known = create.uuid is not None and (
+                create.uuid in seen or repository.pk_of_uuid(tx.db, self.owner, create.uuid)
+            )
+            if not known:
+                added.append(self._insert(tx, create))
+            if create.uuid:
+                seen.add(create.uuid)
+            if progress is not None:
+                progress(n, len(creates))
+        return ImportResult(fmt, added, len(creates) - len(added))
+
+    def _insert(self, tx: _Tx, create: TaskCreate) -> TaskRead:
+        task = TaskRead(
+            id=repository.next_id(tx.db, self.owner),
+            uuid=create.uuid or str(uuidlib.uuid4()),
+            title=_valid_title(create.title),
+            notes=_clean_notes(create.notes),
+            status=create.status,
+            priority=create.priority,
+            tags=normalise_tags(create.tags),
+            due=_valid_due(create.due, self.tz),
+            created=create.created or tx.now,
+            updated=create.updated or create.created or tx.now,
+            completed=create.completed if create.status is Status.COMPLETED else None,
+        )
+        if task.status is Status.COMPLETED and task.completed is None:
+            task = replace(task, completed=task.updated)
+        pk = repository.insert(tx.db, self.owner, task)
+        snapshot = jsonfmt.task_to_dict(task, self.tz)
+        event = events.make_event(events.CREATED, snapshot, {}, self.owner, 1, tx.now)
+        repository.append_event(tx.db, tx.op_id, self.owner, pk, event)
+        return task
+
+    # -- changing --------------------------------------------------------------------------
+
+    def update(self, ids: Sequence[int], change: TaskUpdate) -> list[TaskRead]:
+        """Apply one partial change to each task; deleted tasks must be restored first."""
+        fields = change.changes()
+        if not fields:
+            raise BadInput("nothing to change: give a new title, notes, priority, due or tags")
+        return self._change("edit", ids, lambda task, now: _edited(task, change, now))
+
+    def complete(self, ids: Sequence[int]) -> list[TaskRead]:
+        """Mark pending tasks completed."""
+        return self._change("done", ids, _completed)
+
+    def reopen(self, ids: Sequence[int]) -> list[TaskRead]:
+        """Mark completed tasks pending again."""
+        return self._change("reopen", ids, _reopened)
+
+    def delete(self, ids: Sequence[int]) -> list[TaskRead]:
+        """Soft-delete tasks: they leave every list but `--status deleted` and can be restored."""
+        return self._change("delete", ids, _deleted)
+
+    def restore(self, ids: Sequence[int]) -> list[TaskRead]:
+        """Bring deleted tasks back to the status they had before deletion."""
+        return self._write("restore", lambda tx: self._restore(tx, ids))
+
+    def _restore(self, tx: _Tx, ids: Sequence[int]) -> list[TaskRead]:
+        out = []
+        for pk, task in repository.load(tx.db, self.owner, ids, self.tz):
+            if task.status is not Status.DELETED:
+                raise BadInput(f"task {task.id} is not deleted")
+            status = Status(self._status_before_delete(tx.db, pk))
+            restored = replace(task, status=status, updated=tx.now)
+            out.append(self._save(tx, pk, task, restored))
+        return out
+
+    def _status_before_delete(self, db: Db, pk: int) -> str:
+        data = db.value(
+            "SELECT data FROM outbox WHERE task_pk = ? AND type = ? ORDER BY seq DESC LIMIT 1",
+            (pk, events.DELETED),
+        )
+        if data is None:
+            return Status.PENDING.value
+        old = json.loads(data)["changes"].get("status", {}).get("old")
+        return str(old) if old in ("pending", "completed") else Status.PENDING.value
+
+    def rename_tag(self, old: str, new: str) -> list[TaskRead]:
+        """Rename a tag on every task that has it (merging if the new tag exists already)."""
+        old_tag, new_tag = normalise_tag(old), normalise_tag(new)
+        with self.store.read() as db:
+            ids = [
+                int(i)
+                for (i,) in db.all(
+                    "SELECT t.id FROM task t JOIN task_tag g ON g.task_pk = t.pk "
+                    "WHERE t.owner = ? AND g.tag = ? ORDER BY t.id",
+                    (self.owner, old_tag),
+                )
+            ]
+        if not ids:
+            raise NotFound(f"no task has the tag '{old_tag}'")
+
+        def rename(task: TaskRead, now: datetime) -> TaskRead:
+            tags = {new_tag if t == old_tag else t for t in task.tags}
+            return replace(task, tags=tuple(sorted(tags)), updated=now)
+
+        return self._change("tag-rename", ids, rename, allow_deleted=True)
+
+    def _change(
+        self,
+        kind: str,
+        ids: Sequence[int],
+        edit: Callable[[TaskRead, datetime], TaskRead],
+        allow_deleted: bool = False,
+    ) -> list[TaskRead]:
+        if not ids:
+            raise BadInput("no task ids given")
+
+        def body(tx: _Tx) -> list[TaskRead]:
+            out = []
+            for pk, task in repository.load(tx.db, self.owner, ids, self.tz):
+                if task.status is Status.DELETED and not allow_deleted and kind != "delete":
+                    raise BadInput(f"task {task.id} is deleted: restore it first")
+                out.append(self._save(tx, pk, task, edit(task, tx.now)))
+            return out
+
+        return self._write(kind, body)
+
+    def _save(self, tx: _Tx, pk: int, before: TaskRead, after: TaskRead) -> TaskRead:
+        old = jsonfmt.task_to_dict(before, self.tz)
+        new = jsonfmt.task_to_dict(after, self.tz)
+        changes = events.diff(old, new, _TRACKED)
+        if not changes:
+            return before
+        version = repository.update(tx.db, pk, after, "tags" in changes)
+        kind = events.type_for_status(before.status.value, after.status.value)
+        event = events.make_event(kind, new, changes, self.owner, version, tx.now)
+        repository.append_event(tx.db, tx.op_id, self.owner, pk, event)
+        return after
+
+    # -- undo ------------------------------------------------------------------------------
+
+    def undo(self) -> UndoResult:
+        """Revert the owner's most recent operation not yet undone (repeat to go further back)."""
+        return self._write("undo", self._undo)
+
+    def _undo(self, tx: _Tx) -> UndoResult:
+        row = tx.db.one(
+            "SELECT id, kind FROM operation WHERE owner = ? AND undone IS NULL "
+            "AND kind <> 'undo' AND id < ? ORDER BY id DESC LIMIT 1",
+            (self.owner, tx.op_id),
+        )
+        if row is None:
+            raise NothingToDo("nothing to undo")
+        op_id, kind = row
+        tx.db.run("UPDATE operation SET undo_of = ? WHERE id = ?", (op_id, tx.op_id))
+        tx.db.run("UPDATE operation SET undone = ? WHERE id = ?", (tx.db.dt(tx.now), op_id))
+        reverted = []
+        for task_pk, etype, data in tx.db.all(
+            "SELECT task_pk, type, data FROM outbox WHERE op_id = ? ORDER BY seq DESC", (op_id,)
+        ):
+            task = repository.load_pk(tx.db, task_pk, self.tz)
+            older = self._reverted(task, etype, json.loads(data)["changes"], tx.now)
+            reverted.append(self._save(tx, task_pk, task, older))
+        return UndoResult(str(kind), reverted)
+
+    def _reverted(
+        self, task: TaskRead, etype: str, changes: events.Changes, now: datetime
+    ) -> TaskRead:
+        if etype == events.CREATED:
+            return replace(task, status=Status.DELETED, updated=now)
+        values = {name: _from_json(name, change["old"], self.tz) for name, change in changes.items()}
+        return replace(task, **values, updated=now)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _write(self, kind: str, body: Callable[[_Tx], T]) -> T:
+        with self.store.write(self.owner) as db:
+            now = self.now()
+            op_id = repository.start_operation(db, self.owner, kind, now, None)
+            return body(_Tx(db, op_id, now))
+
+
+def _edited(task: TaskRead, change: TaskUpdate, now: datetime) -> TaskRead:
+    values: dict[str, Any] = {"updated": now}
+    if change.title is not UNSET:
+        values["title"] = _valid_title(change.title)
+    if change.notes is not UNSET:
+        values["notes"] = _clean_notes(change.notes)
+    if change.priority is not UNSET:
+        values["priority"] = change.priority
+    if change.due is not UNSET:
+        values["due"] = _valid_due(change.due, now.tzinfo)
+    tags = set(task.tags) if change.tags is UNSET else set(normalise_tags(change.tags))
+    tags |= set(normalise_tags(change.add_tags))
+    tags -= set(normalise_tags(change.remove_tags))
+    values["tags"] = tuple(sorted(tags))
+    return replace(task, **values)
+
+
+def _completed(task: TaskRead, now: datetime) -> TaskRead:
+    if task.status is Status.COMPLETED:
+        raise BadInput(f"task {task.id} is already completed")
+    return replace(task, status=Status.COMPLETED, completed=now, updated=now)
+
+
+def _reopened(task: TaskRead, now: datetime) -> TaskRead:
+    if task.status is not Status.COMPLETED:
+        raise BadInput(f"task {task.id} is not completed")
+    return replace(task, status=Status.PENDING, completed=None, updated=now)
+
+
+def _deleted(task: TaskRead, now: datetime) -> TaskRead:
+    if task.status is Status.DELETED:
+        raise BadInput(f"task {task.id} is already deleted")
+    return replace(task, status=Status.DELETED, updated=now)
+
+
+def _valid_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise BadInput("a task needs a title")
+    if len(cleaned) > _MAX_TITLE:
+        raise BadInput(f"title is {len(cleaned)} characters long; the limit is {_MAX_TITLE}")
+    return cleaned
+
+
+def _clean_notes(notes: str | None) -> str | None:
+    if notes is None or not notes.strip():
+        return None
+    return notes.rstrip()
+
+
+def _valid_due(due: Due | None, tz: tzinfo | None) -> Due | None:
+    if isinstance(due, datetime):
+        if due.tzinfo is None:
+            raise BadInput(f"due time {due.isoformat()} has no timezone")
+        return due.astimezone(tz)
+    return due
+
+
+def _from_json(name: str, value: Any, tz: tzinfo) -> Any:
+    """A field's stored JSON value (from an event) back in TaskRead form."""
+    if value is None:
+        return None
+    if name == "status":
+        return Status(value)
+    if name == "priority":
+        return Priority(value)
+    if name == "tags":
+        return tuple(value)
+    if name == "due":
+        return dates.to_local(dates.parse_iso_due(value), tz)
+    if name == "completed":
+        return datetime.fromisoformat(value).astimezone(tz)
+    return value
+
+
+def _history_entry(row: Any, tz: tzinfo) -> HistoryEntry:
+    time, etype, data = row
+    stamp = read_dt(time)
+    assert stamp is not None
+    return HistoryEntry(stamp.astimezone(tz), etype, json.loads(data)["changes"])
+

@@ -1,0 +1,203 @@
+"""Task commands: add, list, show, edit, done, reopen, rm, restore."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from core import dates
+from core.errors import BadInput
+from core.priorities import parse_priority
+from core.schemas import UNSET, Due, TaskFilter, TaskRead, TaskUpdate, _Unset
+from todo_cli import render
+from todo_cli.commands.options import Ids, Json
+from todo_cli.context import service
+
+
+class StatusChoice(str, Enum):
+    pending = "pending"
+    completed = "completed"
+    deleted = "deleted"
+    all = "all"
+
+
+class SortChoice(str, Enum):
+    due = "due"
+    priority = "priority"
+    created = "created"
+    title = "title"
+    urgency = "urgency"
+    id = "id"
+
+
+def add(
+    text: Annotated[list[str], typer.Argument(help="Title with quick-add tokens.")],
+    due: Annotated[str | None, typer.Option(help="Due date, e.g. 'fri 5pm'.")] = None,
+    priority: Annotated[str | None, typer.Option("--priority", "-p", help="high|medium|low|none")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")] = None,
+    notes: Annotated[str | None, typer.Option(help="Free text notes.")] = None,
+    json: Json = False,
+) -> None:
+    """Add a task: `todo add pay rent fri 9am #finance !high`.
+
+    Quick-add tokens: #tag or +tag; !high/!h, !medium/!m, !low/!l, p1/p2/p3; a due date
+    optionally after due/by/on (today, tonight, tomorrow, fri, in 3 days, dec 5, 2026-12-05)
+    with an optional time (at 5pm, at 17:30, at noon). Quote text to keep it literal.
+    """
+    svc = service()
+    task = svc.add_text(" ".join(text), due=due, priority=priority, tags=tag or (), notes=notes)
+    if json:
+        render.Out().line(render.task_json(task, svc.tz))
+    else:
+        render.changed("Added", [task])
+
+
+def list_(
+    status: Annotated[StatusChoice, typer.Option(help="Which tasks.")] = StatusChoice.pending,
+    priority: Annotated[str | None, typer.Option("--priority", "-p", help="Only this priority.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Has this tag (repeatable: all must match).")] = None,
+    due_before: Annotated[str | None, typer.Option(help="Due before this date.")] = None,
+    due_after: Annotated[str | None, typer.Option(help="Due after this date.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
+    today: Annotated[bool, typer.Option("--today", help="Only tasks due today.")] = False,
+    upcoming: Annotated[int | None, typer.Option(help="Due within the next N days.", min=0)] = None,
+    no_due: Annotated[bool, typer.Option("--no-due", help="Only tasks without a due date.")] = False,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Words in title or notes.")] = None,
+    sort: Annotated[SortChoice, typer.Option(help="Sort order.")] = SortChoice.due,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N tasks.", min=1)] = None,
+    json: Json = False,
+) -> None:
+    """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last."""
+    svc = service()
+    now = svc.now()
+    flt = TaskFilter(
+        status=status.value,
+        priority=parse_priority(priority) if priority else None,
+        tags=tuple(tag or ()),
+        due_before=_day_option("--due-before", due_before, now),
+        due_after=_day_option("--due-after", due_after, now),
+        overdue=overdue,
+        today=today,
+        upcoming=upcoming,
+        no_due=no_due,
+        search=search,
+        sort=sort.value,
+        reverse=reverse,
+        limit=limit,
+    )
+    _print_list(svc.list(flt), json)
+
+
+def _day_option(name: str, value: str | None, now: datetime) -> date | None:
+    if value is None:
+        return None
+    try:
+        due = dates.parse_due(value, now)
+    except BadInput as exc:
+        raise BadInput(f"{name}: {exc.message}") from None
+    return due.date() if isinstance(due, datetime) else due
+
+
+def show(task_id: Annotated[int, typer.Argument(help="Task id.")], json: Json = False) -> None:
+    """Show every field of one task."""
+    svc = service()
+    task = svc.get(task_id)
+    if json:
+        render.Out().line(render.task_json(task, svc.tz))
+    else:
+        render.task_detail(task, svc.now())
+
+
+def edit(
+    ids: Ids,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    notes: Annotated[str | None, typer.Option(help="New notes ('' clears).")] = None,
+    due: Annotated[str | None, typer.Option(help="New due date ('none' clears).")] = None,
+    priority: Annotated[str | None, typer.Option("--priority", "-p", help="high|medium|low|none")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag (repeatable).")] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    json: Json = False,
+) -> None:
+    """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
+    svc = service()
+    change = TaskUpdate(
+        title=title if title is not None else UNSET,
+        notes=notes if notes is not None else UNSET,
+        priority=parse_priority(priority) if priority is not None else UNSET,
+        due=_due_change(due, svc.now()),
+        add_tags=tuple(tag or ()),
+        remove_tags=tuple(untag or ()),
+    )
+    _print_changed("Updated", svc.update(ids, change), json)
+
+
+def _due_change(value: str | None, now: datetime) -> Due | None | _Unset:
+    if value is None:
+        return UNSET
+    if value.strip().lower() in ("none", "never", ""):
+        return None
+    try:
+        return dates.parse_due(value, now)
+    except BadInput as exc:
+        raise BadInput(f"--due: {exc.message}") from None
+
+
+def done(ids: Ids, json: Json = False) -> None:
+    """Complete tasks: `todo done 3 5 8`."""
+    _print_changed("Completed", service().complete(ids), json)
+
+
+def reopen(ids: Ids, json: Json = False) -> None:
+    """Mark completed tasks pending again."""
+    _print_changed("Reopened", service().reopen(ids), json)
+
+
+def rm(ids: Ids, json: Json = False) -> None:
+    """Delete tasks (they can be restored with `todo restore`)."""
+    _print_changed("Deleted", service().delete(ids), json)
+
+
+def restore(ids: Ids, json: Json = False) -> None:
+    """Bring deleted tasks back."""
+    _print_changed("Restored", service().restore(ids), json)
+
+
+def show_today() -> None:
+    """What `todo` alone prints: tasks due today or overdue."""
+    svc = service()
+    now = svc.now()
+    tomorrow = now.date() + timedelta(days=1)
+    tasks = svc.list(TaskFilter(due_before=tomorrow))
+    render.task_table(tasks, now)
+
+
+def _print_changed(verb: str, tasks: list[TaskRead], json: bool) -> None:
+    if json:
+        render.tasks_json(tasks, service().tz)
+    else:
+        render.changed(verb, tasks)
+
+
+def _print_list(tasks: list[TaskRead], json: bool) -> None:
+    svc = service()
+    if json:
+        render.tasks_json(tasks, svc.tz)
+    else:
+        render.task_table(tasks, svc.now())
+
+
+def register(app: typer.Typer) -> None:
+    """Attach these commands to the root app."""
+    app.command()(add)
+    app.command("list")(list_)
+    app.command("ls", hidden=True)(list_)
+    app.command()(show)
+    app.command()(edit)
+    app.command()(done)
+    app.command()(reopen)
+    app.command()(rm)
+    app.command()(restore)

@@ -1,0 +1,55 @@
+"""Builds the settings and the service once per command invocation.
+
+The root callback calls `begin()` on every invocation (CliRunner tests run many in one
+process), and the service is opened only when a command first asks for it, so commands
+that need no database never open one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from core.service import TaskService
+
+
+class _Invocation:
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.service: TaskService | None = None
+
+    def close(self) -> None:
+        if self.service is not None:
+            self.service.close()
+            self.service = None
+
+
+_current = _Invocation()
+
+
+def begin(ctx: typer.Context) -> None:
+    """Start a fresh invocation; its service is closed when the command ends."""
+    global _current
+    _current = _Invocation()
+    ctx.call_on_close(_current.close)
+
+
+def settings() -> Settings:
+    """The effective settings, loaded once per invocation."""
+    if _current.settings is None:
+        from config.settings import load_settings
+
+        _current.settings = load_settings()
+    return _current.settings
+
+
+def service() -> TaskService:
+    """The task service, opened on first use."""
+    if _current.service is None:
+        from core import open_service
+
+        _current.service = open_service(settings())
+    return _current.service
