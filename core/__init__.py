@@ -35,7 +35,7 @@ def open_service(
 
 
 def user_zone(settings: Settings) -> tzinfo:
-    """The zone dates are shown and parsed in: the `timezone` setting, else TZ, else the system's."""
+    """The zone for showing and parsing dates: the `timezone` setting, else TZ, else the system."""
     from core import dates
 
     if settings.timezone:
@@ -44,5 +44,6 @@ def user_zone(settings: Settings) -> tzinfo:
         try:
             return ZoneInfo(settings.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise BadInput(f"unknown timezone '{settings.timezone}' in setting 'timezone'") from None
+            message = f"unknown timezone '{settings.timezone}' in setting 'timezone'"
+            raise BadInput(message) from None
     return dates.local_zone()

@@ -26,7 +26,7 @@ class NotFound(TodoError):
 
 
 class NothingToDo(TodoError):
-    """The request is valid but there is nothing it applies to, e.g. undo with no history (exit 1)."""
+    """The request is valid but nothing is there to apply it to, e.g. undo with no history."""
 
     exit_code = 1
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from core.errors import BadInput
 
 
-class Priority(str, Enum):
+class Priority(StrEnum):
     """A task's priority; `none` sorts below `low`."""
 
     NONE = "none"
@@ -39,7 +39,7 @@ _ALIASES = {
 
 
 def parse_priority(text: str) -> Priority:
-    """Read a priority as typed by a user: `high`, `h`, `p1`, `!high`, `medium`, `low`, `none` ..."""
+    """Read a priority as a user types it: `high`, `h`, `p1`, `!high`, `medium`, `low`, `none`."""
     key = text.strip().lower().lstrip("!")
     try:
         return _ALIASES[key]

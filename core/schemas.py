@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, Literal
 
 from core.priorities import Priority
@@ -18,7 +18,7 @@ Due = date | datetime
 """An all-day date, or a timezone-aware datetime. Never a fake midnight."""
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where a task is in its life."""
 
     PENDING = "pending"
@@ -67,7 +67,7 @@ class TaskRead:
 
 @dataclass(frozen=True, slots=True)
 class TaskCreate:
-    """A new task. `uuid`, `status`, `created`, `updated` and `completed` are set by imports only."""
+    """A new task. Only imports set `uuid`, `status`, `created`, `updated` and `completed`."""
 
     title: str
     notes: str | None = None
@@ -86,9 +86,9 @@ class TaskUpdate:
     """A partial change: fields left UNSET are untouched; None clears notes or due."""
 
     title: str | _Unset = UNSET
-    notes: str | None | _Unset = UNSET
+    notes: str | _Unset | None = UNSET
     priority: Priority | _Unset = UNSET
-    due: Due | None | _Unset = UNSET
+    due: Due | _Unset | None = UNSET
     tags: tuple[str, ...] | _Unset = UNSET
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()

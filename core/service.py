@@ -95,7 +95,7 @@ class TaskService:
         with self.store.read() as db:
             return repository.load(db, self.owner, [task_id], self.tz)[0][1]
 
-    def list(self, flt: TaskFilter) -> list[TaskRead]:
+    def list_tasks(self, flt: TaskFilter) -> list[TaskRead]:
         """The tasks matching `flt`, sorted and limited as it asks."""
         now = self.now()
         with self.store.read() as db:
@@ -131,7 +131,7 @@ class TaskService:
 
     def export(self, fmt: str, flt: TaskFilter | None = None) -> str:
         """All tasks (or those matching `flt`) as json, todotxt or ical text."""
-        tasks = self.list(flt or TaskFilter(status="all", sort="id"))
+        tasks = self.list_tasks(flt or TaskFilter(status="all", sort="id"))
         if fmt == "json":
             return jsonfmt.dumps(tasks, self.tz)
         if fmt == "todotxt":
@@ -350,7 +350,7 @@ class TaskService:
     ) -> TaskRead:
         if etype == events.CREATED:
             return replace(task, status=Status.DELETED, updated=now)
-        values = {name: _from_json(name, change["old"], self.tz) for name, change in changes.items()}
+        values = {name: _from_json(name, ch["old"], self.tz) for name, ch in changes.items()}
         return replace(task, **values, updated=now)
 
     # -- plumbing --------------------------------------------------------------------------

@@ -238,7 +238,7 @@ def _connect_postgres(url: str) -> Any:
 
 
 def _libpq_url(url: str) -> str:
-    scheme, rest = url.split("://", 1)
+    _scheme, rest = url.split("://", 1)
     return "postgresql://" + rest
 
 

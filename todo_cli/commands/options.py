@@ -2,9 +2,44 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+
+class StatusChoice(StrEnum):
+    pending = "pending"
+    completed = "completed"
+    deleted = "deleted"
+    all = "all"
+
+
+class SortChoice(StrEnum):
+    due = "due"
+    priority = "priority"
+    created = "created"
+    title = "title"
+    urgency = "urgency"
+    id = "id"
+
+
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (the stable scripting format).")]
 Ids = Annotated[list[int], typer.Argument(help="Task ids.", show_default=False)]
+
+Status = Annotated[StatusChoice, typer.Option(help="Which tasks.")]
+PriorityFilter = Annotated[
+    str | None, typer.Option("--priority", "-p", help="Only this priority (high|medium|low|none).")
+]
+TagFilter = Annotated[
+    list[str] | None,
+    typer.Option("--tag", "-t", help="Has this tag (repeatable: all must match)."),
+]
+DueBefore = Annotated[str | None, typer.Option(help="Due before this date (e.g. 'fri').")]
+DueAfter = Annotated[str | None, typer.Option(help="Due after this date.")]
+Overdue = Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")]
+Today = Annotated[bool, typer.Option("--today", help="Only tasks due today.")]
+Upcoming = Annotated[int | None, typer.Option(help="Due within the next N days.", min=0)]
+NoDue = Annotated[bool, typer.Option("--no-due", help="Only tasks without a due date.")]
+Search = Annotated[str | None, typer.Option("--search", "-s", help="Words in title or notes.")]
+Sort = Annotated[SortChoice, typer.Option(help="Sort order.")]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -12,25 +12,11 @@ from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskFilter, TaskRead, TaskUpdate, _Unset
+from core.tags import normalise_tags
 from todo_cli import render
+from todo_cli.commands import options as opts
 from todo_cli.commands.options import Ids, Json
 from todo_cli.context import service
-
-
-class StatusChoice(str, Enum):
-    pending = "pending"
-    completed = "completed"
-    deleted = "deleted"
-    all = "all"
-
-
-class SortChoice(str, Enum):
-    due = "due"
-    priority = "priority"
-    created = "created"
-    title = "title"
-    urgency = "urgency"
-    id = "id"
 
 
 def add(
@@ -56,28 +42,69 @@ def add(
 
 
 def list_(
-    status: Annotated[StatusChoice, typer.Option(help="Which tasks.")] = StatusChoice.pending,
-    priority: Annotated[str | None, typer.Option("--priority", "-p", help="Only this priority.")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Has this tag (repeatable: all must match).")] = None,
-    due_before: Annotated[str | None, typer.Option(help="Due before this date.")] = None,
-    due_after: Annotated[str | None, typer.Option(help="Due after this date.")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
-    today: Annotated[bool, typer.Option("--today", help="Only tasks due today.")] = False,
-    upcoming: Annotated[int | None, typer.Option(help="Due within the next N days.", min=0)] = None,
-    no_due: Annotated[bool, typer.Option("--no-due", help="Only tasks without a due date.")] = False,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Words in title or notes.")] = None,
-    sort: Annotated[SortChoice, typer.Option(help="Sort order.")] = SortChoice.due,
+    status: opts.Status = opts.StatusChoice.pending,
+    priority: opts.PriorityFilter = None,
+    tag: opts.TagFilter = None,
+    due_before: opts.DueBefore = None,
+    due_after: opts.DueAfter = None,
+    overdue: opts.Overdue = False,
+    today: opts.Today = False,
+    upcoming: opts.Upcoming = None,
+    no_due: opts.NoDue = False,
+    search: opts.Search = None,
+    sort: opts.Sort = opts.SortChoice.due,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N tasks.", min=1)] = None,
     json: Json = False,
 ) -> None:
     """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last."""
     svc = service()
-    now = svc.now()
-    flt = TaskFilter(
+    flt = _filter(
+        svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
+        no_due, search,
+    )
+    flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
+    _print_list(svc.list_tasks(flt), json)
+
+
+def count(
+    status: opts.Status = opts.StatusChoice.pending,
+    priority: opts.PriorityFilter = None,
+    tag: opts.TagFilter = None,
+    due_before: opts.DueBefore = None,
+    due_after: opts.DueAfter = None,
+    overdue: opts.Overdue = False,
+    today: opts.Today = False,
+    upcoming: opts.Upcoming = None,
+    no_due: opts.NoDue = False,
+    search: opts.Search = None,
+) -> None:
+    """Print how many tasks match (the same filters as `todo list`)."""
+    svc = service()
+    flt = _filter(
+        svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
+        no_due, search,
+    )
+    render.Out().line(str(svc.count(flt)))
+
+
+def _filter(
+    now: datetime,
+    status: opts.StatusChoice,
+    priority: str | None,
+    tag: list[str] | None,
+    due_before: str | None,
+    due_after: str | None,
+    overdue: bool,
+    today: bool,
+    upcoming: int | None,
+    no_due: bool,
+    search: str | None,
+) -> TaskFilter:
+    return TaskFilter(
         status=status.value,
         priority=parse_priority(priority) if priority else None,
-        tags=tuple(tag or ()),
+        tags=normalise_tags(tag or ()),
         due_before=_day_option("--due-before", due_before, now),
         due_after=_day_option("--due-after", due_after, now),
         overdue=overdue,
@@ -85,11 +112,7 @@ def list_(
         upcoming=upcoming,
         no_due=no_due,
         search=search,
-        sort=sort.value,
-        reverse=reverse,
-        limit=limit,
     )
-    _print_list(svc.list(flt), json)
 
 
 def _day_option(name: str, value: str | None, now: datetime) -> date | None:
@@ -135,7 +158,7 @@ def edit(
     _print_changed("Updated", svc.update(ids, change), json)
 
 
-def _due_change(value: str | None, now: datetime) -> Due | None | _Unset:
+def _due_change(value: str | None, now: datetime) -> Due | _Unset | None:
     if value is None:
         return UNSET
     if value.strip().lower() in ("none", "never", ""):
@@ -171,7 +194,7 @@ def show_today() -> None:
     svc = service()
     now = svc.now()
     tomorrow = now.date() + timedelta(days=1)
-    tasks = svc.list(TaskFilter(due_before=tomorrow))
+    tasks = svc.list_tasks(TaskFilter(due_before=tomorrow))
     render.task_table(tasks, now)
 
 
@@ -195,6 +218,7 @@ def register(app: typer.Typer) -> None:
     app.command()(add)
     app.command("list")(list_)
     app.command("ls", hidden=True)(list_)
+    app.command()(count)
     app.command()(show)
     app.command()(edit)
     app.command()(done)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from todo_cli import render
 from todo_cli.context import service
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     todotxt = "todotxt"
     ical = "ical"

@@ -1,0 +1,121 @@
+"""Our own JSON: the stable shape for scripts (`todo list --json`) and for export/import.
+
+The key order of `task_to_dict` is part of the contract; add keys at the end, never rename.
+Datetimes are written in the caller's zone with their UTC offset, to the second.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+from core.errors import BadInput
+from core.formats._common import (
+    check_uuid,
+    load_objects,
+    located,
+    optional_str,
+    required_title,
+    string_list,
+    where,
+)
+from core.formats._iso import iso, parse_iso_datetime, parse_iso_due
+from core.priorities import Priority
+from core.schemas import ReminderRead, Status, TaskCreate, TaskRead
+from core.tags import normalise_tags
+
+
+def task_to_dict(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
+    """The scripting shape of one task, keys in their documented order."""
+    return {
+        "id": task.id,
+        "title": task.title,
+        "notes": task.notes,
+        "status": task.status.value,
+        "priority": task.priority.value,
+        "tags": list(task.tags),
+        "due": None if task.due is None else iso(task.due, tz),
+        "recurrence": task.recurrence,
+        "reminders": [_reminder_to_dict(r, tz) for r in task.reminders],
+        "created": iso(task.created, tz),
+        "updated": iso(task.updated, tz),
+        "completed": _optional_iso(task.completed, tz),
+        "uuid": task.uuid,
+    }
+
+
+def dumps(tasks: Sequence[TaskRead], tz: tzinfo) -> str:
+    """A JSON array of tasks, one object per line so that line-based tools can cope."""
+    if not tasks:
+        return "[]"
+    lines = ",\n".join(dumps_one(task, tz) for task in tasks)
+    return f"[\n{lines}\n]"
+
+
+def dumps_one(task: TaskRead, tz: tzinfo) -> str:
+    """One task as a single-line JSON object."""
+    return json.dumps(task_to_dict(task, tz), ensure_ascii=False)
+
+
+def parse(text: str) -> list[TaskCreate]:
+    """Tasks from our own JSON (the inverse of `dumps`).
+
+    Round-trips uuid, title, notes, status, priority, tags, due (all-day or datetime), created,
+    updated and completed. `id` is the target database's business, and recurrence and reminders
+    are not part of TaskCreate, so those keys are ignored. Datetimes come back in UTC.
+    """
+    tasks: list[TaskCreate] = []
+    for index, obj in enumerate(load_objects(text)):
+        with located(where(index, obj)):
+            tasks.append(_task_from_dict(obj))
+    return tasks
+
+
+def _reminder_to_dict(reminder: ReminderRead, tz: tzinfo) -> dict[str, Any]:
+    return {"at": iso(reminder.at, tz), "before": reminder.before, "state": reminder.state}
+
+
+def _optional_iso(value: datetime | None, tz: tzinfo) -> str | None:
+    return None if value is None else iso(value, tz)
+
+
+def _task_from_dict(obj: object) -> TaskCreate:
+    if not isinstance(obj, dict):
+        raise BadInput(f"expected an object, not {json.dumps(obj)}")
+    due = optional_str(obj, "due")
+    uuid = obj.get("uuid")
+    return TaskCreate(
+        title=required_title(obj, "title"),
+        notes=optional_str(obj, "notes"),
+        priority=_priority(obj),
+        tags=normalise_tags(string_list(obj, "tags")),
+        due=None if due is None else parse_iso_due(due),
+        uuid=None if uuid is None else check_uuid(uuid),
+        status=_status(obj),
+        created=_optional_datetime(obj, "created"),
+        updated=_optional_datetime(obj, "updated"),
+        completed=_optional_datetime(obj, "completed"),
+    )
+
+
+def _status(obj: dict[str, Any]) -> Status:
+    value = optional_str(obj, "status") or Status.PENDING.value
+    try:
+        return Status(value)
+    except ValueError:
+        raise BadInput(f"unknown status '{value}': use pending, completed or deleted") from None
+
+
+def _priority(obj: dict[str, Any]) -> Priority:
+    value = optional_str(obj, "priority") or Priority.NONE.value
+    try:
+        return Priority(value)
+    except ValueError:
+        raise BadInput(f"unknown priority '{value}': use high, medium, low or none") from None
+
+
+def _optional_datetime(obj: dict[str, Any], key: str) -> datetime | None:
+    value = optional_str(obj, key)
+    return None if value is None else parse_iso_datetime(value, what=f"'{key}' date-time")

@@ -1,0 +1,168 @@
+"""todo.txt (https://github.com/todotxt/todo.txt): one task per line, plain text.
+
+    x 2026-11-20 2026-11-01 Call the plumber +home @phone due:2026-11-21 pri:A
+    (B) 2026-11-01 Buy seeds +home.garden
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from core.errors import BadInput
+from core.formats._common import coerce_tag, located
+from core.priorities import Priority
+from core.schemas import Status, TaskCreate, TaskRead
+
+# Changing this namespace would give every previously imported line a new uuid, and
+# re-importing the same file would then duplicate it: never change it.
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/todotxt/todo.txt")
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_PRIORITY = re.compile(r"\(([A-Z])\)\Z")
+_KEY_VALUE = re.compile(r"([^\s:]+):([^\s:]+)\Z")
+_LETTERS = {"A": Priority.HIGH, "B": Priority.MEDIUM}
+_LETTER_OF = {Priority.HIGH: "A", Priority.MEDIUM: "B", Priority.LOW: "C"}
+# todo.txt dates have no time. Noon UTC falls on the same calendar day in every zone from
+# UTC-11 to UTC+11, so the date the user wrote is the date they see back.
+_NOON_UTC = time(12, tzinfo=UTC)
+
+
+@dataclass
+class _Line:
+    """What one line says, filled in token by token."""
+
+    words: list[str] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
+    done: bool = False
+    priority: Priority = Priority.NONE
+    completed: date | None = None
+    created: date | None = None
+    due: date | None = None
+
+
+def parse(text: str, today: date) -> list[TaskCreate]:
+    """Tasks from a todo.txt file; blank lines are skipped.
+
+    `x` marks a done task, whose completion date defaults to `today`. (A) is high, (B)
+    medium, (C) and below low; done tasks may keep theirs as `pri:A`. +project and @context
+    both become tags (foreign spellings coerced: "+home.garden" -> "home-garden"); `due:` is
+    an all-day due date. Other key:value pairs stay in the title, so nothing is lost.
+    Each task's uuid is derived from its whitespace-normalised line, so importing the same
+    file twice yields the same uuids and the service can skip what it already has.
+    """
+    tasks: list[TaskCreate] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        tokens = raw.split()
+        if tokens:
+            with located(f"line {number}"):
+                tasks.append(_task(tokens, today))
+    return tasks
+
+
+def dumps(tasks: Sequence[TaskRead]) -> str:
+    """A todo.txt file, one line per task, ending with a newline (or "" for no tasks).
+
+    todo.txt has no notes, no deleted state and no times: notes are dropped, deleted tasks
+    are left out, and a due datetime is written as its (local) date. Every tag is written
+    as a +project, since we no longer know which were @contexts.
+    """
+    lines = [_line(task) for task in tasks if task.status is not Status.DELETED]
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _task(tokens: list[str], today: date) -> TaskCreate:
+    line = _Line()
+    rest = _read_prefix(tokens, line)
+    for word in rest:
+        _read_word(word, line)
+    if not line.words:
+        raise BadInput("the task has no description")
+    if line.done and line.completed is None:
+        line.completed = today
+    return TaskCreate(
+        title=" ".join(line.words),
+        priority=line.priority,
+        tags=tuple(sorted(line.tags)),
+        due=line.due,
+        uuid=str(uuid.uuid5(_NAMESPACE, " ".join(tokens))),
+        status=Status.COMPLETED if line.done else Status.PENDING,
+        created=_at_noon(line.created),
+        completed=_at_noon(line.completed),
+    )
+
+
+def _read_prefix(tokens: list[str], line: _Line) -> list[str]:
+    """Consume the done marker, priority and dates at the start; return the remaining words."""
+    rest = list(tokens)
+    if rest[0] == "x":
+        line.done = True
+        rest.pop(0)
+        # With a single date after x, the spec says it is the completion date.
+        if rest and _DATE.match(rest[0]):
+            line.completed = _date(rest.pop(0), "completion date")
+    elif match := _PRIORITY.match(rest[0]):
+        line.priority = _priority(match.group(1))
+        rest.pop(0)
+    if rest and _DATE.match(rest[0]):
+        line.created = _date(rest.pop(0), "creation date")
+    return rest
+
+
+def _read_word(word: str, line: _Line) -> None:
+    if word[0] in "+@" and len(word) > 1:
+        tag = coerce_tag(word[1:])
+        if tag is not None:
+            line.tags.add(tag)
+            return
+    elif match := _KEY_VALUE.match(word):
+        key, value = match.groups()
+        if key == "due":
+            line.due = _date(value, "due date")
+            return
+        if key == "pri" and line.done and len(value) == 1 and value.isupper():
+            line.priority = _priority(value)
+            return
+    line.words.append(word)
+
+
+def _date(text: str, what: str) -> date:
+    day: date | None = None
+    if _DATE.match(text):
+        with suppress(ValueError):
+            day = date.fromisoformat(text)
+    if day is None:
+        raise BadInput(f"invalid {what} '{text}': expected a real date as YYYY-MM-DD")
+    return day
+
+
+def _priority(letter: str) -> Priority:
+    return _LETTERS.get(letter, Priority.LOW)
+
+
+def _at_noon(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, _NOON_UTC)
+
+
+def _line(task: TaskRead) -> str:
+    parts: list[str] = []
+    letter = _LETTER_OF.get(task.priority)
+    if task.status is Status.COMPLETED:
+        done_on = task.completed or task.updated
+        parts += ["x", done_on.date().isoformat(), task.created.date().isoformat()]
+    else:
+        if letter:
+            parts.append(f"({letter})")
+        parts.append(task.created.date().isoformat())
+    parts.append(" ".join(task.title.split()))
+    parts += [f"+{tag}" for tag in task.tags]
+    if task.due is not None:
+        due = task.due.date() if isinstance(task.due, datetime) else task.due
+        parts.append(f"due:{due.isoformat()}")
+    if task.status is Status.COMPLETED and letter:
+        parts.append(f"pri:{letter}")
+    return " ".join(parts)

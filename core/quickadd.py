@@ -1,0 +1,188 @@
+"""Quick add: one line of text read as a title, a due, a priority and tags.
+
+    'pay rent by fri at 5pm #home p1'  ->  title 'pay rent', due Friday 17:00, high, ('home',)
+
+The text is split into tokens; at each token the rules in RULES are tried in order and the
+first that matches consumes its tokens and sets a field. Whatever no rule claims is the title.
+To teach the grammar a new phrase, add its field to Parsed and one rule function to RULES.
+Date phrases themselves are read by core.dates, the one module that understands dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from typing import Any, TypeAlias
+
+from core import dates
+from core.priorities import Priority, parse_priority
+from core.schemas import Due
+from core.tags import is_tag, normalise_tag
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a quick-add line means. `title` is the unclaimed text; it may be empty."""
+
+    title: str
+    due: Due | None = None
+    priority: Priority | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of input, or a double-quoted run (quotes removed) that no rule may read."""
+
+    text: str
+    quoted: bool = False
+
+
+Match: TypeAlias = tuple[int, Parsed]
+"""What a rule found: how many tokens it consumed, and a Parsed holding only the fields it sets."""
+
+Rule: TypeAlias = Callable[[Sequence[Token], int, datetime], Match | None]
+"""Tries to match at tokens[i]; `now` is aware and in the user's zone."""
+
+# A quote opens a literal only at the start of a word and closes at the end of one, so the
+# inch mark in `27" monitor` and the apostrophes of ordinary words stay plain text.
+_TOKEN = re.compile(r'"([^"]*)"(?=\s|$)|\S+')
+
+_PRIORITY_WORDS = frozenset(
+    {"!high", "!h", "!medium", "!med", "!m", "!low", "!l", "p1", "p2", "p3"}
+)
+_DUE_PREFIXES = frozenset({"due", "by", "on"})
+_LONGEST_DUE = 10  # words a due phrase can span ("on dec 5th 2027 at 5 pm"); keeps scans linear
+
+# Fields that gather a value from every phrase; for any other field the last phrase wins and
+# earlier ones stay in the title.
+_MULTI_FIELDS = frozenset({"tags"})
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split `text` on whitespace; a "quoted run" becomes one quoted token without its quotes."""
+    return [
+        Token(m[1], quoted=True) if m[1] is not None else Token(m[0])
+        for m in _TOKEN.finditer(text)
+    ]
+
+
+def parse(text: str, now: datetime) -> Parsed:
+    """Read a quick-add line: `buy milk tomorrow at 5pm #errands !high`.
+
+    Tags (`#word`, `+word`), a priority (`!high`/`!h`, `!medium`/`!med`/`!m`, `!low`/`!l`,
+    `p1`-`p3`) and one due phrase (see core.dates.match_due, optionally after `due`, `by` or `on`)
+    are taken out; the rest is the title with runs of spaces collapsed. Keywords are
+    case-insensitive; quoted text is always title. `now` is aware and in the user's zone.
+    Raises BadInput for an impossible date or time such as `feb 30` or `at 25:00`.
+    """
+    tokens = tokenize(text)
+    hits = _last_wins(_scan(tokens, now))
+    claimed = {j for start, size, _ in hits for j in range(start, start + size)}
+    title = " ".join(t.text for j, t in enumerate(tokens) if j not in claimed and t.text)
+    result = Parsed(title)
+    for _, _, part in hits:
+        result = _merge(result, part)
+    return replace(result, tags=tuple(sorted(set(result.tags))))
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _tag(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+    """`#word` or `+word`, only where word is a valid tag, so `c++` and `#42` stay text."""
+    text = _plain(tokens, i)
+    if text is None or text[:1] not in ("#", "+") or not is_tag(text[1:]):
+        return None
+    return 1, Parsed("", tags=(normalise_tag(text),))
+
+
+def _priority(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+    """`!high`, `!m`, `p1` ... as whole words."""
+    text = _plain(tokens, i)
+    if text is None or text.lower() not in _PRIORITY_WORDS:
+        return None
+    return 1, Parsed("", priority=parse_priority(text))
+
+
+def _due(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+    """A date phrase, optionally after `due`, `by` or `on` (taken only when a date follows)."""
+    words = _plain_run(tokens, i)
+    skip = 1 if words and words[0].lower() in _DUE_PREFIXES else 0
+    found = dates.match_due(words[skip:], now)
+    if found is None:
+        return None
+    return skip + found[0], Parsed("", due=found[1])
+
+
+RULES: tuple[Rule, ...] = (_tag, _priority, _due)
+"""Tried in this order at each token; the first match wins."""
+
+
+# --- machinery -------------------------------------------------------------------------------
+
+_Hit: TypeAlias = tuple[int, int, Parsed]  # first token, tokens consumed, fields set
+
+
+def _plain(tokens: Sequence[Token], i: int) -> str | None:
+    return None if tokens[i].quoted else tokens[i].text
+
+
+def _plain_run(tokens: Sequence[Token], i: int) -> list[str]:
+    """The words from tokens[i] up to the next quoted token, at most _LONGEST_DUE of them."""
+    words: list[str] = []
+    for token in tokens[i:i + _LONGEST_DUE]:
+        if token.quoted:
+            break
+        words.append(token.text)
+    return words
+
+
+def _scan(tokens: Sequence[Token], now: datetime) -> list[_Hit]:
+    hits: list[_Hit] = []
+    i = 0
+    while i < len(tokens):
+        match = _first_match(tokens, i, now)
+        if match is None:
+            i += 1
+            continue
+        hits.append((i, match[0], match[1]))
+        i += match[0]
+    return hits
+
+
+def _first_match(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+    for rule in RULES:
+        match = rule(tokens, i, now)
+        if match is not None:
+            return match
+    return None
+
+
+def _last_wins(hits: list[_Hit]) -> list[_Hit]:
+    """Drop each hit whose single-valued field a later hit sets again; its words become title."""
+    taken: set[str] = set()
+    kept: list[_Hit] = []
+    for hit in reversed(hits):
+        single = set(_fields_set(hit[2])) - _MULTI_FIELDS
+        if single & taken:
+            continue
+        taken |= single
+        kept.append(hit)
+    return kept[::-1]
+
+
+def _fields_set(part: Parsed) -> list[str]:
+    return [
+        f.name for f in fields(part)
+        if f.name != "title" and getattr(part, f.name) != f.default
+    ]
+
+
+def _merge(into: Parsed, part: Parsed) -> Parsed:
+    changes: dict[str, Any] = {name: getattr(part, name) for name in _fields_set(part)}
+    for name in changes.keys() & _MULTI_FIELDS:
+        changes[name] = getattr(into, name) + changes[name]
+    return replace(into, **changes)

@@ -1,0 +1,323 @@
+"""Quick add against a fixed clock: Sunday 2026-11-22 10:00 in Berlin."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core import dates, quickadd
+from core.errors import BadInput
+from core.priorities import Priority
+from core.quickadd import Match, Parsed, Token, parse, tokenize
+from core.schemas import Due
+from core.tags import is_tag
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=BERLIN)  # a Sunday
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN)
+
+
+def test_a_full_line() -> None:
+    got = parse("Pay rent by fri at 5pm #home +Bills p1", NOW)
+    assert got == Parsed("Pay rent", due=at(27, 17), priority=Priority.HIGH, tags=("bills", "home"))
+
+
+def test_plain_text_is_all_title() -> None:
+    assert parse("  water   the plants ", NOW) == Parsed("water the plants")
+
+
+def test_everything_claimed_leaves_an_empty_title() -> None:
+    assert parse("tomorrow p1", NOW) == Parsed("", due=date(2026, 11, 23), priority=Priority.HIGH)
+
+
+# --- tags --------------------------------------------------------------------------------------
+
+
+def test_tags_are_lowercased_deduplicated_and_sorted() -> None:
+    got = parse("#Work x +home #work +HOME #a-b_1", NOW)
+    assert got == Parsed("x", tags=("a-b_1", "home", "work"))
+
+
+@pytest.mark.parametrize(
+    "text", ["c++", "bob@x.com", "#42", "a#b", "#", "+", "++x", "#-x", "x+y", "#ünï"]
+)
+def test_words_that_are_not_tags_stay_in_the_title(text: str) -> None:
+    assert parse(f"learn {text} now", NOW) == Parsed(f"learn {text} now")
+
+
+# --- priority ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "priority"),
+    [
+        ("!high", Priority.HIGH), ("!h", Priority.HIGH), ("p1", Priority.HIGH),
+        ("!HIGH", Priority.HIGH), ("P1", Priority.HIGH),
+        ("!medium", Priority.MEDIUM), ("!med", Priority.MEDIUM), ("!m", Priority.MEDIUM),
+        ("p2", Priority.MEDIUM),
+        ("!low", Priority.LOW), ("!l", Priority.LOW), ("p3", Priority.LOW),
+    ],
+)
+def test_priorities(word: str, priority: Priority) -> None:
+    assert parse(f"fix {word} bug", NOW) == Parsed("fix bug", priority=priority)
+
+
+@pytest.mark.parametrize("word", ["p4", "p0", "!", "!!high", "!none", "p1x", "xp1", "!hi"])
+def test_words_that_are_not_priorities_stay_in_the_title(word: str) -> None:
+    assert parse(f"fix {word} bug", NOW) == Parsed(f"fix {word} bug")
+
+
+def test_the_last_priority_wins() -> None:
+    assert parse("!h fix !low it", NOW) == Parsed("!h fix it", priority=Priority.LOW)
+
+
+# --- due ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("today", date(2026, 11, 22)),
+        ("tonight", at(22, 20)),
+        ("tomorrow", date(2026, 11, 23)),
+        ("Tomorrow", date(2026, 11, 23)),
+        ("friday", date(2026, 11, 27)),
+        ("fri", date(2026, 11, 27)),
+        ("FRI", date(2026, 11, 27)),
+        ("sun", date(2026, 11, 29)),
+        ("in 30 minutes", at(22, 10, 30)),
+        ("in 3 hours", at(22, 13)),
+        ("in 1 hour", at(22, 11)),
+        ("in 2 h", at(22, 12)),
+        ("in 3 days", date(2026, 11, 25)),
+        ("in 1 day", date(2026, 11, 23)),
+        ("in 2 weeks", date(2026, 12, 6)),
+        ("in 2 wk", date(2026, 12, 6)),
+        ("in 2 months", date(2027, 1, 22)),
+        ("in 1 mo", date(2026, 12, 22)),
+        ("in 2 years", date(2028, 11, 22)),
+        ("in 1 y", date(2027, 11, 22)),
+        ("2026-12-05", date(2026, 12, 5)),
+        ("dec 5", date(2026, 12, 5)),
+        ("5 dec", date(2026, 12, 5)),
+        ("december 5th", date(2026, 12, 5)),
+        ("dec 5th", date(2026, 12, 5)),
+        ("Dec 5th", date(2026, 12, 5)),
+        ("nov 22", date(2026, 11, 22)),
+        ("nov 21", date(2027, 11, 21)),
+        ("dec 5 at 5pm", at(5, 17, month=12)),
+        ("dec 5 at 6:45am", at(5, 6, 45, month=12)),
+        ("dec 5 at 17:30", at(5, 17, 30, month=12)),
+        ("dec 5 at noon", at(5, 12, month=12)),
+        ("fri at 5pm", at(27, 17)),
+        ("tomorrow AT 9AM", at(23, 9)),
+        ("in 3 days at 9am", at(25, 9)),
+        ("at 3pm", at(22, 15)),
+        ("at 9am", at(23, 9)),
+        ("at noon", at(22, 12)),
+        ("at 5pm tomorrow", at(23, 17)),
+        ("due fri", date(2026, 11, 27)),
+        ("by tomorrow", date(2026, 11, 23)),
+        ("on dec 5th", date(2026, 12, 5)),
+        ("Due Dec 5 at 5pm", at(5, 17, month=12)),
+        ("by 2026-12-05T09:00", at(5, 9, month=12)),
+    ],
+)
+def test_due_phrases(phrase: str, due: Due) -> None:
+    got = parse(f"call mom {phrase} please", NOW)
+    assert got == Parsed("call mom please", due=due)
+    assert type(got.due) is type(due)
+    if isinstance(got.due, datetime):
+        assert got.due.tzinfo == BERLIN
+
+
+def test_month_day_in_december_means_next_year() -> None:
+    december = datetime(2026, 12, 20, 10, 0, tzinfo=BERLIN)
+    assert parse("party jan 3", december).due == date(2027, 1, 3)
+
+
+def test_a_time_alone_is_today_while_still_ahead_else_tomorrow() -> None:
+    evening = datetime(2026, 11, 22, 21, 0, tzinfo=BERLIN)
+    assert parse("call at 9pm", evening).due == at(23, 21)
+    assert parse("call at 9:30pm", evening).due == at(22, 21, 30)
+
+
+def test_a_time_on_a_dst_gap_day_moves_past_the_gap() -> None:
+    new_york = ZoneInfo("America/New_York")
+    now = datetime(2026, 3, 7, 12, 0, tzinfo=new_york)
+    due = parse("backup mar 8 at 2:30am", now).due
+    assert isinstance(due, datetime)
+    assert (due.hour, due.minute, due.utcoffset()) == (3, 30, timedelta(hours=-4))
+
+
+@pytest.mark.parametrize("text", ["stand by me", "due diligence", "on call", "meet at cafe",
+                                  "in time", "in 3 apples", "at 5", "may I"])
+def test_keywords_without_a_date_stay_in_the_title(text: str) -> None:
+    assert parse(text, NOW).title == text
+    assert parse(text, NOW).due is None
+
+
+def test_only_the_last_due_phrase_counts() -> None:
+    got = parse("move tomorrow to fri at 9am", NOW)
+    assert got == Parsed("move tomorrow to", due=at(27, 9))
+
+
+def test_the_prefix_of_an_overruled_due_stays_in_the_title() -> None:
+    assert parse("due today by fri", NOW) == Parsed("due today", due=date(2026, 11, 27))
+
+
+@pytest.mark.parametrize(
+    ("text", "bad_part"),
+    [
+        ("pay 2026-02-30", "2026-02-30"),
+        ("pay feb 30", "feb 30"),
+        ("pay 31 apr", "31 apr"),
+        ("pay at 25:00", "25:00"),
+        ("pay fri at 13pm", "13pm"),
+        ("pay in 99999999 years", "in 99999999 years"),
+    ],
+)
+def test_impossible_dates_are_bad_input(text: str, bad_part: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        parse(text, NOW)
+    assert bad_part in caught.value.message
+
+
+# --- quotes and tokens ---------------------------------------------------------------------------
+
+
+def test_quoted_text_is_literal() -> None:
+    got = parse('read "tomorrow #news p1" today', NOW)
+    assert got == Parsed("read tomorrow #news p1", due=date(2026, 11, 22))
+
+
+def test_quoted_text_keeps_its_spaces_and_case() -> None:
+    assert parse('say   "Hello    World"   #x', NOW) == Parsed("say Hello    World", tags=("x",))
+
+
+def test_a_quote_cuts_a_due_phrase() -> None:
+    # "at" cannot reach across the quoted word to the time after it
+    assert parse('meet at "noon" 5pm', NOW) == Parsed("meet at noon 5pm")
+
+
+@pytest.mark.parametrize("text", ['27" monitor', 'say "hi', 'o"brien', '""x"'])
+def test_stray_quotes_are_plain_text(text: str) -> None:
+    assert parse(text, NOW).title == text
+
+
+def test_tokenize() -> None:
+    assert tokenize(' a  "b  c" d"e ""') == [
+        Token("a"), Token("b  c", quoted=True), Token('d"e'), Token("", quoted=True)
+    ]
+
+
+def test_a_new_rule_is_one_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    def urgent(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+        if tokens[i].quoted or tokens[i].text != "ASAP":
+            return None
+        return 1, Parsed("", priority=Priority.HIGH, due=now.date())
+
+    monkeypatch.setattr(quickadd, "RULES", (urgent, *quickadd.RULES))
+    assert parse("fix ASAP #ops", NOW) == Parsed(
+        "fix", due=date(2026, 11, 22), priority=Priority.HIGH, tags=("ops",)
+    )
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+GRAMMAR_BITS = [
+    "today", "tonight", "at", "5pm", "25:00", "in", "3", "days", "hours", "dec", "5th", "feb",
+    "30", "2026-12-05", "2026-02-30", "by", "on", "due", "#tag", "+x", "#", "!h", "p1", '"',
+    "noon", "fri", "2026-12-05T09:00", "9999", "0", "a", "mo", "9999-12-31", "0001-01-01",
+]
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=60) | st.lists(st.sampled_from(GRAMMAR_BITS) | st.text(max_size=5),
+                                       max_size=10).map(" ".join))
+def test_parse_only_ever_raises_bad_input(text: str) -> None:
+    try:
+        got = parse(text, NOW)
+    except BadInput:
+        return
+    assert got.tags == tuple(sorted(set(got.tags)))
+    assert all(is_tag(tag) and tag == tag.lower() for tag in got.tags)
+    if isinstance(got.due, datetime):
+        assert got.due.tzinfo == BERLIN
+
+
+# Words that could join a phrase; titles in the property below avoid them.
+NOT_PLAIN = dates.KEYWORDS | {
+    "due", "by", "on", "every", "remind", "me", "am", "pm", "a", "an", "next", "noon",
+}
+plain_words = st.text(string.ascii_letters, min_size=1, max_size=8).filter(
+    lambda w: w.lower() not in NOT_PLAIN and dates.parse_unit(w) is None
+)
+casings = st.sampled_from([str.lower, str.upper, str.title])
+
+DUE_TOKENS: list[tuple[str, Due]] = [
+    ("today", date(2026, 11, 22)),
+    ("tomorrow", date(2026, 11, 23)),
+    ("tonight", at(22, 20)),
+    ("fri", date(2026, 11, 27)),
+    ("friday", date(2026, 11, 27)),
+    ("sun", date(2026, 11, 29)),
+    ("in 3 days", date(2026, 11, 25)),
+    ("in 2 weeks", date(2026, 12, 6)),
+    ("in 1 month", date(2026, 12, 22)),
+    ("in 2 hours", at(22, 12)),
+    ("2026-12-05", date(2026, 12, 5)),
+    ("dec 5", date(2026, 12, 5)),
+    ("5 dec", date(2026, 12, 5)),
+    ("december 5th", date(2026, 12, 5)),
+    ("jan 3", date(2027, 1, 3)),
+    ("dec 5 at 5pm", at(5, 17, month=12)),
+    ("at 3pm", at(22, 15)),
+    ("at 9am", at(23, 9)),
+    ("at noon", at(22, 12)),
+    ("tomorrow at 6:45am", at(23, 6, 45)),
+    ("due fri", date(2026, 11, 27)),
+    ("by tomorrow", date(2026, 11, 23)),
+    ("on dec 5th", date(2026, 12, 5)),
+    ("2026-12-05T09:00", at(5, 9, month=12)),
+]
+PRIORITY_TOKENS: list[tuple[str, Priority]] = [
+    ("!high", Priority.HIGH), ("!h", Priority.HIGH), ("p1", Priority.HIGH),
+    ("!medium", Priority.MEDIUM), ("!med", Priority.MEDIUM), ("!m", Priority.MEDIUM),
+    ("p2", Priority.MEDIUM), ("!low", Priority.LOW), ("!l", Priority.LOW), ("p3", Priority.LOW),
+]
+tag_names = st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True)
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_tokens_anywhere_come_out_and_leave_the_title_clean(data: st.DataObject) -> None:
+    words = data.draw(st.lists(plain_words, min_size=1, max_size=6))
+    tags = data.draw(st.lists(tag_names, max_size=3))
+    priority = data.draw(st.none() | st.sampled_from(PRIORITY_TOKENS))
+    due = data.draw(st.none() | st.sampled_from(DUE_TOKENS))
+
+    inserted = [data.draw(st.sampled_from("#+")) + tag for tag in tags]
+    inserted += [pair[0] for pair in (priority, due) if pair is not None]
+    line = list(words)
+    for token in inserted:
+        position = data.draw(st.integers(0, len(line)))
+        line.insert(position, data.draw(casings)(token))
+
+    got = parse("  ".join(line), NOW)
+
+    assert got.title == " ".join(words)
+    assert not set(got.title.lower().split()) & set(" ".join(inserted).lower().split())
+    assert got.tags == tuple(sorted(set(tags)))
+    assert got.priority == (priority[1] if priority else None)
+    assert got.due == (due[1] if due else None)
+    assert type(got.due) is type(due[1] if due else None)
