@@ -237,40 +237,38 @@ def parse_due(text: str, now: datetime) -> Due:
     with one, an aware datetime in now's zone. Raises BadInput naming `text` if it is not a date.
     """
     words = text.split()
-    due = _whole(words, now) or _whole(["at", *words], now)  # a bare "17:30" means "at 17:30"
-    if due is None:
+    found = match_due(words, now, bare_time=True) if words else None
+    if found is None or found[0] != len(words):
         raise BadInput(
             f"'{text}' is not a date: try today, fri, dec 5, in 3 days, at 5pm or 2026-12-05"
         )
-    return due
+    return found[1]
 
 
-def _whole(words: Sequence[str], now: datetime) -> Due | None:
-    found = match_due(words, now) if words else None
-    return found[1] if found is not None and found[0] == len(words) else None
-
-
-def match_due(words: Sequence[str], now: datetime) -> tuple[int, Due] | None:
+def match_due(
+    words: Sequence[str], now: datetime, *, bare_time: bool = False
+) -> tuple[int, Due] | None:
     """The date phrase at the start of `words`, as (words used, due), or None if none starts there.
 
     The grammar behind `parse_due` and quick add: a day ("today", "fri", "dec 5th", "5 dec 2027",
     "2026-12-05", "in 3 weeks") then optionally "[at] TIME"; "at TIME" then optionally a day
-    (alone: today if still ahead, else tomorrow); "in N minutes|hours"; an ISO datetime. Words are
-    matched case-insensitively. Raises BadInput for an impossible date or time ("feb 30",
-    "at 25:00").
+    (alone: today if still ahead, else tomorrow); "in N minutes|hours"; an ISO datetime. With
+    `bare_time` a leading time needs no "at" ("5pm"); in free text it does, so a stray "17:30"
+    stays text. Words are matched case-insensitively. Raises BadInput for an impossible date or
+    time ("feb 30", "at 25:00").
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     low = [w.lower() for w in words]
     try:
-        for rule in (_elapsed, _iso_datetime, _day_then_time, _time_then_day):
+        for rule in (_elapsed, _iso_datetime, _day_then_time):
             found = rule(low, now)
             if found is not None:
                 return found
+        return _time_then_day(low, now, at_required=not bare_time)
     except (OverflowError, ValueError):
         # Dates near year 1 or 9999, or absurdly long numbers; the rules name the usual mistakes.
         raise BadInput(f"'{' '.join(words)}' is out of the range of dates") from None
-    return None
 
 
 def _elapsed(w: Sequence[str], now: datetime) -> _Found | None:
@@ -305,8 +303,8 @@ def _day_then_time(w: Sequence[str], now: datetime) -> _Found | None:
     return size, d
 
 
-def _time_then_day(w: Sequence[str], now: datetime) -> _Found | None:
-    clock = _at_time(w, 0, at_required=True)
+def _time_then_day(w: Sequence[str], now: datetime, at_required: bool) -> _Found | None:
+    clock = _at_time(w, 0, at_required)
     if clock is None:
         return None
     size, t = clock

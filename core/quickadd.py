@@ -108,10 +108,12 @@ def _priority(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
 
 
 def _due(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
-    """A date phrase, optionally after `due`, `by` or `on` (taken only when a date follows)."""
+    """A date phrase, optionally after `due`, `by` or `on` (taken only when a date follows).
+
+    After one of those a time needs no "at" ("by 5pm"); elsewhere a bare "17:30" stays text."""
     words = _plain_run(tokens, i)
     skip = 1 if words and words[0].lower() in _DUE_PREFIXES else 0
-    found = dates.match_due(words[skip:], now)
+    found = dates.match_due(words[skip:], now, bare_time=bool(skip))
     if found is None:
         return None
     return skip + found[0], Parsed("", due=found[1])

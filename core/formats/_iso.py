@@ -1,44 +1,34 @@
-"""ISO 8601 conversions for the formats package.
-
-Private stand-ins for `core.dates.iso` and `core.dates.parse_iso_due`, kept here so the formats
-do not wait on that module; the lead will point these names at `core.dates` later.
-"""
+"""ISO 8601 for the formats: core.dates owns the grammar; imports want their times in UTC."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime
 
+from core import dates
 from core.errors import BadInput
 from core.schemas import Due
 
-_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-
-
-def iso(due: Due, tz: tzinfo) -> str:
-    """All-day -> "YYYY-MM-DD"; a datetime -> ISO 8601 in `tz` with its offset, to the second."""
-    if isinstance(due, datetime):
-        return due.astimezone(tz).isoformat(timespec="seconds")
-    return due.isoformat()
+iso = dates.iso
 
 
 def parse_iso_due(text: str) -> Due:
-    """Read "YYYY-MM-DD" as an all-day date, anything longer as an aware datetime (in UTC)."""
-    if _DATE_ONLY.match(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise BadInput(f"invalid due date '{text}'") from None
-    return parse_iso_datetime(text, what="due date")
+    """An all-day date, or an aware datetime converted to UTC; BadInput names the text."""
+    try:
+        due = dates.parse_iso_due(text)
+    except BadInput:
+        raise BadInput(
+            f"invalid due date '{text}': use YYYY-MM-DD or a date-time with a UTC offset"
+        ) from None
+    return due.astimezone(UTC) if isinstance(due, datetime) else due
 
 
 def parse_iso_datetime(text: str, what: str = "date-time") -> datetime:
-    """An ISO 8601 date-time with an offset, converted to UTC; naive values are refused."""
+    """An ISO 8601 date-time with an offset, in UTC; an all-day date or naive time is refused."""
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadInput(f"invalid {what} '{text}'") from None
-    if value.tzinfo is None or value.utcoffset() is None:
+        value = dates.parse_iso_due(text)
+    except BadInput:
+        value = None
+    if not isinstance(value, datetime):
         # A naive time is ambiguous across zones; guessing would silently shift tasks.
-        raise BadInput(f"invalid {what} '{text}': it needs a UTC offset such as +01:00 or Z")
+        raise BadInput(f"invalid {what} '{text}': it needs a date, a time and a UTC offset")
     return value.astimezone(UTC)

@@ -82,6 +82,7 @@ def assert_same_due(got: Due, expected: Due) -> None:
         ("tomorrow at 6:45am", at(23, 6, 45)),
         ("fri 5 pm", at(27, 17)),
         ("at 5pm tomorrow", at(23, 17)),
+        ("5pm tomorrow", at(23, 17)),
         ("  at   noon  ", at(22, 12)),
     ],
 )
@@ -130,6 +131,11 @@ def test_match_due_reports_how_many_words_it_used() -> None:
     assert dates.match_due(["fri", "at", "home"], NOW) == (1, date(2026, 11, 27))
     assert dates.match_due(["meet", "fri"], NOW) is None
     assert dates.match_due([], NOW) is None
+
+
+def test_match_due_wants_at_before_a_leading_time_unless_told() -> None:
+    assert dates.match_due(["5pm", "fri"], NOW) is None
+    assert dates.match_due(["5pm", "fri"], NOW, bare_time=True) == (2, at(27, 17))
 
 
 def test_match_due_needs_an_aware_now() -> None:

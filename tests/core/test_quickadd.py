@@ -130,6 +130,8 @@ def test_the_last_priority_wins() -> None:
         ("on dec 5th", date(2026, 12, 5)),
         ("Due Dec 5 at 5pm", at(5, 17, month=12)),
         ("by 2026-12-05T09:00", at(5, 9, month=12)),
+        ("by 5pm", at(22, 17)),
+        ("due 9am", at(23, 9)),
     ],
 )
 def test_due_phrases(phrase: str, due: Due) -> None:
@@ -160,7 +162,8 @@ def test_a_time_on_a_dst_gap_day_moves_past_the_gap() -> None:
 
 
 @pytest.mark.parametrize("text", ["stand by me", "due diligence", "on call", "meet at cafe",
-                                  "in time", "in 3 apples", "at 5", "may I"])
+                                  "in time", "in 3 apples", "at 5", "may I",
+                                  "call bob 5pm", "train 17:30 leaves"])
 def test_keywords_without_a_date_stay_in_the_title(text: str) -> None:
     assert parse(text, NOW).title == text
     assert parse(text, NOW).due is None
@@ -288,6 +291,7 @@ DUE_TOKENS: list[tuple[str, Due]] = [
     ("due fri", date(2026, 11, 27)),
     ("by tomorrow", date(2026, 11, 23)),
     ("on dec 5th", date(2026, 12, 5)),
+    ("by 5pm", at(22, 17)),
     ("2026-12-05T09:00", at(5, 9, month=12)),
 ]
 PRIORITY_TOKENS: list[tuple[str, Priority]] = [
