@@ -6,7 +6,7 @@ Kept light to import: the CLI pays for every module loaded here on every command
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
 from core.errors import BadInput, NotFound, NothingToDo, StorageError, TodoError
@@ -31,7 +31,17 @@ def open_service(
     from core.store import Store
 
     store = Store(settings.database.url, settings.database.busy_timeout_ms)
-    return TaskService(store, settings.user, user_zone(settings), clock)
+    return TaskService(store, settings.user, user_zone(settings), clock, _all_day_time(settings))
+
+
+def _all_day_time(settings: Settings) -> time:
+    try:
+        return time.fromisoformat(settings.reminders.all_day_time)
+    except ValueError:
+        raise BadInput(
+            f"setting 'reminders.all_day_time' must be a time like 09:00, "
+            f"not '{settings.reminders.all_day_time}'"
+        ) from None
 
 
 def user_zone(settings: Settings) -> tzinfo:

@@ -26,6 +26,7 @@ class Task(SQLModel, table=True):
         sa.UniqueConstraint("owner", "id", name="uq_task_owner_id"),
         sa.UniqueConstraint("owner", "uuid", name="uq_task_owner_uuid"),
         sa.Index("ix_task_owner_status_due", "owner", "status", "due_date", "due_at"),
+        sa.Index("uq_task_series_occurrence", "owner", "series_id", "occurrence", unique=True),
     )
 
     pk: int | None = Field(default=None, primary_key=True)
@@ -42,6 +43,36 @@ class Task(SQLModel, table=True):
     updated: datetime = Field(sa_type=_utc())
     completed: datetime | None = Field(default=None, sa_type=_utc())
     version: int = Field(default=1)
+    recurrence: str | None = Field(default=None, sa_type=sa.Text)
+    recur_from_completion: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
+    recur_start: str | None = Field(default=None, sa_type=sa.String(40))
+    zone: str | None = Field(default=None, sa_type=sa.String(64))
+    series_id: str | None = Field(default=None, sa_type=sa.String(36))
+    occurrence: str | None = Field(default=None, sa_type=sa.String(40))
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder of a task: absolute, or `before` (ISO 8601 duration) its due time."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        sa.Index("ix_reminder_state_at", "state", "at"),
+        sa.Index("ix_reminder_task", "task_pk"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_pk: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("task.pk", ondelete="CASCADE"), nullable=False
+        )
+    )
+    at: datetime = Field(sa_type=_utc())
+    before: str | None = Field(default=None, sa_type=sa.String(32))
+    state: str = Field(sa_type=sa.String(16))
+    fired: datetime | None = Field(default=None, sa_type=_utc())
+    claimed_until: datetime | None = Field(default=None, sa_type=_utc())
 
 
 class TaskTag(SQLModel, table=True):

@@ -1,11 +1,14 @@
-"""Quick add: one line of text read as a title, a due, a priority and tags.
+"""Quick add: one line of text read as a title, a due, a priority, tags, a repeat and reminders.
 
     'pay rent by fri at 5pm #home p1'  ->  title 'pay rent', due Friday 17:00, high, ('home',)
+    'pay rent every month on the 1st at 9am remind me 1 day before'
+        ->  title 'pay rent', repeat FREQ=MONTHLY;BYMONTHDAY=1 at 09:00, a reminder 1 day before
 
 The text is split into tokens; at each token the rules in RULES are tried in order and the
 first that matches consumes its tokens and sets a field. Whatever no rule claims is the title.
 To teach the grammar a new phrase, add its field to Parsed and one rule function to RULES.
-Date phrases themselves are read by core.dates, the one module that understands dates.
+Date phrases themselves are read by core.dates, the one module that understands dates; repeat
+phrases by core.recurrence and reminder phrases by core.reminders.
 """
 
 from __future__ import annotations
@@ -18,18 +21,26 @@ from typing import Any, TypeAlias
 
 from core import dates
 from core.priorities import Priority, parse_priority
+from core.recurrence import Rule as Recurrence
+from core.recurrence import match_rule
+from core.reminders import ReminderSpec, match_reminder
 from core.schemas import Due
 from core.tags import is_tag, normalise_tag
 
 
 @dataclass(frozen=True)
 class Parsed:
-    """What a quick-add line means. `title` is the unclaimed text; it may be empty."""
+    """What a quick-add line means. `title` is the unclaimed text; it may be empty.
+
+    `due` is only the due the line names; with a `recurrence` and no due, the first due comes
+    from core.recurrence.first_due. `reminders` keep the order they were written in."""
 
     title: str
     due: Due | None = None
     priority: Priority | None = None
     tags: tuple[str, ...] = ()
+    recurrence: Recurrence | None = None
+    reminders: tuple[ReminderSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,10 +66,13 @@ _PRIORITY_WORDS = frozenset(
 )
 _DUE_PREFIXES = frozenset({"due", "by", "on"})
 _LONGEST_DUE = 10  # words a due phrase can span ("on dec 5th 2027 at 5 pm"); keeps scans linear
+# Words a repeat or reminder phrase can span ("every mon, tue, wed, thu and fri at 9am until
+# dec 31 2027" is 13); generous, still linear.
+_LONGEST_PHRASE = 40
 
 # Fields that gather a value from every phrase; for any other field the last phrase wins and
 # earlier ones stay in the title.
-_MULTI_FIELDS = frozenset({"tags"})
+_MULTI_FIELDS = frozenset({"tags", "reminders"})
 
 
 def tokenize(text: str) -> list[Token]:
@@ -73,10 +87,13 @@ def parse(text: str, now: datetime) -> Parsed:
     """Read a quick-add line: `buy milk tomorrow at 5pm #errands !high`.
 
     Tags (`#word`, `+word`), a priority (`!high`/`!h`, `!medium`/`!med`/`!m`, `!low`/`!l`,
-    `p1`-`p3`) and one due phrase (see core.dates.match_due, optionally after `due`, `by` or `on`)
-    are taken out; the rest is the title with runs of spaces collapsed. Keywords are
-    case-insensitive; quoted text is always title. `now` is aware and in the user's zone.
-    Raises BadInput for an impossible date or time such as `feb 30` or `at 25:00`.
+    `p1`-`p3`), one due phrase (see core.dates.match_due, optionally after `due`, `by` or `on`),
+    one repeat (`every ...`, `every! ...`, `daily` ...: see core.recurrence.match_rule) and any
+    number of reminders (`remind me 30m before`, `remind me at 3pm`: core.reminders) are taken
+    out; the rest is the title with runs of spaces collapsed. Keywords are case-insensitive;
+    quoted text is always title. `now` is aware and in the user's zone. Raises BadInput for an
+    impossible date or time such as `feb 30` or `at 25:00`, and for `every` followed by no
+    repeat (`every blursday`).
     """
     tokens = tokenize(text)
     hits = _last_wins(_scan(tokens, now))
@@ -119,7 +136,21 @@ def _due(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
     return skip + found[0], Parsed("", due=found[1])
 
 
-RULES: tuple[Rule, ...] = (_tag, _priority, _due)
+def _recurrence(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+    """`every monday at 9am`, `every! 3 days`, `monthly on the 15th` ... (before _due, so the
+    time and the weekday belong to the repeat)."""
+    found = match_rule(_plain_run(tokens, i, _LONGEST_PHRASE), 0, now)
+    return None if found is None else (found[0], Parsed("", recurrence=found[1]))
+
+
+def _reminder(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+    """`remind me 30m before`, `remind at 3pm`, `remind me tomorrow at 9am` (before _due, so
+    the time is the reminder's, not the due's)."""
+    found = match_reminder(_plain_run(tokens, i, _LONGEST_PHRASE), 0, now)
+    return None if found is None else (found[0], Parsed("", reminders=(found[1],)))
+
+
+RULES: tuple[Rule, ...] = (_tag, _priority, _recurrence, _reminder, _due)
 """Tried in this order at each token; the first match wins."""
 
 
@@ -132,10 +163,10 @@ def _plain(tokens: Sequence[Token], i: int) -> str | None:
     return None if tokens[i].quoted else tokens[i].text
 
 
-def _plain_run(tokens: Sequence[Token], i: int) -> list[str]:
-    """The words from tokens[i] up to the next quoted token, at most _LONGEST_DUE of them."""
+def _plain_run(tokens: Sequence[Token], i: int, limit: int = _LONGEST_DUE) -> list[str]:
+    """The words from tokens[i] up to the next quoted token, at most `limit` of them."""
     words: list[str] = []
-    for token in tokens[i:i + _LONGEST_DUE]:
+    for token in tokens[i:i + limit]:
         if token.quoted:
             break
         words.append(token.text)

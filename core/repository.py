@@ -10,15 +10,18 @@ from typing import Any
 from core.errors import NotFound
 from core.events import Event
 from core.priorities import Priority
-from core.schemas import Status, TaskRead
+from core.series import Series
+from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.store import Db, read_day, read_dt
 
 _BY_RANK = {p.rank: p for p in Priority}
 _STATUS = {s.value: s for s in Status}
 _COLUMNS = (
     "t.pk, t.id, t.uuid, t.title, t.notes, t.status, t.priority, t.due_date, t.due_at, "
-    "t.created, t.updated, t.completed"
+    "t.created, t.updated, t.completed, t.recurrence, t.recur_from_completion"
 )
+_REMINDER_STATE = {s.value: s for s in ReminderState}
+
 
 
 def select(db: Db, where_sql: str, params: Sequence[Any], tz: tzinfo) -> list[TaskRead]:
@@ -26,13 +29,28 @@ def select(db: Db, where_sql: str, params: Sequence[Any], tz: tzinfo) -> list[Ta
     rows = db.all(f"SELECT {_COLUMNS} FROM task t WHERE {where_sql} ORDER BY t.id", params)
     if not rows:
         return []
-    tags = _tags_for(db, where_sql, params, len(rows))
-    return [_to_task(row, tags.get(row[0], ()), tz) for row in rows]
+    tags = _tags_for(db, where_sql, params)
+    reminders = _reminders_for(db, where_sql, params, tz)
+    return [_to_task(row, tags.get(row[0], ()), reminders.get(row[0], ()), tz) for row in rows]
 
 
-def _tags_for(
-    db: Db, where_sql: str, params: Sequence[Any], count: int
-) -> dict[int, tuple[str, ...]]:
+def _reminders_for(
+    db: Db, where_sql: str, params: Sequence[Any], tz: tzinfo
+) -> dict[int, tuple[ReminderRead, ...]]:
+    rows = db.all(
+        "SELECT r.task_pk, r.at, r.before, r.state FROM reminder r "
+        f"JOIN task t ON t.pk = r.task_pk WHERE {where_sql} ORDER BY r.task_pk, r.at, r.id",
+        params,
+    )
+    grouped: dict[int, list[ReminderRead]] = {}
+    for pk, at, before, state in rows:
+        grouped.setdefault(pk, []).append(
+            ReminderRead(_local(read_dt(at), tz), before, _REMINDER_STATE[state])
+        )
+    return {pk: tuple(items) for pk, items in grouped.items()}
+
+
+def _tags_for(db: Db, where_sql: str, params: Sequence[Any]) -> dict[int, tuple[str, ...]]:
     # One query for all tags of the selection beats one query per task by far at 50k rows.
     tag_rows = db.all(
         "SELECT g.task_pk, g.tag FROM task_tag g JOIN task t ON t.pk = g.task_pk "
@@ -45,8 +63,13 @@ def _tags_for(
     return {pk: tuple(tags) for pk, tags in grouped.items()}
 
 
-def _to_task(row: Any, tags: tuple[str, ...], tz: tzinfo) -> TaskRead:
-    _pk, id_, uuid, title, notes, status, priority, due_date, due_at, created, updated, done = row
+def _to_task(
+    row: Any, tags: tuple[str, ...], reminders: tuple[ReminderRead, ...], tz: tzinfo
+) -> TaskRead:
+    (
+        _pk, id_, uuid, title, notes, status, priority, due_date, due_at, created, updated, done,
+        recurrence, from_completion,
+    ) = row
     due: date | datetime | None = read_day(due_date)
     if due_at is not None:
         due = _local(read_dt(due_at), tz)
@@ -62,6 +85,9 @@ def _to_task(row: Any, tags: tuple[str, ...], tz: tzinfo) -> TaskRead:
         created=_local(read_dt(created), tz),
         updated=_local(read_dt(updated), tz),
         completed=_local(read_dt(done), tz) if done is not None else None,
+        recurrence=recurrence,
+        recur_from_completion=bool(from_completion),
+        reminders=reminders,
     )
 
 
@@ -103,43 +129,89 @@ def next_id(db: Db, owner: str) -> int:
     return int(db.value("SELECT COALESCE(MAX(id), 0) + 1 FROM task WHERE owner = ?", (owner,)))
 
 
-def insert(db: Db, owner: str, task: TaskRead) -> int:
-    """Store a new task and its tags; returns its internal key."""
+def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
+    """Store a new task with its tags and reminders; returns its internal key."""
     due_date, due_at = _split_due(task.due)
     pk = int(
         db.value(
             "INSERT INTO task (owner, id, uuid, title, notes, status, priority, due_date, "
-            "due_at, created, updated, completed, version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING pk",
+            "due_at, created, updated, completed, version, recurrence, recur_from_completion, "
+            "recur_start, zone, series_id, occurrence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING pk",
             (
                 owner, task.id, task.uuid, task.title, task.notes, task.status.value,
                 task.priority.rank, db.day(due_date), db.dt(due_at), db.dt(task.created),
-                db.dt(task.updated), db.dt(task.completed),
+                db.dt(task.updated), db.dt(task.completed), task.recurrence,
+                task.recur_from_completion, series.recur_start, series.zone, series.series_id,
+                series.occurrence,
             ),
         )
     )
     _insert_tags(db, pk, task.tags)
+    _insert_reminders(db, pk, task.reminders)
     return pk
 
 
-def update(db: Db, pk: int, task: TaskRead, tags_changed: bool) -> int:
-    """Write every field of `task` over row `pk`; returns the new per-task version."""
+def update(
+    db: Db, pk: int, task: TaskRead, changed: Iterable[str], series: Series | None = None
+) -> int:
+    """Write every field of `task` over row `pk`; returns the new per-task version.
+
+    Tags and reminders are rewritten only when named in `changed`; the series bookkeeping
+    only when `series` is given.
+    """
     due_date, due_at = _split_due(task.due)
     version = int(
         db.value(
             "UPDATE task SET title = ?, notes = ?, status = ?, priority = ?, due_date = ?, "
-            "due_at = ?, updated = ?, completed = ?, version = version + 1 "
-            "WHERE pk = ? RETURNING version",
+            "due_at = ?, updated = ?, completed = ?, recurrence = ?, recur_from_completion = ?, "
+            "version = version + 1 WHERE pk = ? RETURNING version",
             (
                 task.title, task.notes, task.status.value, task.priority.rank,
-                db.day(due_date), db.dt(due_at), db.dt(task.updated), db.dt(task.completed), pk,
+                db.day(due_date), db.dt(due_at), db.dt(task.updated), db.dt(task.completed),
+                task.recurrence, task.recur_from_completion, pk,
             ),
         )
     )
-    if tags_changed:
+    if series is not None:
+        db.run(
+            "UPDATE task SET recur_start = ?, zone = ?, series_id = ?, occurrence = ? "
+            "WHERE pk = ?",
+            (series.recur_start, series.zone, series.series_id, series.occurrence, pk),
+        )
+    changed = set(changed)
+    if "tags" in changed:
         db.run("DELETE FROM task_tag WHERE task_pk = ?", (pk,))
         _insert_tags(db, pk, task.tags)
+    if "reminders" in changed:
+        db.run("DELETE FROM reminder WHERE task_pk = ?", (pk,))
+        _insert_reminders(db, pk, task.reminders)
     return version
+
+
+def series_of(db: Db, pk: int) -> Series:
+    """The recurrence bookkeeping of task `pk`."""
+    row = db.one(
+        "SELECT series_id, occurrence, recur_start, zone FROM task WHERE pk = ?", (pk,)
+    )
+    return Series(*row)
+
+
+def pk_of_occurrence(db: Db, owner: str, series_id: str, occurrence: str) -> int | None:
+    """The task that is this occurrence of the series, if one was ever created."""
+    value = db.value(
+        "SELECT pk FROM task WHERE owner = ? AND series_id = ? AND occurrence = ?",
+        (owner, series_id, occurrence),
+    )
+    return None if value is None else int(value)
+
+
+def _insert_reminders(db: Db, pk: int, reminders: Sequence[ReminderRead]) -> None:
+    if reminders:
+        db.many(
+            "INSERT INTO reminder (task_pk, at, before, state) VALUES (?, ?, ?, ?)",
+            [(pk, db.dt(r.at), r.before, r.state.value) for r in reminders],
+        )
 
 
 def _insert_tags(db: Db, pk: int, tags: Sequence[str]) -> None:

@@ -37,13 +37,21 @@ SortKey = Literal["due", "priority", "created", "title", "urgency", "id"]
 StatusFilter = Literal["pending", "completed", "deleted", "all"]
 
 
+class ReminderState(StrEnum):
+    """Where a reminder is: waiting, delivered, or acknowledged by the user."""
+
+    PENDING = "pending"
+    FIRED = "fired"
+    DISMISSED = "dismissed"
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderRead:
-    """A reminder as shown to users (filled in by the recurrence and reminders issue)."""
+    """A reminder: when it fires, its offset before the due time if relative, its state."""
 
     at: datetime
     before: str | None
-    state: str
+    state: ReminderState
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +70,7 @@ class TaskRead:
     updated: datetime
     completed: datetime | None
     recurrence: str | None = None
+    recur_from_completion: bool = False
     reminders: tuple[ReminderRead, ...] = ()
 
 
@@ -79,6 +88,9 @@ class TaskCreate:
     created: datetime | None = None
     updated: datetime | None = None
     completed: datetime | None = None
+    recurrence: str | None = None
+    recur_from_completion: bool = False
+    reminders: tuple[ReminderRead, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +104,10 @@ class TaskUpdate:
     tags: tuple[str, ...] | _Unset = UNSET
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
+    recurrence: str | None | _Unset = UNSET
+    """A recurrence phrase or RRULE applying from this instance on; None ends the series."""
+    add_reminders: tuple[str, ...] = ()
+    """Reminder phrases to add: "30m before", "at 3pm", "tomorrow 9am"."""
 
     def changes(self) -> dict[str, Any]:
         """The fields the caller set, by name (the dataclass twin of model_dump(exclude_unset))."""

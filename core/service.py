@@ -10,20 +10,34 @@ import json
 import uuid as uuidlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import datetime, time, tzinfo
 from typing import Any, TypeVar
 
-from core import dates, events, quickadd, repository
+from core import dates, events, quickadd, recurrence, reminders, repository
 from core.errors import BadInput, NotFound, NothingToDo
 from core.filters import sort_tasks, where_for
 from core.formats import jsonfmt
 from core.priorities import Priority, parse_priority
-from core.schemas import UNSET, Due, Status, TaskCreate, TaskFilter, TaskRead, TaskUpdate
+from core.schemas import (
+    UNSET,
+    Due,
+    ReminderRead,
+    ReminderState,
+    Status,
+    TaskCreate,
+    TaskFilter,
+    TaskRead,
+    TaskUpdate,
+)
+from core.series import Series, carried_reminders, moved_reminders, next_instance, start_series
 from core.store import Db, Store, read_dt
 from core.tags import normalise_tag, normalise_tags
 
 T = TypeVar("T")
-_TRACKED = ("title", "notes", "status", "priority", "tags", "due", "completed")
+_TRACKED = (
+    "title", "notes", "status", "priority", "tags", "due", "completed", "recurrence",
+    "recurrence_from", "reminders",
+)
 _MAX_TITLE = 1000
 
 
@@ -53,6 +67,15 @@ class ImportResult:
     skipped: int
 
 
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """A reminder claimed by `claim_due_reminders`, with its task."""
+
+    id: int
+    task: TaskRead
+    reminder: ReminderRead
+
+
 @dataclass(slots=True)
 class _Tx:
     db: Db
@@ -72,10 +95,12 @@ class TaskService:
         owner: str,
         tz: tzinfo,
         clock: Callable[[], datetime] | None = None,
+        all_day_time: time = time(9, 0),
     ) -> None:
         self.store = store
         self.owner = owner
         self.tz = tz
+        self.all_day_time = all_day_time
         self._clock = clock
 
     def close(self) -> None:
@@ -158,18 +183,37 @@ class TaskService:
         priority: str | None = None,
         tags: Sequence[str] = (),
         notes: str | None = None,
+        every: str | None = None,
+        remind: Sequence[str] = (),
     ) -> TaskRead:
-        """Create a task from quick-add text; explicit options override what the text says."""
+        """Create a task from quick-add text; explicit options override what the text says.
+
+        `every` is a recurrence phrase ("every mon at 9am"), `remind` reminder phrases
+        ("30m before", "at 3pm").
+        """
         now = self.now()
         parsed = quickadd.parse(text, now)
+        rule = recurrence.parse_rule(every, now) if every else parsed.recurrence
+        when = dates.parse_due(due, now) if due else parsed.due
+        if rule is not None:
+            when = recurrence.first_due(rule, now, when)
+        specs = [*parsed.reminders, *(reminders.parse_reminder(r, now) for r in remind)]
         create = TaskCreate(
             title=parsed.title,
             notes=notes,
             priority=parse_priority(priority) if priority else parsed.priority or Priority.NONE,
             tags=(*parsed.tags, *tags),
-            due=dates.parse_due(due, now) if due else parsed.due,
+            due=when,
+            recurrence=None if rule is None else rule.rrule,
+            recur_from_completion=rule is not None and rule.from_completion,
+            reminders=tuple(self._reminder(spec, when) for spec in specs),
         )
         return self.add(create)
+
+    def _reminder(self, spec: reminders.ReminderSpec, due: Due | None) -> ReminderRead:
+        at = reminders.reminder_at(spec, due, self.all_day_time, self.tz)
+        before = None if spec.before is None else reminders.iso_duration(spec.before)
+        return ReminderRead(at.astimezone(self.tz), before, ReminderState.PENDING)
 
     def import_text(self, text: str, progress: ProgressFn | None = None) -> ImportResult:
         """Import our JSON, Taskwarrior JSON, todo.txt or iCalendar text, all or nothing.
@@ -199,7 +243,12 @@ class TaskService:
                 progress(n, len(creates))
         return ImportResult(fmt, added, len(creates) - len(added))
 
-    def _insert(self, tx: _Tx, create: TaskCreate) -> TaskRead:
+    def _insert(self, tx: _Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
+        rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
+        due = _valid_due(create.due, self.tz)
+        if rrule is not None and due is None:
+            rule = recurrence.Rule(rrule, create.recur_from_completion)
+            due = recurrence.first_due(rule, tx.now, None)
         task = TaskRead(
             id=repository.next_id(tx.db, self.owner),
             uuid=create.uuid or str(uuidlib.uuid4()),
@@ -208,14 +257,19 @@ class TaskService:
             status=create.status,
             priority=create.priority,
             tags=normalise_tags(create.tags),
-            due=_valid_due(create.due, self.tz),
+            due=due,
             created=create.created or tx.now,
             updated=create.updated or create.created or tx.now,
             completed=create.completed if create.status is Status.COMPLETED else None,
+            recurrence=rrule,
+            recur_from_completion=rrule is not None and create.recur_from_completion,
+            reminders=_valid_reminders(create.reminders, self.tz),
         )
         if task.status is Status.COMPLETED and task.completed is None:
             task = replace(task, completed=task.updated)
-        pk = repository.insert(tx.db, self.owner, task)
+        if series is None:
+            series = Series() if rrule is None or due is None else start_series(due, self.tz)
+        pk = repository.insert(tx.db, self.owner, task, series)
         snapshot = jsonfmt.task_to_dict(task, self.tz)
         event = events.make_event(events.CREATED, snapshot, {}, self.owner, 1, tx.now)
         repository.append_event(tx.db, tx.op_id, self.owner, pk, event)
@@ -225,14 +279,189 @@ class TaskService:
 
     def update(self, ids: Sequence[int], change: TaskUpdate) -> list[TaskRead]:
         """Apply one partial change to each task; deleted tasks must be restored first."""
-        fields = change.changes()
-        if not fields:
-            raise BadInput("nothing to change: give a new title, notes, priority, due or tags")
-        return self._change("edit", ids, lambda task, now: _edited(task, change, now))
+        if not change.changes():
+            raise BadInput(
+                "nothing to change: give a new title, notes, priority, due, tags, "
+                "recurrence or reminders"
+            )
+        return self._change("edit", ids, lambda task, now: self._edited(task, change, now))
+
+    def _edited(self, task: TaskRead, change: TaskUpdate, now: datetime) -> TaskRead:
+        values: dict[str, Any] = {"updated": now}
+        if change.title is not UNSET:
+            values["title"] = _valid_title(change.title)
+        if change.notes is not UNSET:
+            values["notes"] = _clean_notes(change.notes)
+        if change.priority is not UNSET:
+            values["priority"] = change.priority
+        tags = set(task.tags) if change.tags is UNSET else set(normalise_tags(change.tags))
+        tags |= set(normalise_tags(change.add_tags))
+        tags -= set(normalise_tags(change.remove_tags))
+        values["tags"] = tuple(sorted(tags))
+        edited = replace(task, **values)
+        if change.due is not UNSET:
+            edited = self._moved(edited, _valid_due(change.due, self.tz), now)
+        if change.recurrence is not UNSET:
+            edited = self._recurring(edited, change.recurrence, now)
+        if change.add_reminders:
+            added = [self._reminder(reminders.parse_reminder(r, now), edited.due)
+                     for r in change.add_reminders]
+            edited = replace(edited, reminders=_sorted_reminders([*edited.reminders, *added]))
+        if edited.recurrence is not None and edited.due is None:
+            raise BadInput(
+                f"task {task.id} repeats, so it needs a due date: "
+                f"end the series first (todo recur {task.id} --clear)"
+            )
+        return edited
+
+    def _moved(self, task: TaskRead, due: Due | None, now: datetime) -> TaskRead:
+        """`task` with a new due date; its relative reminders follow."""
+        moved = moved_reminders(task.reminders, due, self.all_day_time, now)
+        return replace(task, due=due, reminders=moved)
+
+    def _recurring(self, task: TaskRead, phrase: str | None, now: datetime) -> TaskRead:
+        """`task` with a new rule from this instance on, or with its series ended (None)."""
+        if phrase is None:
+            return replace(task, recurrence=None, recur_from_completion=False)
+        rule = recurrence.parse_rule(phrase, now)
+        due = recurrence.first_due(rule, now, task.due)
+        moved = self._moved(task, due, now)
+        return replace(moved, recurrence=rule.rrule, recur_from_completion=rule.from_completion)
 
     def complete(self, ids: Sequence[int]) -> list[TaskRead]:
-        """Mark pending tasks completed."""
-        return self._change("done", ids, _completed)
+        """Mark pending tasks completed. A recurring task's next instance follows it in the result.
+
+        The next instance is created exactly once per occurrence: completing again after a
+        reopen or an undo brings back the instance made the first time instead.
+        """
+
+        def body(tx: _Tx) -> list[TaskRead]:
+            out = []
+            for pk, task in self._load_live(tx, ids):
+                done = self._save(tx, pk, task, _completed(task, tx.now))
+                out.append(done)
+                if done.recurrence is not None and done.due is not None:
+                    following = self._spawn_next(tx, pk, done)
+                    if following is not None:
+                        out.append(following)
+            return out
+
+        return self._write("done", body)
+
+    def _spawn_next(self, tx: _Tx, pk: int, task: TaskRead) -> TaskRead | None:
+        nxt = next_instance(task, repository.series_of(tx.db, pk), tx.now)
+        if nxt is None or nxt.series.series_id is None or nxt.series.occurrence is None:
+            return None
+        existing = repository.pk_of_occurrence(
+            tx.db, self.owner, nxt.series.series_id, nxt.series.occurrence
+        )
+        if existing is not None:
+            made = repository.load_pk(tx.db, existing, self.tz)
+            if made.status is not Status.DELETED:
+                return None
+            return self._save(tx, existing, made, replace(made, status=Status.PENDING,
+                                                          updated=tx.now))
+        due = dates.to_local(nxt.due, self.tz)
+        create = TaskCreate(
+            title=task.title,
+            notes=task.notes,
+            priority=task.priority,
+            tags=task.tags,
+            due=due,
+            recurrence=nxt.rrule,
+            recur_from_completion=task.recur_from_completion,
+            reminders=carried_reminders(task.reminders, due, self.all_day_time, tx.now),
+        )
+        return self._insert(tx, create, nxt.series)
+
+    def skip(self, ids: Sequence[int]) -> list[TaskRead]:
+        """Move recurring tasks to their next occurrence without completing them."""
+
+        def body(tx: _Tx) -> list[TaskRead]:
+            out = []
+            for pk, task in self._load_live(tx, ids):
+                if task.recurrence is None or task.due is None:
+                    raise BadInput(f"task {task.id} does not repeat: nothing to skip to")
+                nxt = next_instance(task, repository.series_of(tx.db, pk), tx.now)
+                if nxt is None:
+                    raise BadInput(f"task {task.id}'s series has no further occurrence")
+                moved = self._moved(task, dates.to_local(nxt.due, self.tz), tx.now)
+                moved = replace(moved, recurrence=nxt.rrule, updated=tx.now)
+                out.append(self._save(tx, pk, task, moved, nxt.series))
+            return out
+
+        return self._write("skip", body)
+
+    def set_recurrence(self, ids: Sequence[int], phrase: str | None) -> list[TaskRead]:
+        """Give tasks a rule from this instance on ("every mon at 9am"), or end it (None)."""
+        return self.update(ids, TaskUpdate(recurrence=phrase))
+
+    # -- reminders -------------------------------------------------------------------------
+
+    def remind(self, ids: Sequence[int], when: str) -> list[TaskRead]:
+        """Add a reminder: relative ("30m before", "1 day before") or absolute ("at 3pm")."""
+        return self.update(ids, TaskUpdate(add_reminders=(when,)))
+
+    def snooze(self, ids: Sequence[int], duration: str) -> list[TaskRead]:
+        """Dismiss what has fired and remind again after `duration` ("10m", "1h", "1d")."""
+        delta = reminders.parse_duration(duration)
+
+        def snoozed(task: TaskRead, now: datetime) -> TaskRead:
+            kept = [_dismissed(r, now) for r in task.reminders]
+            again = ReminderRead(now + delta, None, ReminderState.PENDING)
+            return replace(task, reminders=_sorted_reminders([*kept, again]), updated=now)
+
+        return self._change("snooze", ids, snoozed)
+
+    def dismiss(self, ids: Sequence[int]) -> list[TaskRead]:
+        """Mark reminders that have fired (or are due) as dismissed."""
+
+        def dismissed(task: TaskRead, now: datetime) -> TaskRead:
+            items = tuple(_dismissed(r, now) for r in task.reminders)
+            if items == task.reminders:
+                raise NothingToDo(f"task {task.id} has no reminder to dismiss")
+            return replace(task, reminders=items, updated=now)
+
+        return self._change("dismiss", ids, dismissed)
+
+    def upcoming_reminders(self, everything: bool = False) -> list[tuple[TaskRead, ReminderRead]]:
+        """Pending reminders of pending tasks, soonest first (`everything`: every reminder)."""
+        flt = TaskFilter(status="all" if everything else "pending")
+        pairs = [
+            (task, r)
+            for task in self.list_tasks(flt)
+            for r in task.reminders
+            if everything or r.state is ReminderState.PENDING
+        ]
+        return sorted(pairs, key=lambda pair: (pair[1].at, pair[0].id))
+
+    def claim_due_reminders(self, now: datetime, limit: int = 100) -> list[DueReminder]:
+        """Atomically mark due reminders fired and return them: racing callers never share one."""
+
+        def body(tx: _Tx) -> list[DueReminder]:
+            rows = tx.db.all(
+                "SELECT r.id, r.task_pk FROM reminder r JOIN task t ON t.pk = r.task_pk "
+                "WHERE t.owner = ? AND t.status = 'pending' AND r.state = 'pending' "
+                "AND r.at <= ? ORDER BY r.at, r.id LIMIT ?",
+                (self.owner, tx.db.dt(now), limit),
+            )
+            claimed = []
+            for reminder_id, task_pk in rows:
+                row = tx.db.one(
+                    "UPDATE reminder SET state = 'fired', fired = ? "
+                    "WHERE id = ? AND state = 'pending' RETURNING at, before",
+                    (tx.db.dt(now), reminder_id),
+                )
+                if row is None:
+                    continue
+                at = read_dt(row[0])
+                assert at is not None
+                reminder = ReminderRead(at.astimezone(self.tz), row[1], ReminderState.FIRED)
+                task = repository.load_pk(tx.db, task_pk, self.tz)
+                claimed.append(DueReminder(int(reminder_id), task, reminder))
+            return claimed
+
+        return self._write("claim-reminders", body)
 
     def reopen(self, ids: Sequence[int]) -> list[TaskRead]:
         """Mark completed tasks pending again."""
@@ -294,26 +523,39 @@ class TaskService:
         edit: Callable[[TaskRead, datetime], TaskRead],
         allow_deleted: bool = False,
     ) -> list[TaskRead]:
-        if not ids:
-            raise BadInput("no task ids given")
-
         def body(tx: _Tx) -> list[TaskRead]:
             out = []
-            for pk, task in repository.load(tx.db, self.owner, ids, self.tz):
-                if task.status is Status.DELETED and not allow_deleted and kind != "delete":
-                    raise BadInput(f"task {task.id} is deleted: restore it first")
+            live = allow_deleted or kind == "delete"
+            for pk, task in self._load_live(tx, ids, allow_deleted=live):
                 out.append(self._save(tx, pk, task, edit(task, tx.now)))
             return out
 
         return self._write(kind, body)
 
-    def _save(self, tx: _Tx, pk: int, before: TaskRead, after: TaskRead) -> TaskRead:
+    def _load_live(
+        self, tx: _Tx, ids: Sequence[int], allow_deleted: bool = False
+    ) -> list[tuple[int, TaskRead]]:
+        if not ids:
+            raise BadInput("no task ids given")
+        loaded = repository.load(tx.db, self.owner, ids, self.tz)
+        for _pk, task in loaded:
+            if task.status is Status.DELETED and not allow_deleted:
+                raise BadInput(f"task {task.id} is deleted: restore it first")
+        return loaded
+
+    def _save(
+        self, tx: _Tx, pk: int, before: TaskRead, after: TaskRead, series: Series | None = None
+    ) -> TaskRead:
         old = jsonfmt.task_to_dict(before, self.tz)
         new = jsonfmt.task_to_dict(after, self.tz)
         changes = events.diff(old, new, _TRACKED)
         if not changes:
             return before
-        version = repository.update(tx.db, pk, after, "tags" in changes)
+        if "recurrence" in changes and after.recurrence is not None and after.due is not None:
+            # A new rule applies from this instance on: the series restarts here.
+            current = repository.series_of(tx.db, pk)
+            series = start_series(after.due, self.tz, current.series_id)
+        version = repository.update(tx.db, pk, after, changes, series)
         kind = events.type_for_status(before.status.value, after.status.value)
         event = events.make_event(kind, new, changes, self.owner, version, tx.now)
         repository.append_event(tx.db, tx.op_id, self.owner, pk, event)
@@ -351,6 +593,8 @@ class TaskService:
         if etype == events.CREATED:
             return replace(task, status=Status.DELETED, updated=now)
         values = {name: _from_json(name, ch["old"], self.tz) for name, ch in changes.items()}
+        if "recurrence_from" in values:
+            values["recur_from_completion"] = values.pop("recurrence_from") == "completion"
         return replace(task, **values, updated=now)
 
     # -- plumbing --------------------------------------------------------------------------
@@ -360,23 +604,6 @@ class TaskService:
             now = self.now()
             op_id = repository.start_operation(db, self.owner, kind, now, None)
             return body(_Tx(db, op_id, now))
-
-
-def _edited(task: TaskRead, change: TaskUpdate, now: datetime) -> TaskRead:
-    values: dict[str, Any] = {"updated": now}
-    if change.title is not UNSET:
-        values["title"] = _valid_title(change.title)
-    if change.notes is not UNSET:
-        values["notes"] = _clean_notes(change.notes)
-    if change.priority is not UNSET:
-        values["priority"] = change.priority
-    if change.due is not UNSET:
-        values["due"] = _valid_due(change.due, now.tzinfo)
-    tags = set(task.tags) if change.tags is UNSET else set(normalise_tags(change.tags))
-    tags |= set(normalise_tags(change.add_tags))
-    tags -= set(normalise_tags(change.remove_tags))
-    values["tags"] = tuple(sorted(tags))
-    return replace(task, **values)
 
 
 def _completed(task: TaskRead, now: datetime) -> TaskRead:
@@ -420,8 +647,33 @@ def _valid_due(due: Due | None, tz: tzinfo | None) -> Due | None:
     return due
 
 
+def _dismissed(reminder: ReminderRead, now: datetime) -> ReminderRead:
+    if reminder.state is ReminderState.FIRED or (
+        reminder.state is ReminderState.PENDING and reminder.at <= now
+    ):
+        return replace(reminder, state=ReminderState.DISMISSED)
+    return reminder
+
+
+def _sorted_reminders(items: Sequence[ReminderRead]) -> tuple[ReminderRead, ...]:
+    return tuple(sorted(items, key=lambda r: r.at))
+
+
+def _valid_reminders(items: Sequence[ReminderRead], tz: tzinfo) -> tuple[ReminderRead, ...]:
+    for item in items:
+        if item.before is not None:
+            reminders.parse_iso_duration(item.before)  # BadInput names a malformed offset
+    return _sorted_reminders([replace(r, at=r.at.astimezone(tz)) for r in items])
+
+
 def _from_json(name: str, value: Any, tz: tzinfo) -> Any:
     """A field's stored JSON value (from an event) back in TaskRead form."""
+    if name == "reminders":
+        return tuple(
+            ReminderRead(datetime.fromisoformat(r["at"]).astimezone(tz), r["before"],
+                         ReminderState(r["state"]))
+            for r in value or []
+        )
     if value is None:
         return None
     if name == "status":

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from core import dates
 from core.formats import jsonfmt
 from core.priorities import Priority
-from core.schemas import Status, TaskRead
+from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.urgency import is_overdue
 
 _RESET = "\033[0m"
@@ -99,9 +99,18 @@ def _row(task: TaskRead, now: datetime) -> tuple[Cell, Cell, Cell, Cell, Cell]:
         (str(task.id), ("dim",)),
         (_PRIORITY_MARK[task.priority], _priority_style(task.priority)),
         (due_text, due_style),
-        (task.title, title_style),
+        (task.title + _markers(task), title_style),
         (tags, ("magenta",)),
     )
+
+
+def _markers(task: TaskRead) -> str:
+    marks = ""
+    if task.recurrence is not None:
+        marks += " ↻"
+    if any(r.state is ReminderState.PENDING for r in task.reminders):
+        marks += " ⏰"
+    return marks
 
 
 def _priority_style(priority: Priority) -> tuple[str, ...]:
@@ -146,6 +155,8 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
         ("Priority", task.priority.value),
         ("Tags", " ".join("#" + t for t in task.tags) or "-"),
         ("Due", _due_detail(task, now, tz)),
+        *_recurrence_detail(task),
+        *_reminder_detail(task, tz),
         ("Created", _stamp(task.created, tz)),
         ("Updated", _stamp(task.updated, tz)),
     ]
@@ -158,6 +169,37 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
         out.line(out.style("Notes", "bold"))
         for line in task.notes.splitlines():
             out.line(f"  {line}")
+
+
+def _recurrence_detail(task: TaskRead) -> list[tuple[str, str]]:
+    if task.recurrence is None:
+        return []
+    from core import recurrence
+    from core.series import rule_of
+
+    rule = rule_of(task)
+    rows = [("Repeats", f"{recurrence.describe(rule)}  ({task.recurrence})")]
+    rows += [("", f"note: {text}") for text in recurrence.warnings(rule)]
+    return rows
+
+
+def _reminder_detail(task: TaskRead, tz: tzinfo) -> list[tuple[str, str]]:
+    rows = []
+    for n, reminder in enumerate(task.reminders):
+        offset = f"{_duration_words(reminder.before)} before" if reminder.before else "at"
+        rows.append(("Reminders" if n == 0 else "",
+                     f"{_stamp(reminder.at, tz)}  {offset}  {reminder.state.value}"))
+    return rows
+
+
+def _duration_words(iso_duration: str) -> str:
+    from core.reminders import parse_iso_duration
+
+    seconds = int(parse_iso_duration(iso_duration).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0 and seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def _due_detail(task: TaskRead, now: datetime, tz: tzinfo) -> str:
@@ -175,6 +217,55 @@ def changed(verb: str, tasks: Sequence[TaskRead], out: Out | None = None) -> Non
     out = out or Out()
     for task in tasks:
         out.line(f"{verb} {out.style(str(task.id), 'bold')} {task.title!r}")
+
+
+def changed_tasks(verb: str, tasks: Sequence[TaskRead], tz: tzinfo, as_json: bool) -> None:
+    """What a command changed: confirmation lines, or a JSON array with --json."""
+    if as_json:
+        tasks_json(tasks, tz)
+    else:
+        changed(verb, tasks)
+
+
+def completed(tasks: Sequence[TaskRead], now: datetime, as_json: bool) -> None:
+    """Completed tasks, and for recurring ones the instance that follows."""
+    tz = now.tzinfo
+    assert tz is not None
+    if as_json:
+        tasks_json(tasks, tz)
+        return
+    out = Out()
+    for task in tasks:
+        if task.status is Status.COMPLETED:
+            changed("Completed", [task], out)
+        else:
+            due = dates.describe_relative(task.due, now) if task.due is not None else "-"
+            out.line(f"  next: {out.style(str(task.id), 'bold')} {task.title!r} due {due}")
+
+
+def reminder_list(
+    pairs: Sequence[tuple[TaskRead, ReminderRead]], now: datetime, as_json: bool
+) -> None:
+    """Reminders with their tasks, soonest first."""
+    tz = now.tzinfo
+    assert tz is not None
+    out = Out()
+    if as_json:
+        rows = [
+            {"task": t.id, "title": t.title, "at": dates.iso(r.at, tz), "before": r.before,
+             "state": r.state.value}
+            for t, r in pairs
+        ]
+        out.line(json.dumps(rows, ensure_ascii=False))
+        return
+    if not pairs and out.tty:
+        out.line(out.style("No reminders.", "dim"))
+    for task, reminder in pairs:
+        when = f"{_stamp(reminder.at, tz)} ({dates.describe_relative(reminder.at, now)})"
+        offset = f"{_duration_words(reminder.before)} before" if reminder.before else "at"
+        state = "" if reminder.state is ReminderState.PENDING else f" [{reminder.state.value}]"
+        out.line(f"{when}  {out.style(str(task.id), 'bold')} {task.title}  "
+                 f"{out.style(offset + state, 'dim')}")
 
 
 def history(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:

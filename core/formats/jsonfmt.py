@@ -23,7 +23,7 @@ from core.formats._common import (
 )
 from core.formats._iso import iso, parse_iso_datetime, parse_iso_due
 from core.priorities import Priority
-from core.schemas import ReminderRead, Status, TaskCreate, TaskRead
+from core.schemas import ReminderRead, ReminderState, Status, TaskCreate, TaskRead
 from core.tags import normalise_tags
 
 
@@ -43,7 +43,15 @@ def task_to_dict(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
         "updated": iso(task.updated, tz),
         "completed": _optional_iso(task.completed, tz),
         "uuid": task.uuid,
+        "recurrence_from": _recurrence_from(task),
     }
+
+
+def _recurrence_from(task: TaskRead) -> str | None:
+    """What the next instance counts from: the schedule ("due") or the completion (`every!`)."""
+    if task.recurrence is None:
+        return None
+    return "completion" if task.recur_from_completion else "due"
 
 
 def dumps(tasks: Sequence[TaskRead], tz: tzinfo) -> str:
@@ -63,8 +71,8 @@ def parse(text: str) -> list[TaskCreate]:
     """Tasks from our own JSON (the inverse of `dumps`).
 
     Round-trips uuid, title, notes, status, priority, tags, due (all-day or datetime), created,
-    updated and completed. `id` is the target database's business, and recurrence and reminders
-    are not part of TaskCreate, so those keys are ignored. Datetimes come back in UTC.
+    updated, completed, recurrence and reminders. `id` is the target database's business, so it
+    is ignored. Datetimes come back in UTC.
     """
     tasks: list[TaskCreate] = []
     for index, obj in enumerate(load_objects(text)):
@@ -74,7 +82,7 @@ def parse(text: str) -> list[TaskCreate]:
 
 
 def _reminder_to_dict(reminder: ReminderRead, tz: tzinfo) -> dict[str, Any]:
-    return {"at": iso(reminder.at, tz), "before": reminder.before, "state": reminder.state}
+    return {"at": iso(reminder.at, tz), "before": reminder.before, "state": reminder.state.value}
 
 
 def _optional_iso(value: datetime | None, tz: tzinfo) -> str | None:
@@ -97,7 +105,32 @@ def _task_from_dict(obj: object) -> TaskCreate:
         created=_optional_datetime(obj, "created"),
         updated=_optional_datetime(obj, "updated"),
         completed=_optional_datetime(obj, "completed"),
+        recurrence=optional_str(obj, "recurrence"),
+        recur_from_completion=optional_str(obj, "recurrence_from") == "completion",
+        reminders=_reminders(obj),
     )
+
+
+def _reminders(obj: dict[str, Any]) -> tuple[ReminderRead, ...]:
+    value = obj.get("reminders") or []
+    if not isinstance(value, list):
+        raise BadInput(f"'reminders' must be a list, not {json.dumps(value)}")
+    return tuple(_reminder(item) for item in value)
+
+
+def _reminder(item: object) -> ReminderRead:
+    if not isinstance(item, dict):
+        raise BadInput(f"a reminder must be an object, not {json.dumps(item)}")
+    at = optional_str(item, "at")
+    if at is None:
+        raise BadInput("a reminder needs 'at'")
+    state = optional_str(item, "state") or ReminderState.PENDING.value
+    try:
+        parsed_state = ReminderState(state)
+    except ValueError:
+        raise BadInput(f"unknown reminder state '{state}'") from None
+    before = optional_str(item, "before")
+    return ReminderRead(parse_iso_datetime(at, what="reminder time"), before, parsed_state)
 
 
 def _status(obj: dict[str, Any]) -> Status:

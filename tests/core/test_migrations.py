@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 
 from core import Status, migrations, open_service
 from core.models import metadata
-from core.schemas import TaskFilter
+from core.schemas import TaskFilter, TaskUpdate
 from core.store import Store, _sqlalchemy_url
 from tests.conftest import BERLIN, make_settings
 
@@ -74,5 +74,8 @@ def test_first_schema_file_upgrades_with_nothing_lost(tmp_path: Path) -> None:
         assert [t.id for t in svc.list_tasks(TaskFilter(search="rent"))] == [1]
         assert svc.undo().kind == "delete"
         assert svc.add_text("new after upgrade").id == 4
+        assert [t.id for t in svc.list_tasks(TaskFilter(search="upgrade"))] == [4]
+        svc.update([4], TaskUpdate(title="renamed"))
+        assert [t.id for t in svc.list_tasks(TaskFilter(search="renamed"))] == [4]
     finally:
         svc.close()

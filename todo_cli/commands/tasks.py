@@ -25,16 +25,24 @@ def add(
     priority: Annotated[str | None, typer.Option("--priority", "-p", help="high|medium|low|none")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")] = None,
     notes: Annotated[str | None, typer.Option(help="Free text notes.")] = None,
+    every: Annotated[str | None, typer.Option(help="Repeat: 'every mon at 9am', 'every! 2 weeks'.")] = None,
+    remind: Annotated[list[str] | None, typer.Option("--remind", help="Reminder: '30m before', 'at 3pm' (repeatable).")] = None,
     json: Json = False,
 ) -> None:
-    """Add a task: `todo add pay rent fri 9am #finance !high`.
+    """Add a task: `todo add pay rent every month on the 1st at 9am remind me 1 day before #finance`.
 
     Quick-add tokens: #tag or +tag; !high/!h, !medium/!m, !low/!l, p1/p2/p3; a due date
     optionally after due/by/on (today, tonight, tomorrow, fri, in 3 days, dec 5, 2026-12-05)
-    with an optional time (at 5pm, at 17:30, at noon). Quote text to keep it literal.
+    with an optional time (at 5pm, at 17:30, at noon); recurrence (every day, every weekday,
+    every mon and thu, every 2 weeks, every month on the 15th, every last fri, every year on
+    dec 12, ... at 9am, until dec 31, for 5 times; every! repeats from completion); reminders
+    (remind me 30m before, remind at 3pm). Quote text to keep it literal.
     """
     svc = service()
-    task = svc.add_text(" ".join(text), due=due, priority=priority, tags=tag or (), notes=notes)
+    task = svc.add_text(
+        " ".join(text), due=due, priority=priority, tags=tag or (), notes=notes,
+        every=every, remind=remind or (),
+    )
     if json:
         render.Out().line(render.task_json(task, svc.tz))
     else:
@@ -143,6 +151,8 @@ def edit(
     priority: Annotated[str | None, typer.Option("--priority", "-p", help="high|medium|low|none")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Add a tag (repeatable).")] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    every: Annotated[str | None, typer.Option(help="New rule from this instance on ('none' ends it).")] = None,
+    remind: Annotated[list[str] | None, typer.Option("--remind", help="Add a reminder (repeatable).")] = None,
     json: Json = False,
 ) -> None:
     """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
@@ -154,6 +164,8 @@ def edit(
         due=_due_change(due, svc.now()),
         add_tags=tuple(tag or ()),
         remove_tags=tuple(untag or ()),
+        recurrence=_every_change(every),
+        add_reminders=tuple(remind or ()),
     )
     _print_changed("Updated", svc.update(ids, change), json)
 
@@ -169,9 +181,16 @@ def _due_change(value: str | None, now: datetime) -> Due | _Unset | None:
         raise BadInput(f"--due: {exc.message}") from None
 
 
+def _every_change(value: str | None) -> str | None | _Unset:
+    if value is None:
+        return UNSET
+    return None if value.strip().lower() in ("none", "never") else value
+
+
 def done(ids: Ids, json: Json = False) -> None:
-    """Complete tasks: `todo done 3 5 8`."""
-    _print_changed("Completed", service().complete(ids), json)
+    """Complete tasks: `todo done 3 5 8`. A recurring task's next instance appears at once."""
+    svc = service()
+    render.completed(svc.complete(ids), svc.now(), json)
 
 
 def reopen(ids: Ids, json: Json = False) -> None:
@@ -199,10 +218,7 @@ def show_today() -> None:
 
 
 def _print_changed(verb: str, tasks: list[TaskRead], json: bool) -> None:
-    if json:
-        render.tasks_json(tasks, service().tz)
-    else:
-        render.changed(verb, tasks)
+    render.changed_tasks(verb, tasks, service().tz, json)
 
 
 def _print_list(tasks: list[TaskRead], json: bool) -> None:
