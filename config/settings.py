@@ -138,8 +138,11 @@ def _fill(target: Any, prefix: str, data: dict[str, Any], src: _Sources) -> None
         setattr(target, f.name, value)
 
 
+_KIND_NAMES = {"bool": "boolean (true or false)", "int": "whole number", "float": "number"}
+
+
 def _coerce(key: str, kind: Any, raw: Any) -> Any:
-    text_kind = str(kind)
+    text_kind = getattr(kind, "__name__", str(kind))
     try:
         if kind is bool or text_kind == "bool":
             return _to_bool(raw)
@@ -148,7 +151,8 @@ def _coerce(key: str, kind: Any, raw: Any) -> Any:
         if kind is float or text_kind == "float":
             return float(raw)
     except (TypeError, ValueError):
-        raise SettingsError(f"setting '{key}' must be a {text_kind}, not {raw!r}") from None
+        wanted = _KIND_NAMES.get(text_kind, text_kind)
+        raise SettingsError(f"setting '{key}' must be a {wanted}, not {raw!r}") from None
     if raw is None:
         return None
     if not isinstance(raw, str):
@@ -186,6 +190,11 @@ def _login_name() -> str:
 _URL_PASSWORD = re.compile(r"(://[^:/@]+:)([^@]+)(@)")
 
 
+def mask_url(url: str) -> str:
+    """`url` with any password replaced by asterisks."""
+    return _URL_PASSWORD.sub(r"\1********\3", url)
+
+
 def effective_values(settings: Settings) -> list[tuple[str, str, str]]:
     """(dotted key, printable value, source) for every setting, secrets masked."""
     rows: list[tuple[str, str, str]] = []
@@ -206,5 +215,5 @@ def _collect(target: Any, prefix: str, sources: dict[str, str], rows: list[Any])
         if f.metadata.get("secret") and value:
             shown = "********"
         elif isinstance(value, str):
-            shown = _URL_PASSWORD.sub(r"\1********\3", value)
+            shown = mask_url(value)
         rows.append((dotted, shown, sources.get(dotted, "default")))

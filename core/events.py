@@ -41,12 +41,12 @@ def type_for_status(old: str | None, new: str) -> str:
         return CREATED
     if old == new:
         return UPDATED
-    if new == "completed":
-        return COMPLETED
     if new == "deleted":
         return DELETED
     if old == "deleted":
         return RESTORED
+    if new == "completed":
+        return COMPLETED
     return REOPENED
 
 

@@ -777,8 +777,10 @@ def _describe_body(p: _Parts) -> str | None:
     if not p.has_by_parts:
         return every_unit
     if p.freq == "WEEKLY" and p.byday and not (p.bymonth or p.bymonthday):
-        days = "weekday" if p.byday == _WORKWEEK else _and([_DAY_NAMES[d] for _, d in p.byday])
-        return days if p.interval == 1 else f"{every_unit} on {days}"
+        days = _and([_DAY_NAMES[d] for _, d in p.byday])
+        if p.interval == 1:
+            return "weekday" if p.byday == _WORKWEEK else days
+        return f"{every_unit} on {days}"
     if p.freq == "MONTHLY" and not p.bymonth:
         return _describe_monthly(p, every_unit)
     if (p.freq == "YEARLY" and len(p.bymonth) == 1 and len(p.bymonthday) == 1

@@ -10,8 +10,8 @@ from typing import Any
 from core.errors import NotFound
 from core.events import Event
 from core.priorities import Priority
-from core.series import Series
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
+from core.series import Series
 from core.store import Db, read_day, read_dt
 
 _BY_RANK = {p.rank: p for p in Priority}

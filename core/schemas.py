@@ -104,7 +104,7 @@ class TaskUpdate:
     tags: tuple[str, ...] | _Unset = UNSET
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
-    recurrence: str | None | _Unset = UNSET
+    recurrence: str | _Unset | None = UNSET
     """A recurrence phrase or RRULE applying from this instance on; None ends the series."""
     add_reminders: tuple[str, ...] = ()
     """Reminder phrases to add: "30m before", "at 3pm", "tomorrow 9am"."""

@@ -232,16 +232,26 @@ class TaskService:
         added: list[TaskRead] = []
         seen: set[str] = set()
         for n, create in enumerate(creates, 1):
-            known = create.uuid is not None and (
-                create.uuid in seen or repository.pk_of_uuid(tx.db, self.owner, create.uuid)
-            )
-            if not known:
-                added.append(self._insert(tx, create))
+            if create.uuid is None or create.uuid not in seen:
+                task = self._import_one(tx, create)
+                if task is not None:
+                    added.append(task)
             if create.uuid:
                 seen.add(create.uuid)
             if progress is not None:
                 progress(n, len(creates))
         return ImportResult(fmt, added, len(creates) - len(added))
+
+    def _import_one(self, tx: _Tx, create: TaskCreate) -> TaskRead | None:
+        """Insert a new task; a known uuid is skipped, unless deleted (then it comes back)."""
+        pk = None if create.uuid is None else repository.pk_of_uuid(tx.db, self.owner, create.uuid)
+        if pk is None:
+            return self._insert(tx, create)
+        existing = repository.load_pk(tx.db, pk, self.tz)
+        if existing.status is not Status.DELETED or create.status is Status.DELETED:
+            return None
+        back = replace(existing, status=create.status, updated=tx.now)
+        return self._save(tx, pk, existing, back)
 
     def _insert(self, tx: _Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
         rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
@@ -570,7 +580,9 @@ class TaskService:
     def _undo(self, tx: _Tx) -> UndoResult:
         row = tx.db.one(
             "SELECT id, kind FROM operation WHERE owner = ? AND undone IS NULL "
-            "AND kind <> 'undo' AND id < ? ORDER BY id DESC LIMIT 1",
+            "AND kind <> 'undo' AND id < ? "
+            "AND EXISTS (SELECT 1 FROM outbox o WHERE o.op_id = operation.id) "
+            "ORDER BY id DESC LIMIT 1",
             (self.owner, tx.op_id),
         )
         if row is None:

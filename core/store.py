@@ -12,6 +12,7 @@ calls, the TUI and workers queue instead of failing with "database is locked".
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -97,6 +98,7 @@ def read_day(value: Any) -> date | None:
 
 
 _PG_SQL_CACHE: dict[str, str] = {}
+_PASSWORD = re.compile(r"(://[^:/@]+:)([^@]+)(@)")
 
 
 def _pg_sql(sql: str) -> str:
@@ -234,7 +236,8 @@ def _connect_postgres(url: str) -> Any:
     try:
         return psycopg.connect(_libpq_url(url), autocommit=True)
     except psycopg.Error as exc:
-        raise StorageError(f"cannot connect to {_libpq_url(url)}: {exc}".strip()) from None
+        shown = _PASSWORD.sub(r"\1********\3", _libpq_url(url))
+        raise StorageError(f"cannot connect to {shown}: {exc}".strip()) from None
 
 
 def _libpq_url(url: str) -> str:

@@ -80,7 +80,7 @@ def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None)
     widths = [max(w, len(h)) for w, h in zip(widths, heads, strict=True)]
     title_room = _title_room(out, widths)
     if out.tty:
-        header = "  ".join(h.ljust(w) for h, w in zip(heads, widths[:3], strict=True))
+        header = "  ".join(h.ljust(w) for h, w in zip(heads[:3], widths[:3], strict=True))
         out.line(out.style(f"{header}  Title", "bold"))
     write = out.stream.write
     for row in rows:

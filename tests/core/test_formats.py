@@ -18,7 +18,7 @@ from icalendar import Calendar
 from core.errors import BadInput
 from core.formats import detect, ical, jsonfmt, parse_any, taskwarrior, todotxt
 from core.priorities import Priority
-from core.schemas import ReminderRead, Status, TaskCreate, TaskRead
+from core.schemas import ReminderRead, ReminderState, Status, TaskCreate, TaskRead
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -75,12 +75,14 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
         tags=("garden", "home"),
         due=datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
         recurrence="FREQ=WEEKLY",
-        reminders=(ReminderRead(datetime(2026, 12, 1, 7, 0, tzinfo=UTC), "1h", "pending"),),
+        reminders=(
+            ReminderRead(datetime(2026, 12, 1, 7, 0, tzinfo=UTC), "PT1H", ReminderState.PENDING),
+        ),
     )
     shape = jsonfmt.task_to_dict(task, PARIS)
     assert list(shape) == [
         "id", "title", "notes", "status", "priority", "tags", "due", "recurrence",
-        "reminders", "created", "updated", "completed", "uuid",
+        "reminders", "created", "updated", "completed", "uuid", "recurrence_from",
     ]
     assert shape == {
         "id": 7,
@@ -91,11 +93,12 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
         "tags": ["garden", "home"],
         "due": "2026-12-01T09:00:00+01:00",
         "recurrence": "FREQ=WEEKLY",
-        "reminders": [{"at": "2026-12-01T08:00:00+01:00", "before": "1h", "state": "pending"}],
+        "reminders": [{"at": "2026-12-01T08:00:00+01:00", "before": "PT1H", "state": "pending"}],
         "created": "2026-11-01T09:15:00+01:00",
         "updated": "2026-11-02T10:30:00+01:00",
         "completed": None,
         "uuid": UUID_1,
+        "recurrence_from": "due",
     }
 
 

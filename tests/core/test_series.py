@@ -47,7 +47,7 @@ class TestRecurrence:
     def test_schema_refuses_a_duplicate_occurrence(self, svc: TaskService) -> None:
         svc.add_text("x every day")
         svc.complete([1])
-        with pytest.raises(Exception, match="(?i)unique"), svc.store.write("alice") as db:
+        with pytest.raises(Exception, match=r"(?i)unique"), svc.store.write("alice") as db:
             db.run(
                 "INSERT INTO task (owner, id, uuid, title, status, priority, created, updated, "
                 "version, recur_from_completion, series_id, occurrence) "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from config import paths
-from config.settings import effective_values
+from config.settings import effective_values, mask_url
 from todo_cli import render
 from todo_cli.context import settings
 
@@ -24,4 +24,4 @@ def path() -> None:
     out = render.Out()
     out.line(f"config   {paths.config_file()}")
     out.line(f"data     {paths.data_dir()}")
-    out.line(f"database {settings().database.url}")
+    out.line(f"database {mask_url(settings().database.url)}")

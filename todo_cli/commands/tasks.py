@@ -181,7 +181,7 @@ def _due_change(value: str | None, now: datetime) -> Due | _Unset | None:
         raise BadInput(f"--due: {exc.message}") from None
 
 
-def _every_change(value: str | None) -> str | None | _Unset:
+def _every_change(value: str | None) -> str | _Unset | None:
     if value is None:
         return UNSET
     return None if value.strip().lower() in ("none", "never") else value

@@ -30,7 +30,7 @@ def export(
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
 def import_(

@@ -1,0 +1,195 @@
+"""The real `todo` script and real processes: version, plain output, what gets imported,
+and concurrent writers on one database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import PYTHON, cli_env, ids, ok, run, tasks_json, todo_process
+from todo_cli import __version__
+
+SDKS = ("textual", "google.genai", "confluent_kafka")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
+
+_IMPORT_PROBE = textwrap.dedent(
+    """
+    import json, sys
+    sys.argv = ["todo", *json.loads(sys.argv[1])]
+    from todo_cli.main import main
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code or 0
+    else:
+        code = 0
+    sys.stderr.write("EXIT " + json.dumps(code) + "\\n")
+    sys.stderr.write("MODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+    """
+)
+
+
+def test_version_in_process() -> None:
+    result = ok("--version")
+    assert result.stdout == f"todo {__version__}\n"
+
+
+def test_version_in_a_subprocess(todo_home: Path) -> None:
+    proc = todo_process("--version", env=cli_env(todo_home))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"todo {__version__}\n", "")
+    assert not (todo_home / "todo.db").exists()
+
+
+@pytest.mark.usefixtures("todo_home")
+def test_version_with_a_command_still_answers() -> None:
+    assert run("--version", "list").stdout == f"todo {__version__}\n"
+
+
+def test_subprocess_add_then_list(todo_home: Path) -> None:
+    env = cli_env(todo_home)
+    added = todo_process("add", "pay rent tomorrow #home !high", env=env)
+    assert (added.returncode, added.stdout, added.stderr) == (0, "Added 1 'pay rent'\n", "")
+
+    listed = todo_process("list", "--json", env=env)
+    assert listed.returncode == 0
+    [task] = json.loads(listed.stdout)
+    assert (task["title"], task["tags"], task["priority"]) == ("pay rent", ["home"], "high")
+    # The in-process runner sees what the process wrote.
+    assert ids() == [1]
+
+
+def test_piped_output_is_plain_even_when_colour_is_allowed(home: Path) -> None:
+    env = cli_env(home, TERM="xterm-256color")
+    del env["NO_COLOR"]
+    assert todo_process("add", "x today #t !h", env=env).returncode == 0
+    listed = todo_process("list", env=env)
+    shown = todo_process("show", "1", env=env)
+    error = todo_process("show", "9", env=env)
+
+    assert listed.stdout.split() == ["1", "H", "today", "x", "#t"]  # no header when piped
+    assert "Title     x\n" in shown.stdout
+    assert error.stderr == "error: no task with id 9\n"
+    for proc in (listed, shown, error):
+        assert "\x1b" not in proc.stdout + proc.stderr
+
+
+def test_import_from_a_pipe(home: Path) -> None:
+    env = cli_env(home)
+    proc = todo_process("import", "-", env=env, input="(A) first\nsecond +x\n")
+    assert (proc.returncode, proc.stdout) == (0, "Imported 2 tasks (todotxt); 0 already present\n")
+    assert [(t["title"], t["tags"]) for t in tasks_json()] == [("first", []), ("second", ["x"])]
+
+
+# -- what plain commands import ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def loaded_modules(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """For each plain command, the modules loaded by a fresh process running it.
+
+    The database is migrated first, so no command needs Alembic.
+    """
+    home = tmp_path_factory.mktemp("imports")
+    env = cli_env(home)
+    assert todo_process("add", "migrate first", env=env).returncode == 0
+    found: dict[str, list[str]] = {}
+    for command in ("list", "add x", "--version"):
+        proc = subprocess.run(
+            [PYTHON, "-c", _IMPORT_PROBE, json.dumps(command.split())],
+            capture_output=True, text=True, env=env, timeout=60, cwd=home,
+        )
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stderr.splitlines()
+        assert "EXIT 0" in lines, proc.stderr
+        line = next(x for x in lines if x.startswith("MODULES "))
+        found[command] = json.loads(line.removeprefix("MODULES "))
+    return found
+
+
+def _matching(modules: list[str], roots: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == r or m.startswith(r + ".") for r in roots))
+
+
+@pytest.mark.parametrize("command", ["list", "add x", "--version"])
+def test_plain_commands_import_no_sdk(loaded_modules: dict[str, list[str]], command: str) -> None:
+    assert "todo_cli.main" in loaded_modules[command]
+    assert _matching(loaded_modules[command], SDKS) == []
+
+
+@pytest.mark.parametrize("command", ["list", "add x", "--version"])
+def test_plain_commands_import_no_orm_or_pydantic(
+    loaded_modules: dict[str, list[str]], command: str
+) -> None:
+    roots = {r.split(".")[0] for r in _matching(loaded_modules[command], HEAVY)}
+    assert sorted(roots) == []
+
+
+def test_the_probe_sees_imports(loaded_modules: dict[str, list[str]]) -> None:
+    # The list really ran a command: the store and sqlite were loaded, typer too.
+    assert "core.store" in loaded_modules["list"]
+    assert "sqlite3" in loaded_modules["add x"]
+    assert "typer" not in loaded_modules["--version"]
+
+
+# -- concurrency ------------------------------------------------------------------------------
+
+_WORKER = textwrap.dedent(
+    """
+    import os, sys, time
+    worker, go = sys.argv[1], sys.argv[2]
+    from todo_cli.main import main
+    while not os.path.exists(go):
+        time.sleep(0.005)
+    codes = []
+    for n in range(10):
+        sys.argv = ["todo", "add", f"worker {worker} task {n}"]
+        try:
+            main()
+        except SystemExit as exc:
+            codes.append(exc.code or 0)
+        else:
+            codes.append(0)
+    print("CODES", *codes)
+    """
+)
+
+
+def test_four_concurrent_writers_on_one_home(todo_home: Path, tmp_path: Path) -> None:
+    """4 processes, each adding 10 tasks through the real entry point, all at once, starting
+    on a database that does not exist yet (so they also race to create the schema)."""
+    env = cli_env(todo_home)
+    go = tmp_path / "go"
+    workers = [
+        subprocess.Popen(
+            [PYTHON, "-c", _WORKER, str(w), str(go)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        )
+        for w in range(4)
+    ]
+    time.sleep(0.3)
+    go.touch()
+    outputs = [w.communicate(timeout=120) for w in workers]
+
+    for worker, (out, err) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, err
+        assert "locked" not in err and "busy" not in err, err
+        assert err == "", err
+        assert out.splitlines()[-1] == "CODES" + " 0" * 10, out
+        assert sum(line.startswith("Added ") for line in out.splitlines()) == 10
+
+    tasks = tasks_json("--status", "all", "--sort", "id")
+    assert len(tasks) == 40
+    assert [t["id"] for t in tasks] == list(range(1, 41))
+    assert len({t["uuid"] for t in tasks}) == 40
+    assert sorted(t["title"] for t in tasks) == sorted(
+        f"worker {w} task {n}" for w in range(4) for n in range(10)
+    )
+    reported = sorted(int(line.split()[1]) for out, _ in outputs for line in out.splitlines()
+                      if line.startswith("Added "))
+    assert reported == list(range(1, 41))
+
