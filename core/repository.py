@@ -82,13 +82,20 @@ def _to_task(
         priority=_BY_RANK[priority],
         tags=tags,
         due=due,
-        created=_local(read_dt(created), tz),
-        updated=_local(read_dt(updated), tz),
-        completed=_local(read_dt(done), tz) if done is not None else None,
+        # Kept in UTC: the table never shows them, and JSON converts once when it does.
+        created=_utc(created),
+        updated=_utc(updated),
+        completed=_utc(done) if done is not None else None,
         recurrence=recurrence,
         recur_from_completion=bool(from_completion),
         reminders=reminders,
     )
+
+
+def _utc(value: Any) -> datetime:
+    stamp = read_dt(value)
+    assert stamp is not None
+    return stamp
 
 
 def _local(value: datetime | None, tz: tzinfo) -> datetime:

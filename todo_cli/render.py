@@ -6,14 +6,14 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, TextIO
 
 from core import dates
 from core.formats import jsonfmt
 from core.priorities import Priority
-from core.schemas import ReminderRead, ReminderState, Status, TaskRead
+from core.schemas import Due, ReminderRead, ReminderState, Status, TaskRead
 from core.urgency import is_overdue
 
 _RESET = "\033[0m"
@@ -74,41 +74,76 @@ def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None)
         if out.tty:
             out.line(out.style("No tasks.", "dim"))
         return
-    rows = [_row(t, now) for t in tasks]
-    widths = [max(len(r[i][0]) for r in rows) for i in range(4)]
-    heads = ("ID", "P", "Due", "Title")
-    widths = [max(w, len(h)) for w, h in zip(widths, heads, strict=True)]
-    title_room = _title_room(out, widths)
+    rows = [_Row(t, now, _relative(now)) for t in tasks]
+    id_w = max(max(len(r.id) for r in rows), 2)
+    due_w = max(max(len(r.due) for r in rows), 3)
+    room = max(out.width - id_w - due_w - 9, 20) if out.width else None
     if out.tty:
-        header = "  ".join(h.ljust(w) for h, w in zip(heads[:3], widths[:3], strict=True))
-        out.line(out.style(f"{header}  Title", "bold"))
-    write = out.stream.write
-    for row in rows:
-        write(_format_row(out, row, widths, title_room) + "\n")
+        out.line(out.style(f"{'ID'.rjust(id_w)}  P  {'Due'.ljust(due_w)}  Title", "bold"))
+    format_row = _styled_row if out.color else _plain_row
+    out.stream.write("".join(format_row(out, r, id_w, due_w, room) for r in rows))
 
 
-Cell = tuple[str, tuple[str, ...]]
+class _Row:
+    """The display cells of one task."""
+
+    __slots__ = ("due", "id", "overdue", "priority", "settled", "tags", "title")
+
+    def __init__(self, task: TaskRead, now: datetime, relative: Callable[[Due], str]) -> None:
+        self.id = str(task.id)
+        self.priority = task.priority
+        self.due = relative(task.due) if task.due is not None else ""
+        self.overdue = task.due is not None and is_overdue(task.due, now)
+        self.title = task.title + _markers(task)
+        self.tags = " ".join(["#" + t for t in task.tags])
+        self.settled = task.status is not Status.PENDING
 
 
-def _row(task: TaskRead, now: datetime) -> tuple[Cell, Cell, Cell, Cell, Cell]:
-    due_text = dates.describe_relative(task.due, now) if task.due is not None else ""
-    due_style: tuple[str, ...] = ("red", "bold") if is_overdue(task.due, now) else ()
-    title_style: tuple[str, ...] = ("dim",) if task.status is not Status.PENDING else ()
-    tags = " ".join("#" + t for t in task.tags)
-    return (
-        (str(task.id), ("dim",)),
-        (_PRIORITY_MARK[task.priority], _priority_style(task.priority)),
-        (due_text, due_style),
-        (task.title + _markers(task), title_style),
-        (tags, ("magenta",)),
-    )
+def _relative(now: datetime) -> Callable[[Due], str]:
+    # Many tasks share a due date; describing each distinct one once saves a third of `list`.
+    cache: dict[Due, str] = {}
+
+    def describe(due: Due) -> str:
+        text = cache.get(due)
+        if text is None:
+            text = cache[due] = dates.describe_relative(due, now)
+        return text
+
+    return describe
+
+
+def _fit(text: str, room: int | None) -> str:
+    if room is not None and len(text) > room:
+        return text[: room - 1] + "…"
+    return text
+
+
+def _plain_row(out: Out, r: _Row, id_w: int, due_w: int, room: int | None) -> str:
+    text = _fit(f"{r.title} {r.tags}" if r.tags else r.title, room)
+    return f"{r.id.rjust(id_w)}  {_PRIORITY_MARK[r.priority]:1}  {r.due.ljust(due_w)}  {text}\n"
+
+
+def _styled_row(out: Out, r: _Row, id_w: int, due_w: int, room: int | None) -> str:
+    title_style = ("dim",) if r.settled else ()
+    full = f"{r.title} {r.tags}" if r.tags else r.title
+    text = _fit(full, room)
+    if r.tags and text == full:
+        text = out.style(r.title, *title_style) + " " + out.style(r.tags, "magenta")
+    else:
+        text = out.style(text, *title_style)
+    return "  ".join((
+        out.style(r.id.rjust(id_w), "dim"),
+        out.style(_PRIORITY_MARK[r.priority].ljust(1), *_priority_style(r.priority)),
+        out.style(r.due.ljust(due_w), *(("red", "bold") if r.overdue else ())),
+        text,
+    )) + "\n"
 
 
 def _markers(task: TaskRead) -> str:
     marks = ""
     if task.recurrence is not None:
         marks += " ↻"
-    if any(r.state is ReminderState.PENDING for r in task.reminders):
+    if task.reminders and any(r.state is ReminderState.PENDING for r in task.reminders):
         marks += " ⏰"
     return marks
 
@@ -116,31 +151,6 @@ def _markers(task: TaskRead) -> str:
 def _priority_style(priority: Priority) -> tuple[str, ...]:
     style = _PRIORITY_STYLE.get(priority)
     return (style, "bold") if style else ()
-
-
-def _title_room(out: Out, widths: list[int]) -> int | None:
-    if not out.width:
-        return None
-    return max(out.width - sum(widths[:3]) - 6, 20)
-
-
-def _format_row(out: Out, row: Sequence[Cell], widths: list[int], room: int | None) -> str:
-    (id_, id_s), (pri, pri_s), (due, due_s), (title, title_s), (tags, tags_s) = row
-    text = f"{title} {tags}" if tags else title
-    if room is not None and len(text) > room:
-        text = text[: room - 1] + "…"
-    if out.color and tags and len(text) == len(title) + 1 + len(tags):
-        text = out.style(title, *title_s) + " " + out.style(tags, *tags_s)
-    else:
-        text = out.style(text, *title_s)
-    return "  ".join(
-        (
-            out.style(id_.rjust(widths[0]), *id_s),
-            out.style(pri.ljust(widths[1]), *pri_s),
-            out.style(due.ljust(widths[2]), *due_s),
-            text,
-        )
-    )
 
 
 def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:

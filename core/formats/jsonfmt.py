@@ -62,9 +62,12 @@ def dumps(tasks: Sequence[TaskRead], tz: tzinfo) -> str:
     return f"[\n{lines}\n]"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def dumps_one(task: TaskRead, tz: tzinfo) -> str:
     """One task as a single-line JSON object."""
-    return json.dumps(task_to_dict(task, tz), ensure_ascii=False)
+    return _ENCODER.encode(task_to_dict(task, tz))
 
 
 def parse(text: str) -> list[TaskCreate]:
