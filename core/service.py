@@ -29,7 +29,14 @@ from core.schemas import (
     TaskRead,
     TaskUpdate,
 )
-from core.series import Series, carried_reminders, moved_reminders, next_instance, start_series
+from core.series import (
+    Series,
+    carried_reminders,
+    moved_reminders,
+    next_instance,
+    occurrence_key,
+    start_series,
+)
 from core.store import Db, Store, read_dt
 from core.tags import normalise_tag, normalise_tags
 
@@ -561,15 +568,39 @@ class TaskService:
         changes = events.diff(old, new, _TRACKED)
         if not changes:
             return before
-        if "recurrence" in changes and after.recurrence is not None and after.due is not None:
-            # A new rule applies from this instance on: the series restarts here.
-            current = repository.series_of(tx.db, pk)
-            series = start_series(after.due, self.tz, current.series_id)
+        if series is None and after.recurrence is not None and after.due is not None:
+            series = self._series_after(tx, pk, after, changes)
         version = repository.update(tx.db, pk, after, changes, series)
         kind = events.type_for_status(before.status.value, after.status.value)
         event = events.make_event(kind, new, changes, self.owner, version, tx.now)
         repository.append_event(tx.db, tx.op_id, self.owner, pk, event)
         return after
+
+    def _series_after(
+        self, tx: _Tx, pk: int, after: TaskRead, changes: events.Changes
+    ) -> Series | None:
+        """The series bookkeeping a changed recurring task needs, or None to keep it."""
+        assert after.due is not None
+        if "recurrence" in changes:
+            # A new rule applies from this instance on: the series restarts here.
+            current = repository.series_of(tx.db, pk)
+            return start_series(after.due, self.tz, current.series_id)
+        if "due" not in changes:
+            return None
+        # The instance now stands for the occurrence on its new due date (skip, undo, edit),
+        # so the next completion makes the instance that follows that one.
+        current = repository.series_of(tx.db, pk)
+        key = occurrence_key(after.due)
+        if current.series_id is None or current.occurrence == key:
+            return None
+        clash = repository.pk_of_occurrence(tx.db, self.owner, current.series_id, key)
+        if clash is not None and clash != pk:
+            other = repository.load_pk(tx.db, clash, self.tz)
+            raise BadInput(
+                f"task {other.id} is already the occurrence of this series on "
+                f"{dates.iso(after.due, self.tz)}"
+            )
+        return replace(current, occurrence=key)
 
     # -- undo ------------------------------------------------------------------------------
 
