@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from core import dates, quickadd
 from core.errors import BadInput
 from core.priorities import Priority
 from core.quickadd import Match, Parsed, Token, parse, tokenize
+from core.recurrence import Rule
+from core.reminders import ReminderSpec
 from core.schemas import Due
 from core.tags import is_tag
 
@@ -195,6 +198,95 @@ def test_impossible_dates_are_bad_input(text: str, bad_part: str) -> None:
     assert bad_part in caught.value.message
 
 
+# --- recurrence and reminders -------------------------------------------------------------------
+
+
+def test_a_repeat_a_reminder_and_a_tag() -> None:
+    got = parse("pay rent every month on the 1st at 9am remind me 1 day before #finance", NOW)
+    assert got == Parsed(
+        "pay rent",
+        recurrence=Rule("FREQ=MONTHLY;BYMONTHDAY=1", time=time(9)),
+        reminders=(ReminderSpec(before=timedelta(days=1)),),
+        tags=("finance",),
+    )
+
+
+def test_the_weekday_and_time_after_every_belong_to_the_repeat_not_the_due() -> None:
+    got = parse("standup every monday at 9am", NOW)
+    assert got == Parsed("standup", recurrence=Rule("FREQ=WEEKLY;BYDAY=MO", time=time(9)))
+
+
+def test_the_time_after_remind_belongs_to_the_reminder_not_the_due() -> None:
+    got = parse("call mom remind me at 3pm", NOW)
+    assert got == Parsed("call mom", reminders=(ReminderSpec(at=at(22, 15)),))
+
+
+def test_a_repeat_and_a_due_together() -> None:
+    got = parse("report every 2 weeks on monday dec 7 p2", NOW)
+    assert got == Parsed(
+        "report", due=date(2026, 12, 7), priority=Priority.MEDIUM,
+        recurrence=Rule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO"),
+    )
+
+
+def test_reminders_accumulate_in_order() -> None:
+    got = parse("demo remind me 30m before tomorrow at 5pm remind 1 day before", NOW)
+    assert got == Parsed(
+        "demo",
+        due=at(23, 17),
+        reminders=(
+            ReminderSpec(before=timedelta(minutes=30)), ReminderSpec(before=timedelta(days=1))
+        ),
+    )
+
+
+def test_the_last_repeat_wins() -> None:
+    got = parse("water every day plants every! 3 days", NOW)
+    assert got == Parsed(
+        "water every day plants", recurrence=Rule("FREQ=DAILY;INTERVAL=3", from_completion=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "rrule"),
+    [
+        ("weekly review", "review", "FREQ=WEEKLY"),
+        ("Daily standup #work", "standup", "FREQ=DAILY"),
+        ("gym every mon, wed and fri", "gym", "FREQ=WEEKLY;BYDAY=MO,WE,FR"),
+        ("gym every mon and thu with bob", "gym with bob", "FREQ=WEEKLY;BYDAY=MO,TH"),
+        ("backup every last day of the month", "backup", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        ("bday every dec 12 !h", "bday", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=12"),
+        ("pills every day until dec 31", "pills", "FREQ=DAILY;UNTIL=20261231T235959"),
+        ("lesson every tue for 6 times", "lesson", "FREQ=WEEKLY;BYDAY=TU;COUNT=6"),
+    ],
+)
+def test_repeats_in_lines(text: str, title: str, rrule: str) -> None:
+    got = parse(text, NOW)
+    assert got.title == title
+    assert got.recurrence is not None and got.recurrence.rrule == rrule
+
+
+@pytest.mark.parametrize(
+    ("text", "bad_part"),
+    [("party every blursday", "blursday"), ("read every book", "every book"),
+     ("x every 0 days", "every 0 days"), ("x remind me tomorrow", "remind me tomorrow")],
+)
+def test_a_broken_repeat_or_reminder_is_bad_input(text: str, bad_part: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        parse(text, NOW)
+    assert bad_part in caught.value.message
+
+
+def test_quoted_every_and_remind_are_text() -> None:
+    assert parse('read "every" book', NOW) == Parsed("read every book")
+    assert parse('"remind me at 3pm" note', NOW) == Parsed("remind me at 3pm note")
+
+
+@pytest.mark.parametrize("text", ["remind bob about lunch", "remind me to call", "everyone"])
+def test_words_that_are_no_reminder_or_repeat_stay_in_the_title(text: str) -> None:
+    assert parse(text, NOW) == Parsed(text)
+
+
 # --- quotes and tokens ---------------------------------------------------------------------------
 
 
@@ -241,6 +333,8 @@ GRAMMAR_BITS = [
     "today", "tonight", "at", "5pm", "25:00", "in", "3", "days", "hours", "dec", "5th", "feb",
     "30", "2026-12-05", "2026-02-30", "by", "on", "due", "#tag", "+x", "#", "!h", "p1", '"',
     "noon", "fri", "2026-12-05T09:00", "9999", "0", "a", "mo", "9999-12-31", "0001-01-01",
+    "every", "every!", "daily", "other", "last", "15th", "and", "mon,", "until", "for", "times",
+    "remind", "me", "before", "30m", "1h30m", "of", "the", "month", "weekday",
 ]
 
 
@@ -258,10 +352,41 @@ def test_parse_only_ever_raises_bad_input(text: str) -> None:
         assert got.due.tzinfo == BERLIN
 
 
+RECURRENCE_TOKENS: list[tuple[str, Rule]] = [
+    ("every day", Rule("FREQ=DAILY")),
+    ("daily", Rule("FREQ=DAILY")),
+    ("weekly", Rule("FREQ=WEEKLY")),
+    ("every weekday", Rule("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")),
+    ("every monday at 9am", Rule("FREQ=WEEKLY;BYDAY=MO", time=time(9))),
+    ("every mon, wed and fri", Rule("FREQ=WEEKLY;BYDAY=MO,WE,FR")),
+    ("every 2 weeks on tue and thu", Rule("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH")),
+    ("every other month", Rule("FREQ=MONTHLY;INTERVAL=2")),
+    ("every month on the 15th", Rule("FREQ=MONTHLY;BYMONTHDAY=15")),
+    ("every last day of the month", Rule("FREQ=MONTHLY;BYMONTHDAY=-1")),
+    ("every last fri", Rule("FREQ=MONTHLY;BYDAY=-1FR")),
+    ("every year on dec 12", Rule("FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=12")),
+    ("every jan 10 at 18:30", Rule("FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=10", time=time(18, 30))),
+    ("every day until dec 31", Rule("FREQ=DAILY;UNTIL=20261231T235959")),
+    ("every week for 3 times", Rule("FREQ=WEEKLY;COUNT=3")),
+    ("every! 3 days", Rule("FREQ=DAILY;INTERVAL=3", from_completion=True)),
+]
+REMINDER_TOKENS: list[tuple[str, ReminderSpec]] = [
+    ("remind me 30m before", ReminderSpec(before=timedelta(minutes=30))),
+    ("remind 1 day before", ReminderSpec(before=timedelta(days=1))),
+    ("remind me an hour before", ReminderSpec(before=timedelta(hours=1))),
+    ("remind me at 3:45pm", ReminderSpec(at=at(22, 15, 45))),
+    ("remind at tomorrow 9am", ReminderSpec(at=at(23, 9))),
+    ("remind me tomorrow at 9am", ReminderSpec(at=at(23, 9))),
+    ("remind me in 2 hours", ReminderSpec(at=at(22, 12))),
+]
+
 # Words that could join a phrase; titles in the property below avoid them.
 NOT_PLAIN = dates.KEYWORDS | {
     "due", "by", "on", "every", "remind", "me", "am", "pm", "a", "an", "next", "noon",
-}
+    "daily", "weekly", "monthly", "yearly", "annually", "other", "weekday", "weekdays",
+    "weekend", "weekends", "first", "second", "third", "fourth", "fifth", "last", "and", "of",
+    "the", "until", "for", "times", "before",
+} | {w.strip(",") for text, _ in RECURRENCE_TOKENS + REMINDER_TOKENS for w in text.split()}
 plain_words = st.text(string.ascii_letters, min_size=1, max_size=8).filter(
     lambda w: w.lower() not in NOT_PLAIN and dates.parse_unit(w) is None
 )
@@ -309,19 +434,33 @@ def test_tokens_anywhere_come_out_and_leave_the_title_clean(data: st.DataObject)
     tags = data.draw(st.lists(tag_names, max_size=3))
     priority = data.draw(st.none() | st.sampled_from(PRIORITY_TOKENS))
     due = data.draw(st.none() | st.sampled_from(DUE_TOKENS))
+    recurrence = data.draw(st.none() | st.sampled_from(RECURRENCE_TOKENS))
+    reminders = data.draw(st.lists(st.sampled_from(REMINDER_TOKENS), max_size=2))
 
-    inserted = [data.draw(st.sampled_from("#+")) + tag for tag in tags]
-    inserted += [pair[0] for pair in (priority, due) if pair is not None]
-    line = list(words)
-    for token in inserted:
+    # (text, kind) in the order they were drawn; their places in the line are drawn below
+    inserted = [(data.draw(st.sampled_from("#+")) + tag, "tag") for tag in tags]
+    inserted += [(pair[0], kind) for pair, kind in ((priority, "priority"), (due, "due"),
+                                                    (recurrence, "repeat")) if pair is not None]
+    inserted += [(text, "reminder") for text, _ in reminders]
+    line = [(word, "word") for word in words]
+    for text, kind in inserted:
         position = data.draw(st.integers(0, len(line)))
-        line.insert(position, data.draw(casings)(token))
+        line.insert(position, (data.draw(casings)(text), kind))
+    # A repeat or reminder may rightly take a due phrase that follows it straight away
+    # ("every day" + "at 3pm", "remind me at 3:45pm" + "tomorrow"): keep those apart.
+    kinds = [kind for _, kind in line]
+    assume(not any(a in ("repeat", "reminder") and b == "due" for a, b in pairwise(kinds)))
 
-    got = parse("  ".join(line), NOW)
+    got = parse("  ".join(text for text, _ in line), NOW)
 
     assert got.title == " ".join(words)
-    assert not set(got.title.lower().split()) & set(" ".join(inserted).lower().split())
+    inserted_words = set(" ".join(text for text, _ in inserted).lower().split())
+    assert not set(got.title.lower().split()) & inserted_words
     assert got.tags == tuple(sorted(set(tags)))
     assert got.priority == (priority[1] if priority else None)
     assert got.due == (due[1] if due else None)
     assert type(got.due) is type(due[1] if due else None)
+    assert got.recurrence == (recurrence[1] if recurrence else None)
+    in_line_order = [text.lower() for text, kind in line if kind == "reminder"]
+    expected = [dict((t.lower(), spec) for t, spec in REMINDER_TOKENS)[t] for t in in_line_order]
+    assert got.reminders == tuple(expected)
