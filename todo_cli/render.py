@@ -74,12 +74,20 @@ def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None)
         if out.tty:
             out.line(out.style("No tasks.", "dim"))
         return
-    rows = [_Row(t, now, _relative(now)) for t in tasks]
+    rows = [_Row(t, now, _relative(now), _repeats()) for t in tasks]
     id_w = max(max(len(r.id) for r in rows), 2)
     due_w = max(max(len(r.due) for r in rows), 3)
-    room = max(out.width - id_w - due_w - 9, 20) if out.width else None
+    rep_w = max(len(r.repeats) for r in rows)
+    if rep_w:
+        # Only lists with a recurring task pay for the column.
+        rep_w = max(rep_w, 7)
+        for r in rows:
+            r.due = f"{r.due.ljust(due_w)}  {r.repeats.ljust(rep_w)}"
+    room = max(out.width - id_w - due_w - rep_w - 9, 20) if out.width else None
     if out.tty:
-        out.line(out.style(f"{'ID'.rjust(id_w)}  P  {'Due'.ljust(due_w)}  Title", "bold"))
+        due_head = "Due".ljust(due_w) + (f"  {'Repeats'.ljust(rep_w)}" if rep_w else "")
+        out.line(out.style(f"{'ID'.rjust(id_w)}  P  {due_head}  Title", "bold"))
+    due_w += rep_w + 2 if rep_w else 0
     format_row = _styled_row if out.color else _plain_row
     out.stream.write("".join(format_row(out, r, id_w, due_w, room) for r in rows))
 
@@ -87,9 +95,15 @@ def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None)
 class _Row:
     """The display cells of one task."""
 
-    __slots__ = ("due", "id", "overdue", "priority", "settled", "tags", "title")
+    __slots__ = ("due", "id", "overdue", "priority", "repeats", "settled", "tags", "title")
 
-    def __init__(self, task: TaskRead, now: datetime, relative: Callable[[Due], str]) -> None:
+    def __init__(
+        self,
+        task: TaskRead,
+        now: datetime,
+        relative: Callable[[Due], str],
+        repeats: Callable[[TaskRead], str],
+    ) -> None:
         self.id = str(task.id)
         self.priority = task.priority
         self.due = relative(task.due) if task.due is not None else ""
@@ -97,6 +111,24 @@ class _Row:
         self.title = task.title + _markers(task)
         self.tags = " ".join(["#" + t for t in task.tags])
         self.settled = task.status is not Status.PENDING
+        self.repeats = repeats(task) if task.recurrence is not None else ""
+
+
+def _repeats() -> Callable[[TaskRead], str]:
+    cache: dict[tuple[str, bool], str] = {}
+
+    def describe(task: TaskRead) -> str:
+        assert task.recurrence is not None
+        key = (task.recurrence, task.recur_from_completion)
+        text = cache.get(key)
+        if text is None:
+            from core import recurrence
+
+            rule = recurrence.Rule(task.recurrence, task.recur_from_completion)
+            text = cache[key] = recurrence.describe(rule)
+        return text
+
+    return describe
 
 
 def _relative(now: datetime) -> Callable[[Due], str]:
@@ -141,8 +173,6 @@ def _styled_row(out: Out, r: _Row, id_w: int, due_w: int, room: int | None) -> s
 
 def _markers(task: TaskRead) -> str:
     marks = ""
-    if task.recurrence is not None:
-        marks += " ↻"
     if task.reminders and any(r.state is ReminderState.PENDING for r in task.reminders):
         marks += " ⏰"
     return marks
