@@ -9,9 +9,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -153,3 +154,19 @@ def todo_process(
         cwd=cwd,
         timeout=60,
     )
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def around(command: Callable[[], T], expect: Callable[[datetime], R]) -> tuple[T, set[R]]:
+    """Run `command`; the values `expect` gives for the time just before and just after it.
+
+    Commands that read the real clock ("tomorrow", "at 3pm") may straddle a boundary.
+    """
+    before = datetime.now(BERLIN)
+    result = command()
+    after = datetime.now(BERLIN)
+    return result, {expect(before), expect(after)}
+

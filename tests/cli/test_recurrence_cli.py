@@ -8,9 +8,8 @@ and just after the command, and either value is accepted (a run across midnight 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -18,6 +17,7 @@ from tests.cli.helpers import (
     BERLIN,
     add,
     all_tasks,
+    around,
     berlin_iso,
     day,
     describe,
@@ -32,16 +32,8 @@ from tests.cli.helpers import (
 pytestmark = pytest.mark.usefixtures("home")
 
 MON, WED, FRI = 0, 2, 4
-T = TypeVar("T")
-R = TypeVar("R")
 
 
-def _around(command: Callable[[], T], expect: Callable[[datetime], R]) -> tuple[T, set[R]]:
-    """Run `command`; the values `expect` gives for the time just before and just after it."""
-    before = datetime.now(BERLIN)
-    result = command()
-    after = datetime.now(BERLIN)
-    return result, {expect(before), expect(after)}
 
 
 def _on_or_after(start: date, weekdays: set[int]) -> date:
@@ -76,7 +68,7 @@ def test_quick_add_every_mon_wed_and_fri_at_7am() -> None:
             d = _on_or_after(d + timedelta(days=1), {MON, WED, FRI})
         return berlin_iso(d, 7)
 
-    task, expected_due = _around(lambda: add("gym every mon, wed and fri at 7am"), first_gym_day)
+    task, expected_due = around(lambda: add("gym every mon, wed and fri at 7am"), first_gym_day)
 
     assert task["title"] == "gym"
     assert task["recurrence"] == "FREQ=WEEKLY;BYDAY=MO,WE,FR"
@@ -97,7 +89,7 @@ def test_list_describes_recurring_tasks_in_words() -> None:
 
 
 def test_every_option_every_2_weeks() -> None:
-    task, expected_due = _around(
+    task, expected_due = around(
         lambda: add("water the cactus", "--every", "every 2 weeks"),
         lambda now: now.date().isoformat(),  # an all-day rule starts today
     )
@@ -123,7 +115,7 @@ def test_every_bang_repeats_from_completion() -> None:
     assert _repeats_line(1) == ["every! 3 days (from completion)  (FREQ=DAILY;INTERVAL=3)"]
 
     # Done early: the next one counts from today, not from the due.
-    done_tasks, expected = _around(
+    done_tasks, expected = around(
         lambda: _done_json(1), lambda now: (now.date() + timedelta(days=3)).isoformat()
     )
     [done, following] = done_tasks
@@ -324,7 +316,7 @@ def test_recur_prints_a_confirmation_and_can_switch_to_from_completion() -> None
 
 def test_recur_gives_a_task_without_a_due_its_first_occurrence() -> None:
     add("take out the bins")
-    task, expected = _around(
+    task, expected = around(
         lambda: json.loads(ok("recur", "1", "every friday", "--json").stdout)[0],
         lambda now: _on_or_after(now.date(), {FRI}).isoformat(),
     )

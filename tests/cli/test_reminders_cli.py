@@ -9,15 +9,15 @@ before and just after the command and either value is accepted.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from tests.cli.helpers import (
     BERLIN,
     add,
+    around,
     berlin_iso,
     day,
     fails,
@@ -27,16 +27,8 @@ from tests.cli.helpers import (
 
 pytestmark = pytest.mark.usefixtures("home")
 
-T = TypeVar("T")
-R = TypeVar("R")
 
 
-def _around(command: Callable[[], T], expect: Callable[[datetime], R]) -> tuple[T, set[R]]:
-    """Run `command`; the values `expect` gives for the time just before and just after it."""
-    before = datetime.now(BERLIN)
-    result = command()
-    after = datetime.now(BERLIN)
-    return result, {expect(before), expect(after)}
 
 
 def _at(d: date, hour: int, minute: int = 0) -> str:
@@ -70,7 +62,7 @@ def _add_overdue(title: str) -> str:
 
 
 def test_quick_add_reminder_before_the_due() -> None:
-    task, tomorrow = _around(
+    task, tomorrow = around(
         lambda: add("dentist tomorrow at 10:30 remind me 1h before"),
         lambda now: now.date() + timedelta(days=1),
     )
@@ -115,7 +107,7 @@ def test_remind_adds_an_absolute_reminder() -> None:
             now.date() + timedelta(days=1))
         return berlin_iso(d, 15)
 
-    result, expected = _around(lambda: ok("remind", "1", "at", "3pm"), three_pm)
+    result, expected = around(lambda: ok("remind", "1", "at", "3pm"), three_pm)
 
     assert result.stdout == "Reminder added to 1 'report'\n"
     [absolute, relative] = _reminders(1)
@@ -250,7 +242,7 @@ def test_dismiss_twice_is_exit_1() -> None:
 def test_snooze_dismisses_what_is_due_and_reminds_again_later() -> None:
     late = _add_overdue("late")
 
-    result, expected = _around(
+    result, expected = around(
         lambda: json.loads(ok("snooze", late, "1h", "--json").stdout),
         lambda now: now.replace(microsecond=0) + timedelta(hours=1),
     )
@@ -266,7 +258,7 @@ def test_snooze_dismisses_what_is_due_and_reminds_again_later() -> None:
 
 def test_snooze_defaults_to_ten_minutes_and_confirms() -> None:
     add("x", "--due", _at(day(2), 10))
-    result, expected = _around(
+    result, expected = around(
         lambda: ok("snooze", "1"),
         lambda now: now.replace(microsecond=0) + timedelta(minutes=10),
     )
