@@ -58,6 +58,36 @@ class KafkaSettings:
 
 
 @dataclass
+class NotifySettings:
+    """Where due reminders are delivered: a comma-separated list of channels and their setup."""
+
+    channels: str = "terminal,desktop"
+    webhook_url: str | None = None
+    webhook_token: str | None = _secret()
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: str | None = _secret()
+    smtp_from: str | None = None
+    smtp_to: str | None = None
+    retries: int = 5
+    backoff_s: float = 1.0
+
+
+@dataclass
+class WorkerSettings:
+    """The background workers."""
+
+    poll_timeout_s: float = 0.5
+    scheduler_interval_s: float = 1.0
+    reminder_lease_s: float = 60.0
+    retries: int = 3
+    backoff_s: float = 0.5
+    session_timeout_ms: int = 10_000
+
+
+@dataclass
 class AgentSettings:
     """The Gemini chat agent."""
 
@@ -77,6 +107,8 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     reminders: RemindersSettings = field(default_factory=RemindersSettings)
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
     agent: AgentSettings = field(default_factory=AgentSettings)
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
