@@ -19,6 +19,13 @@ REOPENED = "todo.task.reopened"
 DELETED = "todo.task.deleted"
 RESTORED = "todo.task.restored"
 TASK_TYPES = (CREATED, UPDATED, COMPLETED, REOPENED, DELETED, RESTORED)
+REMINDER_DUE = "todo.reminder.due"
+REMINDER_FIRED = "todo.reminder.fired"
+
+TASK_TOPIC = "task-events"
+REMINDER_TOPIC = "reminders"
+DLQ_TOPIC = "dlq"
+_REQUIRED = ("specversion", "id", "source", "type", "subject", "time", "data")
 
 Changes = dict[str, dict[str, Any]]
 """Field name -> {"old": value, "new": value}, values in their JSON form."""
@@ -33,6 +40,14 @@ class Event:
     subject: str
     time: datetime
     data: dict[str, Any]
+
+
+def reminder_event(
+    kind: str, task: dict[str, Any], reminder: dict[str, Any], owner: str, time: datetime
+) -> Event:
+    """A reminder event (`todo.reminder.due` or `.fired`) about one reminder of a task."""
+    data = {"task": task, "reminder": reminder, "owner": owner}
+    return Event(str(uuid.uuid4()), kind, str(task["id"]), time, data)
 
 
 def type_for_status(old: str | None, new: str) -> str:
@@ -75,6 +90,30 @@ def envelope(event: Event, source: str) -> dict[str, Any]:
         "datacontenttype": "application/json",
         "data": event.data,
     }
+
+
+def source_for(owner: str, host: str) -> str:
+    """The CloudEvents `source` of events a user's commands produce on a host."""
+    return f"todo/{owner}@{host}"
+
+
+def topic_of(event_type: str) -> str:
+    """The topic (without prefix) an event type is published to."""
+    return REMINDER_TOPIC if event_type.startswith("todo.reminder.") else TASK_TOPIC
+
+
+def check_envelope(value: Any) -> dict[str, Any]:
+    """`value` if it is a CloudEvents envelope we can handle; ValueError names what is wrong."""
+    if not isinstance(value, dict):
+        raise ValueError("event is not a JSON object")
+    missing = [k for k in _REQUIRED if k not in value]
+    if missing:
+        raise ValueError(f"event lacks {', '.join(missing)}")
+    if value["specversion"] != "1.0":
+        raise ValueError(f"unsupported specversion {value['specversion']!r}")
+    if not isinstance(value["data"], dict):
+        raise ValueError("event data is not an object")
+    return value
 
 
 def diff(before: dict[str, Any], after: dict[str, Any], keys: tuple[str, ...]) -> Changes:

@@ -101,6 +101,7 @@ class Operation(SQLModel, table=True):
     created: datetime = Field(sa_type=_utc())
     undone: datetime | None = Field(default=None, sa_type=_utc())
     undo_of: int | None = Field(default=None)
+    caused_by: int | None = Field(default=None)
 
 
 class Outbox(SQLModel, table=True):
@@ -122,6 +123,74 @@ class Outbox(SQLModel, table=True):
     time: datetime = Field(sa_type=_utc())
     data: str = Field(sa_type=sa.Text)
     sent: datetime | None = Field(default=None, sa_type=_utc())
+    source: str | None = Field(default=None, sa_type=sa.String(256))
+
+
+class ConsumerOffset(SQLModel, table=True):
+    """How far a consumer group has read the embedded log (outbox seq)."""
+
+    __tablename__ = "consumer_offset"
+
+    group_name: str = Field(sa_type=sa.String(128), primary_key=True)
+    position: int = Field(sa_type=sa.BigInteger)
+    updated: datetime = Field(sa_type=_utc())
+
+
+class AppliedEvent(SQLModel, table=True):
+    """An event a consumer group has applied, written in the same transaction as its effect."""
+
+    __tablename__ = "applied_event"
+
+    group_name: str = Field(sa_type=sa.String(128), primary_key=True)
+    event_id: str = Field(sa_type=sa.String(36), primary_key=True)
+    applied: datetime = Field(sa_type=_utc())
+
+
+class Audit(SQLModel, table=True):
+    """The append-only audit log: who changed what, when, with old and new values."""
+
+    __tablename__ = "audit"
+    __table_args__ = (
+        sa.Index("ix_audit_owner_time", "owner", "time"),
+        sa.Index("ix_audit_task", "owner", "task_uuid", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(sa_type=sa.String(36), unique=True)
+    owner: str = Field(sa_type=sa.String(128))
+    task_uuid: str | None = Field(default=None, sa_type=sa.String(36))
+    task_id: int | None = Field(default=None)
+    type: str = Field(sa_type=sa.String(64))
+    source: str = Field(sa_type=sa.String(256))
+    time: datetime = Field(sa_type=_utc())
+    version: int | None = Field(default=None)
+    changes: str = Field(sa_type=sa.Text)
+    recorded: datetime = Field(sa_type=_utc())
+
+
+class Delivery(SQLModel, table=True):
+    """A reminder delivered on one channel: at most once per (event, channel)."""
+
+    __tablename__ = "delivery"
+
+    event_id: str = Field(sa_type=sa.String(36), primary_key=True)
+    channel: str = Field(sa_type=sa.String(32), primary_key=True)
+    delivered: datetime = Field(sa_type=_utc())
+
+
+class DeadLetter(SQLModel, table=True):
+    """A message a consumer gave up on, with the error and where it came from (embedded mode)."""
+
+    __tablename__ = "dead_letter"
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_name: str = Field(sa_type=sa.String(128))
+    topic: str = Field(sa_type=sa.String(128))
+    partition: int
+    offset: int = Field(sa_type=sa.BigInteger)
+    error: str = Field(sa_type=sa.Text)
+    payload: str | None = Field(default=None, sa_type=sa.Text)
+    time: datetime = Field(sa_type=_utc())
 
 
 metadata = SQLModel.metadata

@@ -674,10 +674,12 @@ def next_due(
     that is not in the past (all-day: today or later; timed: later than `now`), so missed
     instances are skipped, never back-filled. `every!` (rule.from_completion): the schedule
     restarts at the completion date, `now`: a plain interval adds calendar units to it (every!
-    3 days done on the 10th: the 13th; every! month done Jan 31: Feb 28), a rule with BY parts
-    gives its first occurrence after that day. The time of day is the one of `after` when it is
-    timed, else the series'. COUNT for every! needs `occurrence`, the 1-based number of the
-    instance being completed (ValueError without it). UNTIL is checked in both modes.
+    3 days done on the 10th: the 13th; every! month done Jan 31: Feb 28); a rule with BY parts
+    gives the first day that fits after INTERVAL-1 units from that date (every! mon done on a
+    Wednesday: the next Monday; every! 2 weeks on mon: the Monday after next). The time of day
+    is the one of `after` when it is timed, else the series'. COUNT for every! needs
+    `occurrence`, the 1-based number of the instance being completed (ValueError without it).
+    UNTIL is checked in both modes.
     `now` is aware and in the task's zone: the series expands in now's zone.
     """
     tz = _zone(now)
@@ -718,18 +720,23 @@ def _next_from_completion(
     clock = series.clock
     if isinstance(after, datetime):
         clock = dates.to_utc(after).astimezone(tz).time().replace(tzinfo=None, fold=0)
-    if parts.has_by_parts:
-        unbounded = replace(parts, count=None, until=None)
-        start = datetime.combine(done, time())
-        found = next((w.date() for w in _expand(unbounded, start, tz) if w.date() > done), None)
-        if found is None:
-            return None
-        day = found
-    else:
-        try:
-            day = dates.shift_date(done, parts.interval, _CALENDAR_UNIT[parts.freq])
-        except (OverflowError, ValueError):
-            return None
+    unit = _CALENDAR_UNIT[parts.freq]
+    try:
+        if parts.has_by_parts:
+            # The first fitting day after N-1 units from completion. Anchoring the interval at
+            # the completion date instead could miss every fitting day: "every! 2 years on
+            # feb 29" done in an odd year would only ever visit odd years.
+            base = dates.shift_date(done, parts.interval - 1, unit)
+            pattern = replace(parts, interval=1, count=None, until=None)
+            start = datetime.combine(base, time())
+            found = next((w.date() for w in _expand(pattern, start, tz) if w.date() > base), None)
+            if found is None:
+                return None
+            day = found
+        else:
+            day = dates.shift_date(done, parts.interval, unit)
+    except (OverflowError, ValueError):
+        return None
     until = _until_wall(parts, tz)
     if until is not None and datetime.combine(day, clock or time()) > until:
         return None

@@ -232,24 +232,38 @@ def _split_due(due: date | datetime | None) -> tuple[date | None, datetime | Non
     return due, None
 
 
-def start_operation(db: Db, owner: str, kind: str, now: datetime, undo_of: int | None) -> int:
+def start_operation(
+    db: Db, owner: str, kind: str, now: datetime, undo_of: int | None, caused_by: int | None = None
+) -> int:
     """Open the operation row that groups this transaction's events (the unit of undo)."""
     return int(
         db.value(
-            "INSERT INTO operation (owner, kind, created, undo_of) VALUES (?, ?, ?, ?) "
-            "RETURNING id",
-            (owner, kind, db.dt(now), undo_of),
+            "INSERT INTO operation (owner, kind, created, undo_of, caused_by) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (owner, kind, db.dt(now), undo_of, caused_by),
         )
     )
 
 
-def append_event(db: Db, op_id: int, owner: str, task_pk: int, event: Event) -> None:
+def mark_applied(db: Db, group: str, event_id: str, now: datetime) -> bool:
+    """Record that `group` applied `event_id`; False if it had already (a replayed event)."""
+    row = db.one(
+        "INSERT INTO applied_event (group_name, event_id, applied) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING RETURNING event_id",
+        (group, event_id, db.dt(now)),
+    )
+    return row is not None
+
+
+def append_event(
+    db: Db, op_id: int, owner: str, task_pk: int, event: Event, source: str
+) -> None:
     """Append an event to the outbox, inside the caller's transaction."""
     db.run(
-        "INSERT INTO outbox (id, op_id, owner, type, task_pk, subject, time, data) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (id, op_id, owner, type, task_pk, subject, time, data, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             event.id, op_id, owner, event.type, task_pk, event.subject, db.dt(event.time),
-            json.dumps(event.data, ensure_ascii=False, separators=(",", ":")),
+            json.dumps(event.data, ensure_ascii=False, separators=(",", ":")), source,
         ),
     )

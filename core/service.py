@@ -7,13 +7,15 @@ changes rows and appends one event per changed task to the outbox.
 from __future__ import annotations
 
 import json
+import socket
 import uuid as uuidlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, tzinfo
 from typing import Any, TypeVar
 
-from core import dates, events, quickadd, recurrence, reminders, repository
+from core import audit, dates, events, quickadd, recurrence, reminders, repository
+from core.audit import AuditEntry
 from core.errors import BadInput, NotFound, NothingToDo
 from core.filters import sort_tasks, where_for
 from core.formats import jsonfmt
@@ -109,6 +111,11 @@ class TaskService:
         self.tz = tz
         self.all_day_time = all_day_time
         self._clock = clock
+        self.source = events.source_for(owner, socket.gethostname())
+
+    def for_owner(self, owner: str) -> TaskService:
+        """The same store, zone and clock, acting for another owner (consumers serve everyone)."""
+        return TaskService(self.store, owner, self.tz, self._clock, self.all_day_time)
 
     def close(self) -> None:
         """Release the database connection."""
@@ -153,13 +160,61 @@ class TaskService:
         return [(tag, int(n)) for tag, n in rows]
 
     def history(self, task_id: int) -> list[HistoryEntry]:
-        """Every recorded change of one task, oldest first."""
-        with self.store.read() as db:
-            pk = repository.load(db, self.owner, [task_id], self.tz)[0][0]
-            rows = db.all(
-                "SELECT time, type, data FROM outbox WHERE task_pk = ? ORDER BY seq", (pk,)
+        """Every change of one task the audit log holds, oldest first."""
+        task = self.get(task_id)
+        return [
+            HistoryEntry(e.time, e.type, e.changes)
+            for e in audit.for_task(self.store, self.owner, task.uuid, self.tz)
+            if e.type in events.TASK_TYPES
+        ]
+
+    def audit(
+        self, since: datetime | None = None, kind: str | None = None, limit: int | None = None
+    ) -> list[AuditEntry]:
+        """The owner's audit log since a time, of one event type ("completed" or a full type)."""
+        if kind is not None and not kind.startswith("todo.") and (
+            f"todo.task.{kind}" not in events.TASK_TYPES
+        ):
+            known = ", ".join(t.rsplit(".", 1)[1] for t in events.TASK_TYPES)
+            raise BadInput(f"unknown event type '{kind}': use one of {known}")
+        return audit.query(self.store, self.owner, self.tz, since, kind, limit)
+
+    def record_audit(self, envelopes: Sequence[dict[str, Any]], group: str) -> int:
+        """Append audit rows for these events (any owner), each at most once for `group`."""
+        return audit.record(self.store, envelopes, group, self.now())
+
+    def record_delivery(self, event_id: str, channel: str) -> bool:
+        """Note that a reminder went out on `channel`; False if it had already."""
+        with self.store.write(self.owner) as db:
+            row = db.one(
+                "INSERT INTO delivery (event_id, channel, delivered) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING channel",
+                (event_id, channel, db.dt(self.now())),
             )
-        return [_history_entry(row, self.tz) for row in rows]
+        return row is not None
+
+    def delivered_channels(self, event_id: str) -> set[str]:
+        """The channels a reminder event has already been delivered on."""
+        with self.store.read() as db:
+            rows = db.all("SELECT channel FROM delivery WHERE event_id = ?", (event_id,))
+        return {str(channel) for (channel,) in rows}
+
+    def reminder_fired(self, due_event: dict[str, Any], channels: Sequence[str]) -> None:
+        """Append `todo.reminder.fired` for a delivered `todo.reminder.due` event, once."""
+        data = due_event["data"]
+
+        def body(tx: _Tx) -> None:
+            pk = repository.pk_of_uuid(tx.db, self.owner, data["task"]["uuid"])
+            if pk is None:
+                return
+            reminder = {**data["reminder"], "channels": list(channels),
+                        "due_event": due_event["id"]}
+            event = events.reminder_event(
+                events.REMINDER_FIRED, data["task"], reminder, self.owner, tx.now
+            )
+            repository.append_event(tx.db, tx.op_id, self.owner, pk, event, self.source)
+
+        self._write("reminder-fired", body, ("reminder-fired", due_event["id"]))
 
     def export(self, fmt: str, flt: TaskFilter | None = None) -> str:
         """All tasks (or those matching `flt`) as json, todotxt or ical text."""
@@ -289,7 +344,7 @@ class TaskService:
         pk = repository.insert(tx.db, self.owner, task, series)
         snapshot = jsonfmt.task_to_dict(task, self.tz)
         event = events.make_event(events.CREATED, snapshot, {}, self.owner, 1, tx.now)
-        repository.append_event(tx.db, tx.op_id, self.owner, pk, event)
+        repository.append_event(tx.db, tx.op_id, self.owner, pk, event, self.source)
         return task
 
     # -- changing --------------------------------------------------------------------------
@@ -346,24 +401,34 @@ class TaskService:
         return replace(moved, recurrence=rule.rrule, recur_from_completion=rule.from_completion)
 
     def complete(self, ids: Sequence[int]) -> list[TaskRead]:
-        """Mark pending tasks completed. A recurring task's next instance follows it in the result.
+        """Mark pending tasks completed.
 
-        The next instance is created exactly once per occurrence: completing again after a
-        reopen or an undo brings back the instance made the first time instead.
+        A recurring task's next instance is made by the recurrence consumer of the
+        `todo.task.completed` event (`spawn_next_for`): in-process right after the command
+        on the embedded log, or by `todo worker recurrence` with Kafka.
+        """
+        return self._change("done", ids, _completed)
+
+    def spawn_next_for(
+        self, task_uuid: str, applied: tuple[str, str], caused_by: int | None = None
+    ) -> TaskRead | None:
+        """Create the next instance after a completed recurring task, exactly once.
+
+        `applied` is (consumer group, event id): the event is recorded as applied in the same
+        transaction, and an event applied before changes nothing. An occurrence that already
+        has an instance gets none; one whose instance was undone gets it back.
         """
 
-        def body(tx: _Tx) -> list[TaskRead]:
-            out = []
-            for pk, task in self._load_live(tx, ids):
-                done = self._save(tx, pk, task, _completed(task, tx.now))
-                out.append(done)
-                if done.recurrence is not None and done.due is not None:
-                    following = self._spawn_next(tx, pk, done)
-                    if following is not None:
-                        out.append(following)
-            return out
+        def body(tx: _Tx) -> TaskRead | None:
+            pk = repository.pk_of_uuid(tx.db, self.owner, task_uuid)
+            if pk is None:
+                return None
+            task = repository.load_pk(tx.db, pk, self.tz)
+            if task.status is not Status.COMPLETED or task.recurrence is None or task.due is None:
+                return None  # reopened, deleted or no longer recurring since it was completed
+            return self._spawn_next(tx, pk, task)
 
-        return self._write("done", body)
+        return self._write("recurrence", body, applied, caused_by)
 
     def _spawn_next(self, tx: _Tx, pk: int, task: TaskRead) -> TaskRead | None:
         nxt = next_instance(task, repository.series_of(tx.db, pk), tx.now)
@@ -441,6 +506,19 @@ class TaskService:
 
         return self._change("dismiss", ids, dismissed)
 
+    def _announce_due(
+        self, tx: _Tx, pk: int, task: TaskRead, reminder: ReminderRead, reminder_id: int
+    ) -> None:
+        # Claiming and announcing share the transaction: a reminder is announced exactly once.
+        detail = {
+            "id": reminder_id,
+            "at": dates.iso(reminder.at, self.tz),
+            "before": reminder.before,
+        }
+        snapshot = jsonfmt.task_to_dict(task, self.tz)
+        event = events.reminder_event(events.REMINDER_DUE, snapshot, detail, self.owner, tx.now)
+        repository.append_event(tx.db, tx.op_id, self.owner, pk, event, self.source)
+
     def upcoming_reminders(self, everything: bool = False) -> list[tuple[TaskRead, ReminderRead]]:
         """Pending reminders of pending tasks, soonest first (`everything`: every reminder)."""
         flt = TaskFilter(status="all" if everything else "pending")
@@ -476,6 +554,7 @@ class TaskService:
                 reminder = ReminderRead(at.astimezone(self.tz), row[1], ReminderState.FIRED)
                 task = repository.load_pk(tx.db, task_pk, self.tz)
                 claimed.append(DueReminder(int(reminder_id), task, reminder))
+                self._announce_due(tx, task_pk, task, reminder, int(reminder_id))
             return claimed
 
         return self._write("claim-reminders", body)
@@ -573,7 +652,7 @@ class TaskService:
         version = repository.update(tx.db, pk, after, changes, series)
         kind = events.type_for_status(before.status.value, after.status.value)
         event = events.make_event(kind, new, changes, self.owner, version, tx.now)
-        repository.append_event(tx.db, tx.op_id, self.owner, pk, event)
+        repository.append_event(tx.db, tx.op_id, self.owner, pk, event, self.source)
         return after
 
     def _series_after(
@@ -609,10 +688,13 @@ class TaskService:
         return self._write("undo", self._undo)
 
     def _undo(self, tx: _Tx) -> UndoResult:
+        # A user's change and what consumers did because of it (the next instance of a
+        # completed recurring task) are undone together.
         row = tx.db.one(
             "SELECT id, kind FROM operation WHERE owner = ? AND undone IS NULL "
-            "AND kind <> 'undo' AND id < ? "
-            "AND EXISTS (SELECT 1 FROM outbox o WHERE o.op_id = operation.id) "
+            "AND kind <> 'undo' AND caused_by IS NULL AND id < ? "
+            "AND EXISTS (SELECT 1 FROM outbox o WHERE o.op_id = operation.id "
+            "AND o.type LIKE 'todo.task.%') "
             "ORDER BY id DESC LIMIT 1",
             (self.owner, tx.op_id),
         )
@@ -620,10 +702,16 @@ class TaskService:
             raise NothingToDo("nothing to undo")
         op_id, kind = row
         tx.db.run("UPDATE operation SET undo_of = ? WHERE id = ?", (op_id, tx.op_id))
-        tx.db.run("UPDATE operation SET undone = ? WHERE id = ?", (tx.db.dt(tx.now), op_id))
+        tx.db.run(
+            "UPDATE operation SET undone = ? WHERE id = ? OR caused_by = ?",
+            (tx.db.dt(tx.now), op_id, op_id),
+        )
         reverted = []
         for task_pk, etype, data in tx.db.all(
-            "SELECT task_pk, type, data FROM outbox WHERE op_id = ? ORDER BY seq DESC", (op_id,)
+            "SELECT o.task_pk, o.type, o.data FROM outbox o JOIN operation p ON p.id = o.op_id "
+            "WHERE (p.id = ? OR p.caused_by = ?) AND o.type LIKE 'todo.task.%' "
+            "ORDER BY o.seq DESC",
+            (op_id, op_id),
         ):
             task = repository.load_pk(tx.db, task_pk, self.tz)
             older = self._reverted(task, etype, json.loads(data)["changes"], tx.now)
@@ -642,10 +730,18 @@ class TaskService:
 
     # -- plumbing --------------------------------------------------------------------------
 
-    def _write(self, kind: str, body: Callable[[_Tx], T]) -> T:
+    def _write(
+        self,
+        kind: str,
+        body: Callable[[_Tx], T],
+        applied: tuple[str, str] | None = None,
+        caused_by: int | None = None,
+    ) -> T:
         with self.store.write(self.owner) as db:
             now = self.now()
-            op_id = repository.start_operation(db, self.owner, kind, now, None)
+            if applied is not None and not repository.mark_applied(db, *applied, now):
+                return None  # type: ignore[return-value]  # replayed event: nothing to do
+            op_id = repository.start_operation(db, self.owner, kind, now, None, caused_by)
             return body(_Tx(db, op_id, now))
 
 
@@ -732,9 +828,4 @@ def _from_json(name: str, value: Any, tz: tzinfo) -> Any:
     return value
 
 
-def _history_entry(row: Any, tz: tzinfo) -> HistoryEntry:
-    time, etype, data = row
-    stamp = read_dt(time)
-    assert stamp is not None
-    return HistoryEntry(stamp.astimezone(tz), etype, json.loads(data)["changes"])
 

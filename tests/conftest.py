@@ -116,3 +116,20 @@ def todo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("TODO_DATABASE__URL", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     return home
+
+
+def drain(service: TaskService) -> list:  # type: ignore[type-arg]
+    """Run the embedded recurrence and audit consumers, as the CLI does after each command."""
+    from services.audit import AuditConsumer
+    from services.embedded import drain as run_drain
+    from services.recurrence import RecurrenceConsumer
+
+    recurrence = RecurrenceConsumer(service)
+    run_drain(service, [recurrence, AuditConsumer(service)])
+    return recurrence.created
+
+
+def complete(service: TaskService, ids: list[int]) -> list:  # type: ignore[type-arg]
+    """Complete tasks and let the consumers run: the completed tasks, then new instances."""
+    done = service.complete(ids)
+    return [*done, *drain(service)]

@@ -13,6 +13,7 @@ import typer
 
 if TYPE_CHECKING:
     from config.settings import Settings
+    from core.schemas import TaskRead
     from core.service import TaskService
 
 
@@ -23,6 +24,7 @@ class _Invocation:
 
     def close(self) -> None:
         if self.service is not None:
+            drain()
             self.service.close()
             self.service = None
 
@@ -53,3 +55,27 @@ def service() -> TaskService:
 
         _current.service = open_service(settings())
     return _current.service
+
+
+def drain() -> list[TaskRead]:
+    """Run the recurrence and audit consumers over new events, in-process (embedded log only).
+
+    Returns the task instances the recurrence consumer created. A failure here does not
+    undo the command: the consumers' positions stay put and the next command retries.
+    """
+    svc = _current.service
+    if svc is None or settings().kafka.bootstrap_servers:
+        return []
+    from services.audit import AuditConsumer
+    from services.embedded import drain as run_drain
+    from services.recurrence import RecurrenceConsumer
+
+    recurrence = RecurrenceConsumer(svc)
+    try:
+        run_drain(svc, [recurrence, AuditConsumer(svc)])
+    except Exception as exc:  # reported; the work is retried on the next command
+        import sys
+
+        sys.stderr.write(f"warning: background processing deferred ({exc})\n")
+    return recurrence.created
+

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from config.settings import Settings
 from tests.cli.helpers import add, fails, ok
 
 pytestmark = pytest.mark.usefixtures("todo_home")
@@ -38,7 +40,20 @@ def test_defaults_and_their_sources(todo_home: Path) -> None:
     assert rows["database.busy_timeout_ms"] == ("10000", "default")
     assert rows["kafka.sasl_password"] == ("", "default")
     assert rows["agent.model"][1] == "default"
-    assert len(rows) == 17
+    assert set(rows) == _leaf_settings(Settings())
+
+
+def _leaf_settings(obj: object, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+        if f.name == "sources":
+            continue
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            names |= _leaf_settings(value, f"{prefix}{f.name}.")
+        else:
+            names.add(prefix + f.name)
+    return names
 
 
 def test_config_commands_open_no_database(todo_home: Path) -> None:

@@ -696,6 +696,18 @@ def test_every_bang_with_weekdays_takes_the_first_after_completion() -> None:
     assert next_due(rule, d(16), d(16), at(23, 12)) == d(30)  # done on a Monday: next week
 
 
+def test_every_bang_with_an_interval_and_weekdays() -> None:
+    rule = parse_rule("every! 2 weeks on mon", NOW)
+    assert next_due(rule, d(16), d(16), at(25, 12)) == d(7, 12)  # done Wed 25th: a week later
+
+
+def test_every_bang_always_finds_a_fitting_day() -> None:
+    # anchored at a completion in an odd year, a 2-year interval would never meet a Feb 29
+    rule = parse_rule("every! 2 years on feb 29", NOW)
+    done = datetime(2025, 1, 1, tzinfo=BERLIN)
+    assert next_due(rule, d(29, 2, 2024), d(29, 2, 2024), done) == d(29, 2, 2028)
+
+
 def test_every_bang_stops_at_until_and_count() -> None:
     until = parse_rule("every! 3 days until 2026-12-12", NOW)
     assert next_due(until, d(1, 12), d(1, 12), at(8, 12, month=12)) == d(11, 12)

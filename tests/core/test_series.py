@@ -10,7 +10,7 @@ import pytest
 from core import BadInput, NothingToDo, Status, open_service
 from core.schemas import ReminderState, TaskFilter, TaskUpdate
 from core.service import TaskService
-from tests.conftest import BERLIN, Clock, make_settings
+from tests.conftest import BERLIN, Clock, complete, make_settings
 
 
 def pending(svc: TaskService) -> list:
@@ -22,7 +22,7 @@ class TestRecurrence:
         task = svc.add_text("water plants every mon, wed and fri at 7am #home !low")
         assert task.recurrence == "FREQ=WEEKLY;BYDAY=MO,WE,FR"
         assert task.due == datetime(2026, 11, 23, 7, 0, tzinfo=BERLIN)
-        done, nxt = svc.complete([task.id])
+        done, nxt = complete(svc, [task.id])
         assert done.status is Status.COMPLETED
         assert nxt.id == 2
         assert nxt.due == datetime(2026, 11, 25, 7, 0, tzinfo=BERLIN)
@@ -31,22 +31,22 @@ class TestRecurrence:
 
     def test_exactly_once_across_reopen_and_undo(self, svc: TaskService) -> None:
         svc.add_text("stand-up every weekday at 9am")
-        svc.complete([1])
+        complete(svc, [1])
         svc.reopen([1])
-        assert [t.id for t in svc.complete([1])] == [1]  # no second instance
+        assert [t.id for t in complete(svc, [1])] == [1]  # no second instance
         assert [t.id for t in pending(svc)] == [2]
         svc.undo()  # the completion: 1 is pending again; 2 stays (made earlier)
         svc.undo()  # the reopen
         svc.undo()  # the first completion: 2 is removed, 1 pending
         assert [t.id for t in pending(svc)] == [1]
-        again = svc.complete([1])
+        again = complete(svc, [1])
         assert [t.id for t in again] == [1, 2]  # the same instance comes back, no third
         assert svc.get(2).status is Status.PENDING
         assert svc.count(TaskFilter(status="all")) == 2
 
     def test_schema_refuses_a_duplicate_occurrence(self, svc: TaskService) -> None:
         svc.add_text("x every day")
-        svc.complete([1])
+        complete(svc, [1])
         with pytest.raises(Exception, match=r"(?i)unique"), svc.store.write("alice") as db:
             db.run(
                 "INSERT INTO task (owner, id, uuid, title, status, priority, created, updated, "
@@ -58,7 +58,7 @@ class TestRecurrence:
     def test_no_backfill_of_missed_instances(self, svc: TaskService, clock: Clock) -> None:
         svc.add_text("daily review every day at 6pm")  # today 18:00
         clock.advance(days=5)
-        _done, nxt = svc.complete([1])
+        _done, nxt = complete(svc, [1])
         assert nxt.due == datetime(2026, 11, 27, 18, 0, tzinfo=BERLIN)
 
     def test_month_end_follows_rfc5545(self, svc: TaskService, clock: Clock) -> None:
@@ -66,28 +66,28 @@ class TestRecurrence:
         svc.add_text("rent every month on the 31st")
         assert svc.get(1).due == date(2027, 1, 31)
         clock.now = datetime(2027, 2, 1, 10, tzinfo=BERLIN)
-        _done, nxt = svc.complete([1])
+        _done, nxt = complete(svc, [1])
         assert nxt.due == date(2027, 3, 31)
 
     def test_from_completion(self, svc: TaskService, clock: Clock) -> None:
         svc.add_text("haircut every! 3 weeks")
         clock.advance(days=10)
-        _done, nxt = svc.complete([1])
+        _done, nxt = complete(svc, [1])
         assert nxt.due == date(2026, 12, 23)
         assert nxt.recur_from_completion
 
     def test_ended_series_creates_nothing(self, svc: TaskService, clock: Clock) -> None:
         svc.add_text("course every day for 2 times")
-        _done, second = svc.complete([1])
+        _done, second = complete(svc, [1])
         clock.advance(days=1)
-        assert [t.id for t in svc.complete([second.id])] == [second.id]
+        assert [t.id for t in complete(svc, [second.id])] == [second.id]
         assert pending(svc) == []
 
     def test_until_is_inclusive(self, svc: TaskService, clock: Clock) -> None:
         svc.add_text("sprint every day at 9am until nov 24")
         ids = [1]
         while True:
-            result = svc.complete([ids[-1]])
+            result = complete(svc, [ids[-1]])
             if len(result) == 1:
                 break
             ids.append(result[1].id)
@@ -101,7 +101,7 @@ class TestRecurrence:
         assert skipped.due == datetime(2026, 11, 26, 19, 0, tzinfo=BERLIN)
         cleared = svc.set_recurrence([1], None)[0]
         assert cleared.recurrence is None
-        assert [t.id for t in svc.complete([1])] == [1]
+        assert [t.id for t in complete(svc, [1])] == [1]
         with pytest.raises(BadInput, match="does not repeat"):
             svc.add_text("plain") and svc.skip([2])
 
@@ -110,7 +110,7 @@ class TestRecurrence:
         task = svc.set_recurrence([1], "every friday")[0]
         assert task.recurrence == "FREQ=WEEKLY;BYDAY=FR"
         assert task.due == date(2026, 11, 27)
-        _done, nxt = svc.complete([1])
+        _done, nxt = complete(svc, [1])
         assert nxt.due == date(2026, 12, 4)
 
     def test_bad_rules_write_nothing(self, svc: TaskService) -> None:
@@ -137,7 +137,7 @@ class TestRecurrence:
                 task = pending(svc)[-1]
                 dues.append(task.due)
                 clock.now = task.due + timedelta(hours=1)
-                svc.complete([task.id])
+                complete(svc, [task.id])
             assert [(d.hour, d.minute) for d in dues] == [(9, 0)] * 3
             assert [d.utcoffset() for d in dues] == [
                 timedelta(hours=-5), timedelta(hours=-5), timedelta(hours=-4),
@@ -167,7 +167,7 @@ class TestReminders:
 
     def test_offsets_carry_over_to_the_next_instance(self, svc: TaskService) -> None:
         svc.add_text("standup every weekday at 9am remind me 10m before remind at 8pm")
-        _done, nxt = svc.complete([1])
+        _done, nxt = complete(svc, [1])
         assert [(r.at, r.before, r.state) for r in nxt.reminders] == [
             (datetime(2026, 11, 24, 8, 50, tzinfo=BERLIN), "PT10M", ReminderState.PENDING),
         ]

@@ -10,7 +10,7 @@ import pytest
 from core import BadInput, NotFound, NothingToDo, Priority, Status, open_service
 from core.schemas import TaskCreate, TaskFilter, TaskUpdate
 from core.service import TaskService
-from tests.conftest import BERLIN, Clock, make_settings
+from tests.conftest import BERLIN, Clock, drain, make_settings
 
 
 def outbox(svc: TaskService) -> list[tuple[str, str, dict]]:
@@ -240,6 +240,7 @@ class TestUndoAndHistory:
         svc.add_text("x")
         clock.advance(hours=1)
         svc.update([1], TaskUpdate(title="y"))
+        drain(svc)
         entries = svc.history(1)
         assert [e.type for e in entries] == ["todo.task.created", "todo.task.updated"]
         assert entries[1].changes == {"title": {"old": "x", "new": "y"}}

@@ -16,7 +16,7 @@ from core.tags import normalise_tags
 from todo_cli import render
 from todo_cli.commands import options as opts
 from todo_cli.commands.options import Ids, Json
-from todo_cli.context import service
+from todo_cli.context import drain, service
 
 
 def add(
@@ -190,7 +190,8 @@ def _every_change(value: str | None) -> str | _Unset | None:
 def done(ids: Ids, json: Json = False) -> None:
     """Complete tasks: `todo done 3 5 8`. A recurring task's next instance appears at once."""
     svc = service()
-    render.completed(svc.complete(ids), svc.now(), json)
+    done_tasks = svc.complete(ids)
+    render.completed([*done_tasks, *drain()], svc.now(), json)
 
 
 def reopen(ids: Ids, json: Json = False) -> None:

@@ -1,0 +1,106 @@
+"""The audit log: an append-only record of every event, written by the audit consumer.
+
+Rows are only ever inserted; nothing in todo updates or deletes them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from core import events, repository
+from core.store import Db, Store, read_dt
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audited event: who (source), what (type, task, changes), when."""
+
+    time: datetime
+    type: str
+    source: str
+    task_id: int | None
+    task_title: str | None
+    changes: dict[str, Any]
+
+
+def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: datetime) -> int:
+    """Append one audit row per envelope not applied by `group` before; returns how many.
+
+    One transaction for the whole batch, with the applied marks, so a batch is recorded
+    completely or not at all and a replay records nothing twice.
+    """
+    written = 0
+    with store.write("audit") as db:
+        for env in envelopes:
+            if repository.mark_applied(db, group, env["id"], now):
+                _insert(db, env, now)
+                written += 1
+    return written
+
+
+def _insert(db: Db, env: dict[str, Any], now: datetime) -> None:
+    data = env["data"]
+    task = data.get("task") or {}
+    detail = data.get("changes") if "changes" in data else {"reminder": data.get("reminder")}
+    db.run(
+        "INSERT INTO audit (event_id, owner, task_uuid, task_id, type, source, time, version, "
+        "changes, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (event_id) DO NOTHING",
+        (
+            env["id"], data.get("owner", ""), task.get("uuid"), task.get("id"), env["type"],
+            env["source"], db.dt(datetime.fromisoformat(env["time"])), data.get("version"),
+            json.dumps({"title": task.get("title"), **{"changes": detail}}, ensure_ascii=False),
+            db.dt(now),
+        ),
+    )
+
+
+def for_task(store: Store, owner: str, task_uuid: str, tz: tzinfo) -> list[AuditEntry]:
+    """Every audited event of one task, oldest first."""
+    with store.read() as db:
+        rows = db.all(
+            "SELECT time, type, source, task_id, changes FROM audit "
+            "WHERE owner = ? AND task_uuid = ? ORDER BY time, id",
+            (owner, task_uuid),
+        )
+    return [_entry(row, tz) for row in rows]
+
+
+def query(
+    store: Store, owner: str, tz: tzinfo, since: datetime | None, kind: str | None,
+    limit: int | None,
+) -> list[AuditEntry]:
+    """The owner's audited events since a time, of a type (`completed` or a full type)."""
+    sql = "SELECT time, type, source, task_id, changes FROM audit WHERE owner = ?"
+    params: list[Any] = [owner]
+    if since is not None:
+        sql += " AND time >= ?"
+    if kind is not None:
+        sql += " AND type = ?"
+    with store.read() as db:
+        if since is not None:
+            params.append(db.dt(since))
+        if kind is not None:
+            params.append(kind if kind.startswith("todo.") else f"todo.task.{kind}")
+        sql += " ORDER BY time, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = db.all(sql, params)
+    return [_entry(row, tz) for row in rows]
+
+
+def _entry(row: Any, tz: tzinfo) -> AuditEntry:
+    time, etype, source, task_id, detail = row
+    stamp = read_dt(time)
+    assert stamp is not None
+    body = json.loads(detail)
+    return AuditEntry(stamp.astimezone(tz), etype, source, task_id, body.get("title"),
+                      body.get("changes") or {})
+
+
+KNOWN_TYPES = (*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED)
