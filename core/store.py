@@ -221,7 +221,11 @@ def _connect_sqlite(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN ourselves, so writers take the lock up front.
-        raw = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None)
+        # A Store is used by one thread at a time, but workers open it before their thread
+        # starts, hence check_same_thread=False.
+        raw = sqlite3.connect(
+            path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+        )
         raw.execute("PRAGMA journal_mode=WAL")
         raw.execute("PRAGMA foreign_keys=ON")
         raw.execute("PRAGMA synchronous=NORMAL")

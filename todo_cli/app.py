@@ -11,7 +11,7 @@ from config.settings import SettingsError
 from core.errors import TodoError
 from todo_cli import __version__, context, render
 from todo_cli.commands import config as config_cmd
-from todo_cli.commands import history, recurrence, reminders, tags, tasks, transfer
+from todo_cli.commands import history, recurrence, reminders, tags, tasks, transfer, worker
 
 
 class TodoGroup(TyperGroup):
@@ -60,6 +60,7 @@ tasks.register(app)
 recurrence.register(app)
 reminders.register(app)
 history.register(app)
+worker.register(app)
 transfer.register(app)
 app.add_typer(tags.app, name="tags")
 app.add_typer(config_cmd.app, name="config")

@@ -348,3 +348,26 @@ def error(message: str) -> None:
     """An error line on stderr."""
     err = Out(sys.stderr)
     sys.stderr.write(f"{err.style('error:', 'red', 'bold')} {message}\n")
+
+
+def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
+    """Consumer groups with their position and backlog."""
+    out = out or Out()
+    width = max(len(r.group) for r in rows)
+    for row in rows:
+        out.line(f"{out.style(row.group.ljust(width), 'bold')}  backlog {row.backlog:>6}  "
+                 f"{out.style(row.position, 'dim')}")
+
+
+def audit(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:
+    """Audit entries: when, what, which task, from where, and the changed values."""
+    out = out or Out()
+    for entry in entries:
+        kind = entry.type.removeprefix("todo.")
+        task = f"{entry.task_id} {entry.task_title!r}" if entry.task_id is not None else "-"
+        out.line(f"{out.style(_stamp(entry.time, tz), 'dim')}  {out.style(kind, 'bold')}  "
+                 f"{task}  {out.style(entry.source, 'dim')}")
+        for name, change in entry.changes.items():
+            if isinstance(change, dict) and "old" in change:
+                out.line(f"    {name}: {_value(change['old'])} -> {_value(change['new'])}")
+

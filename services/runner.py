@@ -1,0 +1,134 @@
+"""The consumer loop, the same over the embedded log and over Kafka.
+
+Poll with a short timeout; apply the event; store the offset only after the handler's
+transaction committed. A failing event is retried with backoff a few times, then sent to
+the dead-letter destination with the error and its origin, and the loop carries on. A
+malformed message goes straight to the dead letters. `stop` (set by SIGTERM) lets the
+current message finish; closing the source commits and leaves the group.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from core.events import check_envelope
+from services.consumers import Consumer
+from services.transport import Message, Source
+
+DeadLetter = Callable[[Message, str], None]
+"""Keeps a message the loop gave up on; must raise if it could not keep it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How patiently a consumer treats failures."""
+
+    retries: int = 3
+    backoff_s: float = 0.5
+    poll_timeout_s: float = 0.5
+
+
+class Runner:
+    """Runs one consumer over one source until `stop` is set."""
+
+    def __init__(
+        self,
+        source: Source,
+        consumer: Consumer,
+        dead_letter: DeadLetter,
+        policy: Policy | None = None,
+        log: TextIO | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.source = source
+        self.consumer = consumer
+        self.dead_letter = dead_letter
+        self.policy = policy or Policy()
+        self.log = log if log is not None else sys.stderr
+        self.sleep = sleep
+        self.stop = threading.Event()
+        self.handled = 0
+
+    def run(self) -> None:
+        """Poll and handle until stopped, then commit and leave."""
+        try:
+            while not self.stop.is_set():
+                message = self.source.poll(self.policy.poll_timeout_s)
+                if message is not None:
+                    self.handle(message)
+        finally:
+            self.source.close()
+
+    def handle(self, message: Message) -> None:
+        """Apply one message (or dead-letter it), then commit its offset."""
+        started = time.monotonic()
+        try:
+            envelope = _decode(message)
+        except ValueError as exc:
+            self._give_up(message, f"malformed message: {exc}", None, started)
+            return
+        error = self._apply(envelope)
+        if error is not None:
+            self._give_up(message, error, envelope, started)
+            return
+        self.source.commit(message)
+        self.handled += 1
+        self._record(message, envelope, "applied", started)
+
+    def _apply(self, envelope: dict[str, Any]) -> str | None:
+        for attempt in range(self.policy.retries + 1):
+            try:
+                self.consumer.apply([envelope])
+                return None
+            except Exception as exc:  # a handler failure of any kind is retried, then parked
+                if attempt == self.policy.retries:
+                    return f"{type(exc).__name__}: {exc}"
+                self.sleep(self.policy.backoff_s * 2**attempt)
+        return None
+
+    def _give_up(
+        self, message: Message, error: str, envelope: dict[str, Any] | None, started: float
+    ) -> None:
+        self.dead_letter(message, error)  # raises if the letter could not be kept: no commit
+        self.source.commit(message)
+        self._record(message, envelope, "dead-lettered", started, error)
+
+    def _record(
+        self,
+        message: Message,
+        envelope: dict[str, Any] | None,
+        result: str,
+        started: float,
+        error: str | None = None,
+    ) -> None:
+        line: dict[str, Any] = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "group": self.consumer.group,
+            "topic": message.topic,
+            "partition": message.partition,
+            "offset": message.offset,
+            "event": None if envelope is None else envelope.get("id"),
+            "type": None if envelope is None else envelope.get("type"),
+            "result": result,
+            "ms": round((time.monotonic() - started) * 1000, 2),
+        }
+        if error is not None:
+            line["error"] = error
+        self.log.write(json.dumps(line) + "\n")
+        self.log.flush()
+
+
+def _decode(message: Message) -> dict[str, Any]:
+    if message.value is None:
+        raise ValueError("empty message")
+    try:
+        value = json.loads(message.value)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON ({exc})") from None
+    return check_envelope(value)

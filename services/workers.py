@@ -1,0 +1,208 @@
+"""Wiring: which source, consumer and dead-letter destination each worker gets.
+
+With `kafka.bootstrap_servers` set, consumers read Kafka topics in consumer groups and the
+relay publishes the outbox; otherwise they read the embedded log in the database. Each
+worker thread opens its own connection (SQLite connections stay in their thread).
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from config.settings import Settings
+from core import events, open_service
+from core.errors import BadInput
+from core.eventlog import EventLog
+from core.service import TaskService
+from services.audit import AuditConsumer
+from services.consumers import Consumer
+from services.embedded import EmbeddedSource
+from services.runner import DeadLetter, Policy, Runner
+from services.transport import Message, Source
+
+WORKERS = ("relay", "recurrence", "audit", "notify")
+GROUPS = {"recurrence": events.TASK_TOPIC, "audit": None, "notify": events.REMINDER_TOPIC}
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStatus:
+    """Where a consumer group stands: its position and how much is waiting for it."""
+
+    group: str
+    position: str
+    backlog: int
+
+
+def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
+    """The runnable parts of worker `name` (the notify worker has a scheduler too)."""
+    if name not in WORKERS:
+        raise BadInput(f"unknown worker '{name}': use {', '.join(WORKERS)} or all")
+    service = open_service(settings)
+    if name == "relay":
+        return [_relay(settings, service, out)]
+    consumer = _consumer(name, service, settings, out)
+    policy = Policy(settings.worker.retries, settings.worker.backoff_s,
+                    settings.worker.poll_timeout_s)
+    source, dead_letter = _plumbing(consumer, settings, service)
+    parts: list[Any] = [Runner(source, consumer, dead_letter, policy, out)]
+    if name == "notify":
+        from services.notifications import Scheduler
+
+        scheduler_service = open_service(settings)
+        parts.append(Scheduler(scheduler_service, settings.worker.scheduler_interval_s))
+    return parts
+
+
+def run(names: list[str], settings: Settings, out: TextIO | None = None) -> None:
+    """Run the named workers until SIGTERM or Ctrl-C, each part in its own thread."""
+    out = out if out is not None else sys.stdout
+    if "relay" in names and not settings.kafka.bootstrap_servers:
+        raise BadInput("the relay publishes to Kafka: set kafka.bootstrap_servers first")
+    if settings.kafka.bootstrap_servers:
+        from services import kafka
+
+        kafka.ensure_topics(settings.kafka)
+    parts = [part for name in names for part in build(name, settings, out)]
+    _on_signals(lambda: [p.stop.set() for p in parts])
+    threads = [threading.Thread(target=p.run, name=type(p).__name__) for p in parts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(0.2)
+
+
+def _on_signals(stop: Callable[[], object]) -> None:
+    def handler(_signum: int, _frame: object) -> None:
+        stop()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def _consumer(name: str, service: TaskService, settings: Settings, out: TextIO) -> Consumer:
+    if name == "recurrence":
+        from services.recurrence import RecurrenceConsumer
+
+        return RecurrenceConsumer(service)
+    if name == "audit":
+        return AuditConsumer(service)
+    from services.channels import build_channels
+    from services.notifications import NotifyConsumer
+
+    try:
+        channels = build_channels(settings.notify, out)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    return NotifyConsumer(service, channels, settings.notify.retries, settings.notify.backoff_s,
+                          out)
+
+
+def _plumbing(
+    consumer: Consumer, settings: Settings, service: TaskService
+) -> tuple[Source, DeadLetter]:
+    if not settings.kafka.bootstrap_servers:
+        log = EventLog(service.store)
+        return EmbeddedSource(log, consumer.group, consumer.topic), _embedded_dlq(log, consumer)
+    from services import kafka
+
+    topics = kafka.topic_names(settings.kafka)
+    wanted = {
+        events.TASK_TOPIC: [topics.task_events],
+        events.REMINDER_TOPIC: [topics.reminders],
+        None: [topics.task_events, topics.reminders],
+    }[consumer.topic]
+    group = f"{settings.kafka.topic_prefix}{consumer.group}"
+    source = kafka.KafkaSource(settings.kafka, group, wanted, worker=settings.worker)
+    return source, _kafka_dlq(settings, topics.dlq, group)
+
+
+def _embedded_dlq(log: EventLog, consumer: Consumer) -> DeadLetter:
+    from datetime import UTC, datetime
+
+    def keep(message: Message, error: str) -> None:
+        payload = None if message.value is None else message.value.decode("utf-8", "replace")
+        log.dead_letter(consumer.group, (message.topic, message.partition, message.offset),
+                        error, payload, datetime.now(UTC))
+
+    return keep
+
+
+def _kafka_dlq(settings: Settings, topic: str, group: str) -> DeadLetter:
+    from services import kafka
+
+    sink = kafka.KafkaSink(settings.kafka, client_id=f"{group}-dlq")
+
+    def keep(message: Message, error: str) -> None:
+        headers = {
+            **message.headers,
+            "dlq_error": error.encode(),
+            "dlq_group": group.encode(),
+            "dlq_topic": message.topic.encode(),
+            "dlq_partition": str(message.partition).encode(),
+            "dlq_offset": str(message.offset).encode(),
+        }
+        sink.publish(topic, message.key or b"", message.value or b"", headers)
+        sink.flush(30.0)
+
+    return keep
+
+
+def _relay(settings: Settings, service: TaskService, out: TextIO) -> Any:
+    from services import kafka
+    from services.relay import Relay
+
+    topics = kafka.topic_names(settings.kafka)
+    names = {events.TASK_TOPIC: topics.task_events, events.REMINDER_TOPIC: topics.reminders}
+    return Relay(EventLog(service.store), lambda: kafka.KafkaSink(settings.kafka),
+                 names.__getitem__, out=out)
+
+
+def status(settings: Settings) -> list[GroupStatus]:
+    """Each consumer group's position and backlog (and the relay's, with Kafka)."""
+    service = open_service(settings)
+    log = EventLog(service.store)
+    try:
+        if not settings.kafka.bootstrap_servers:
+            return [
+                GroupStatus(group, str(log.position(group)), log.backlog(group, topic))
+                for group, topic in GROUPS.items()
+            ]
+        return _kafka_status(settings, log)
+    finally:
+        service.close()
+
+
+def _kafka_status(settings: Settings, log: EventLog) -> list[GroupStatus]:
+    from services import kafka
+
+    rows = [GroupStatus("relay", f"outbox head {log.head()}", log.unsent_count())]
+    topics = kafka.topic_names(settings.kafka)
+    for group, topic in GROUPS.items():
+        names = {events.TASK_TOPIC: [topics.task_events],
+                 events.REMINDER_TOPIC: [topics.reminders]}.get(
+            topic, [topics.task_events, topics.reminders])  # type: ignore[arg-type]
+        positions = kafka.group_positions(
+            settings.kafka, f"{settings.kafka.topic_prefix}{group}", names
+        )
+        text = ", ".join(f"{p.topic}[{p.partition}]@{p.committed}" for p in positions)
+        rows.append(GroupStatus(group, text or "-", sum(p.backlog for p in positions)))
+    return rows
+
+
+def systemd_unit(settings_env: dict[str, str]) -> str:
+    """A user unit that runs `todo worker all` and restarts it if it dies."""
+    todo = shutil.which("todo") or f"{sys.executable} -m todo_cli.main"
+    env = "".join(f"Environment={k}={v}\n" for k, v in sorted(settings_env.items()))
+    return (
+        "[Unit]\nDescription=todo workers (relay, recurrence, audit, notify)\n"
+        "After=network-online.target\n\n"
+        f"[Service]\nExecStart={todo} worker all\n{env}Restart=on-failure\nRestartSec=5\n"
+        "KillSignal=SIGTERM\nTimeoutStopSec=30\n\n[Install]\nWantedBy=default.target\n"
+    )

@@ -1,0 +1,107 @@
+"""Background workers and the audit log."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from core import dates
+from core.errors import BadInput
+from todo_cli import render
+from todo_cli.context import service, settings
+
+app = typer.Typer(
+    help="Background workers: relay, recurrence, audit, notify (embedded log or Kafka).",
+    rich_markup_mode=None,
+)
+
+
+def _run(*names: str) -> None:
+    from services import workers
+
+    workers.run(list(names), settings())
+
+
+@app.command()
+def relay() -> None:
+    """Publish the outbox to Kafka in order; rows are marked sent once acknowledged."""
+    _run("relay")
+
+
+@app.command()
+def recurrence() -> None:
+    """Create the next instance of each completed recurring task, exactly once."""
+    _run("recurrence")
+
+
+@app.command()
+def audit() -> None:
+    """Append every event to the audit log."""
+    _run("audit")
+
+
+@app.command()
+def notify() -> None:
+    """Claim due reminders and deliver them to the configured channels."""
+    _run("notify")
+
+
+@app.command("all")
+def all_() -> None:
+    """Run every worker (the relay only when Kafka is configured)."""
+    names = ["recurrence", "audit", "notify"]
+    if settings().kafka.bootstrap_servers:
+        names.insert(0, "relay")
+    _run(*names)
+
+
+@app.command()
+def status() -> None:
+    """Each consumer group's position and backlog."""
+    from services import workers
+
+    render.worker_status(workers.status(settings()))
+
+
+@app.command("install-systemd")
+def install_systemd(
+    path: Annotated[Path | None, typer.Option(help="Where to write the unit.")] = None,
+) -> None:
+    """Write a systemd user unit for `todo worker all` and print how to enable it."""
+    from services import workers
+
+    target = path or Path.home() / ".config/systemd/user/todo-worker.service"
+    keep = {k: v for k, v in os.environ.items() if k.startswith("TODO_") or k == "TZ"}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(workers.systemd_unit(keep), encoding="utf-8")
+    out = render.Out()
+    out.line(f"Wrote {target}")
+    out.line("Enable it with: systemctl --user daemon-reload && "
+             "systemctl --user enable --now todo-worker.service")
+
+
+def audit_log(
+    since: Annotated[str | None, typer.Option(help="Only events since this date (e.g. 'mon').")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="Only this event type (created, completed, ...).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1)] = None,
+) -> None:
+    """Show the audit log: who changed what and when, with old and new values."""
+    svc = service()
+    when = None
+    if since is not None:
+        try:
+            due = dates.parse_due(since, svc.now())
+        except BadInput as exc:
+            raise BadInput(f"--since: {exc.message}") from None
+        when = due if isinstance(due, datetime) else dates.day_start(due, svc.tz)
+    render.audit(svc.audit(when, type_, limit), svc.tz)
+
+
+def register(root: typer.Typer) -> None:
+    """Attach `worker` and `audit` to the root app."""
+    root.add_typer(app, name="worker")
+    root.command("audit")(audit_log)
