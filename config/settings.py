@@ -55,6 +55,7 @@ class KafkaSettings:
     sasl_password: str | None = _secret()
     topic_prefix: str = "todo."
     partitions: int = 3
+    delivery_timeout_s: float = 10.0
 
 
 @dataclass

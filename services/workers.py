@@ -160,8 +160,10 @@ def _relay(settings: Settings, service: TaskService, out: TextIO) -> Any:
 
     topics = kafka.topic_names(settings.kafka)
     names = {events.TASK_TOPIC: topics.task_events, events.REMINDER_TOPIC: topics.reminders}
-    return Relay(EventLog(service.store), lambda: kafka.KafkaSink(settings.kafka),
-                 names.__getitem__, out=out)
+    def sink() -> kafka.KafkaSink:
+        return kafka.KafkaSink(settings.kafka, delivery_timeout_s=settings.kafka.delivery_timeout_s)
+
+    return Relay(EventLog(service.store), sink, names.__getitem__, out=out)
 
 
 def status(settings: Settings) -> list[GroupStatus]:
