@@ -24,6 +24,7 @@ from core.errors import StorageError
 
 Params = Sequence[Any]
 _SQLITE_DT = "%Y-%m-%d %H:%M:%S.%f"
+_WRITE_LOCK = 7262002
 
 
 class _Cursor(Protocol):
@@ -131,11 +132,17 @@ class Store:
 
     @contextlib.contextmanager
     def write(self, owner: str) -> Iterator[Db]:
-        """A write transaction: all of it commits, or none of it does."""
+        """A write transaction: all of it commits, or none of it does.
+
+        Writers are serialised database-wide; `owner` names who writes, for diagnostics.
+        """
         begin = "BEGIN" if self.dialect == "postgresql" else "BEGIN IMMEDIATE"
         with self._transaction(begin) as db:
             if self.dialect == "postgresql":
-                db.run("SELECT pg_advisory_xact_lock(hashtext(?))", (owner,))
+                # One writer at a time, as on SQLite: outbox sequence numbers then commit in
+                # order, so a consumer reading the outbox by position never passes a row that
+                # is still to commit. Writes are small; the lock is held for milliseconds.
+                db.run("SELECT pg_advisory_xact_lock(?)", (_WRITE_LOCK,))
             yield db
 
     @contextlib.contextmanager

@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TextIO
 
 from core import events
@@ -72,21 +73,32 @@ class NotifyConsumer:
         note = notification(env)
         done = service.delivered_channels(env["id"])
         delivered = sorted(done)
-        for channel in self.channels:
-            if channel.name in done:
-                continue
-            try:
-                deliver_with_retry(channel, note, self.retries, self.backoff_s, self.sleep)
-            except Unavailable as exc:
-                self._say(env, channel.name, "unavailable", str(exc))
-                continue
-            except ChannelError as exc:
-                self._say(env, channel.name, "failed", str(exc))
-                continue
-            service.record_delivery(env["id"], channel.name)
-            delivered.append(channel.name)
-            self._say(env, channel.name, "delivered")
+        todo = [c for c in self.channels if c.name not in done]
+        if todo:
+            # Each channel sends (and backs off) in its own thread, so a slow or failing one
+            # holds up none of the others; deliveries are recorded here, on our connection.
+            with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+                sending = {pool.submit(self._send, c, note): c for c in todo}
+                for future in as_completed(sending):
+                    channel = sending[future]
+                    error = future.result()
+                    if error is not None:
+                        self._say(env, channel.name, *error)
+                        continue
+                    service.record_delivery(env["id"], channel.name)
+                    delivered.append(channel.name)
+                    self._say(env, channel.name, "delivered")
         service.reminder_fired(env, delivered)
+
+    def _send(self, channel: Channel, note: Notification) -> tuple[str, str] | None:
+        """Deliver on one channel with retries; (result, error) when it did not go out."""
+        try:
+            deliver_with_retry(channel, note, self.retries, self.backoff_s, self.sleep)
+        except Unavailable as exc:
+            return ("unavailable", str(exc))
+        except ChannelError as exc:
+            return ("failed", str(exc))
+        return None
 
     def _say(self, env: dict[str, Any], channel: str, result: str, error: str = "") -> None:
         line = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "group": self.group,

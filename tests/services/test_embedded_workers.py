@@ -603,9 +603,8 @@ def test_cli_history_and_audit_commands(todo_home: Path) -> None:
 def test_event_committed_after_a_later_one_is_still_consumed(
     pg_schema_url: str, clock: Clock
 ) -> None:
-    """On PostgreSQL two owners write concurrently (one advisory lock per owner), so outbox
-    rows can commit out of `seq` order. A consumer whose position moved past a row that was
-    still uncommitted must not lose that row."""
+    """Outbox rows must commit in `seq` order (writers are serialised database-wide), so a
+    consumer reading by position never passes a row that is still to commit."""
     import psycopg
 
     url = pg_schema_url
@@ -642,11 +641,18 @@ def test_event_committed_after_a_later_one_is_still_consumed(
 
         wait_for(claim_waits, what="the claim to wait for the locked reminder")
 
-        bob.add_text("bob's task")  # commits with a higher seq than alice's open event
+        # Bob's write must not commit a higher seq while alice's event is still open: it
+        # waits for the database-wide write lock instead.
+        bob_done = threading.Event()
+        writer = threading.Thread(target=lambda: (bob.add_text("bob's task"), bob_done.set()))
+        writer.start()
+        assert not bob_done.wait(0.5), "a second writer committed while the first was open"
         run_until_idle(runner)
         blocker.rollback()
         thread.join(10)
+        writer.join(10)
         assert claimed == [2]
+        assert bob_done.is_set()
         run_until_idle(runner)
 
         everything = {e.envelope["id"]: e for e in EventLog(alice.store).read(0, 1000)}

@@ -75,11 +75,21 @@ def install_systemd(
     from services import workers
 
     target = path or Path.home() / ".config/systemd/user/todo-worker.service"
-    keep = {k: v for k, v in os.environ.items() if k.startswith("TODO_") or k == "TZ"}
+    keep, secret = {}, []
+    for name, value in os.environ.items():
+        if name.startswith("TODO_") or name == "TZ":
+            if any(word in name for word in ("PASSWORD", "TOKEN", "SECRET", "KEY")):
+                secret.append(name)
+            else:
+                keep[name] = value
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(workers.systemd_unit(keep), encoding="utf-8")
+    target.chmod(0o600)
     out = render.Out()
     out.line(f"Wrote {target}")
+    if secret:
+        out.line(f"Left out {', '.join(sorted(secret))}: put secrets in config.toml "
+                 "(readable only by you), not in the unit")
     out.line("Enable it with: systemctl --user daemon-reload && "
              "systemctl --user enable --now todo-worker.service")
 
