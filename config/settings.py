@@ -86,6 +86,7 @@ class WorkerSettings:
     retries: int = 3
     backoff_s: float = 0.5
     session_timeout_ms: int = 10_000
+    batch: int = 500
 
 
 @dataclass

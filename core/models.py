@@ -111,6 +111,10 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_outbox_task", "task_pk", "seq"),
         sa.Index("ix_outbox_op", "op_id"),
+        sa.Index(
+            "ix_outbox_unsent", "seq",
+            sqlite_where=sa.text("sent IS NULL"), postgresql_where=sa.text("sent IS NULL"),
+        ),
     )
 
     seq: int | None = Field(default=None, primary_key=True)

@@ -48,7 +48,7 @@ def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
         return [_relay(settings, service, out)]
     consumer = _consumer(name, service, settings, out)
     policy = Policy(settings.worker.retries, settings.worker.backoff_s,
-                    settings.worker.poll_timeout_s)
+                    settings.worker.poll_timeout_s, settings.worker.batch)
     source, dead_letter = _plumbing(consumer, settings, service)
     parts: list[Any] = [Runner(source, consumer, dead_letter, policy, out)]
     if name == "notify":
