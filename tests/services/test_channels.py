@@ -7,16 +7,12 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import json
 import shutil
 import socket
 import ssl
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +33,7 @@ from services.channels import (
     build_channels,
     deliver_with_retry,
 )
+from tests.services.servers import HookServer, hook_server
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -69,52 +66,10 @@ class Sleeps:
 # --- a real HTTP server ---------------------------------------------------------------
 
 
-@dataclass
-class Request:
-    path: str
-    headers: dict[str, str]
-    body: Any
-
-
-@dataclass
-class HookServer:
-    """Answers each POST with the next scripted status (the last one repeats)."""
-
-    statuses: list[int]
-    requests: list[Request] = field(default_factory=list)
-    url: str = ""
-
-
 @pytest.fixture
 def hook() -> Iterator[HookServer]:
-    state = HookServer(statuses=[200])
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            state.requests.append(
-                Request(self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw))
-            )
-            index = min(len(state.requests), len(state.statuses)) - 1
-            status = state.statuses[index]
-            payload = b'{"id":"abc"}' if status < 300 else b"broken today"
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+    with hook_server([200]) as server:
+        yield server
 
 
 def test_webhook_posts_ntfy_compatible_json_with_event_id_and_token(hook: HookServer) -> None:
