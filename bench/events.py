@@ -4,9 +4,9 @@ Run from the repository root:
 
     .venv/bin/python bench/events.py [--events 20000] [--reminders 200]
 
-Three sections, each on fresh databases in a temporary TODO_HOME (SQLite), with the workers
+Four sections, each on fresh databases in a temporary TODO_HOME (SQLite), with the workers
 built by `services.workers.build` and run in threads of this process, their log lines going
-to /dev/null:
+to /dev/null (except in 2b, where they are processes of their own):
 
 1. Embedded log. N task events are written through the core service (imports of `--batch`
    tasks, one transaction each), then the audit worker applies the backlog (events/s); the
@@ -18,6 +18,11 @@ to /dev/null:
    the audit worker run in threads. N events are imported as fast as the service takes them;
    end-to-end events/s runs from the first commit (the earliest event `time`) to the last audit
    row (the latest `recorded`). Then live mode at `--rate`, as above.
+2b. Kafka, the deployed layout (`--sections kafka-processes`). `todo worker relay` and
+   `todo worker audit` run as processes of their own (output to files), and N events are
+   produced by `todo import FILE` processes, one after another (files of `--import-size`
+   tasks from data.py). End-to-end events/s as in 2, plus when the import, the relay (outbox
+   all sent) and the audit worker finished. The workers stop with SIGTERM at the end.
 3. Reminder lateness. R reminders due over `--spread` seconds a few seconds ahead; the notify
    worker (scheduler + consumer, webhook channel to a local ThreadingHTTPServer that records
    arrival times) delivers them; lateness = arrival - due time. Embedded, then through Kafka.
@@ -40,6 +45,8 @@ import math
 import os
 import platform
 import pstats
+import resource
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -76,6 +83,10 @@ KAFKA_RATE_TARGET = 5000.0  # events/s, end to end through Kafka
 DELAY_TARGET = 1.0  # seconds, p99 commit-to-applied
 LATENESS_TARGET = 1.0  # seconds, p99 reminder lateness
 WARMUP_TIMEOUT = 60.0  # seconds for a warm-up event (a Kafka group join takes a few)
+TODO = [sys.executable, "-m", "todo_cli.main"]  # the CLI as a process, as deployed
+IMPORT_SIZE = 5000  # tasks per `todo import` file in kafka-processes (--import-size)
+SESSION_TIMEOUT_MS = "6000"  # worker.session_timeout_ms of the `todo worker` processes
+STOP_TIMEOUT = 30.0  # seconds for the worker processes to exit after SIGTERM
 # The settings printed in the header: everything the measured paths read.
 SHOWN_SETTINGS = (
     "user", "timezone", "database.busy_timeout_ms", "kafka.bootstrap_servers",
@@ -84,6 +95,7 @@ SHOWN_SETTINGS = (
     "worker.poll_timeout_s", "worker.scheduler_interval_s", "worker.retries",
     "worker.backoff_s", "worker.session_timeout_ms",
 )
+SECTIONS = ("embedded", "kafka", "kafka-processes", "reminders")
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -248,6 +260,7 @@ class Options:
     profile: bool
     root: Path
     devnull: TextIO
+    import_size: int = IMPORT_SIZE
     shown: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
 
@@ -729,6 +742,252 @@ def track(
     return marks
 
 
+# --- 2b. Kafka, the deployed layout: worker processes ---------------------------------------------
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    """The last lines of a process's output file, for failure messages."""
+    try:
+        text = path.read_text(errors="replace").splitlines()
+    except OSError as exc:
+        return f"(no {path.name}: {exc})"
+    return f"{path.name} (last {lines} lines):\n" + "\n".join(text[-lines:])
+
+
+def process_env(
+    opts: Options, name: str, broker: TansuBroker
+) -> tuple[dict[str, str], Settings]:
+    """The environment of the `todo` processes on a fresh TODO_HOME `name` (no TODO_* variable
+    of ours leaks in), and the settings they read from it, for the bench's own reads."""
+    home = opts.root / name
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TODO_")}
+    env.update({
+        "TODO_HOME": str(home),
+        "TODO_USER": USER,
+        "TZ": "UTC",
+        "NO_COLOR": "1",
+        "TODO_WORKER__SESSION_TIMEOUT_MS": SESSION_TIMEOUT_MS,
+        **kafka_env(broker, opts),
+    })
+    settings = load_settings(env, file=home / "config.toml")
+    # The processes derive the database from their TODO_HOME (this process has another one).
+    settings.database.url = f"sqlite:///{home / 'todo.db'}"
+    opts.shown[name] = [row for row in effective_values(settings) if row[0] in SHOWN_SETTINGS]
+    return env, settings
+
+
+class WorkerProcess:
+    """A `todo worker NAME` process, its stdout and stderr in files (a pipe could fill up)."""
+
+    def __init__(self, name: str, env: dict[str, str], folder: Path) -> None:
+        self.name = name
+        self.err_path = folder / f"worker-{name}.err"
+        with (folder / f"worker-{name}.out").open("wb") as out, self.err_path.open("wb") as err:
+            self.process = subprocess.Popen(
+                [*TODO, "worker", name], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                stdout=out, stderr=err,
+            )
+
+    @property
+    def label(self) -> str:
+        return f"todo worker {self.name} (process)"
+
+    def check(self) -> None:
+        """Raise if the process has exited (it should run until SIGTERM)."""
+        code = self.process.poll()
+        if code is not None:
+            raise BenchTimeout(f"`todo worker {self.name}` exited with code {code}; "
+                               f"{tail(self.err_path)}")
+
+
+def stop_processes(procs: Sequence[WorkerProcess], timeout: float) -> str:
+    """SIGTERM every process still running, wait (bounded) for each to exit, SIGKILL the rest;
+    returns how each one ended."""
+    started = time.monotonic()
+    ended: dict[str, str] = {}
+    for proc in procs:
+        code = proc.process.poll()
+        if code is None:
+            proc.process.send_signal(signal.SIGTERM)
+        else:
+            ended[proc.name] = f"had exited with code {code} before SIGTERM"
+    deadline = started + timeout
+    while len(ended) < len(procs) and time.monotonic() < deadline:
+        for proc in procs:
+            code = proc.process.poll()
+            if proc.name not in ended and code is not None:
+                ended[proc.name] = (f"exit code {code} {time.monotonic() - started:.2f} s "
+                                    "after SIGTERM")
+        time.sleep(0.02)
+    for proc in procs:
+        if proc.name not in ended:
+            proc.process.kill()
+            proc.process.wait(5)
+            ended[proc.name] = f"did not exit within {timeout:g} s of SIGTERM: killed"
+    return "; ".join(f"{proc.name} {ended[proc.name]}" for proc in procs)
+
+
+class ProcessCpuMeter(CpuMeter):
+    """CPU seconds of labelled processes (all their threads), of the `todo import` children
+    reaped meanwhile, and of this process, between `start()` and `stop()`."""
+
+    def __init__(self, pids: dict[str, int], reaped: str) -> None:
+        super().__init__({})
+        self.pids = pids
+        self.reaped = reaped
+
+    def snapshot(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for label, pid in self.pids.items():
+            found = _stat_cpu(f"/proc/{pid}/stat")
+            if found is not None:
+                totals[label] = found[1]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        totals[self.reaped] = children.ru_utime + children.ru_stime
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        totals["bench process (polling)"] = own.ru_utime + own.ru_stime
+        return totals
+
+
+def write_import_files(tasks: list[dict[str, Any]], size: int, folder: Path) -> list[Path]:
+    """`tasks` in files of at most `size`, in data.py's format (a JSON array, a task a line)."""
+    paths = []
+    for n, first in enumerate(range(0, len(tasks), size), 1):
+        chunk = tasks[first : first + size]
+        lines = ",\n".join(json.dumps(obj, separators=(",", ":")) for obj in chunk)
+        path = folder / f"tasks-{n}.json"
+        path.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def run_todo(args: Sequence[str], env: dict[str, str], folder: Path, stem: str,
+             timeout: float) -> None:
+    """Run `todo ARGS` to completion (bounded), its output in files; raise if it failed."""
+    out_path, err_path = folder / f"{stem}.out", folder / f"{stem}.err"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        try:
+            done = subprocess.run([*TODO, *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                  stdout=out, stderr=err, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise BenchTimeout(f"`todo {' '.join(args)}` did not finish within {timeout:g} s"
+                               ) from None
+    if done.returncode != 0:
+        raise RuntimeError(f"`todo {' '.join(args)}` exited with code {done.returncode}; "
+                           f"{tail(err_path)}")
+
+
+def bench_kafka_processes(
+    opts: Options, broker: TansuBroker, rows: list[Row], notes: list[str]
+) -> None:
+    """End-to-end throughput in the deployed layout: `todo worker relay` and `todo worker
+    audit` as processes of their own, events produced by `todo import FILE` processes."""
+    name = "kafka-processes"
+    env, settings = process_env(opts, name, broker)
+    folder = opts.root / f"{name}-files"
+    folder.mkdir()
+    from services import kafka
+
+    try:
+        kafka.ensure_topics(settings.kafka)  # once, before two processes race to create them
+    except kafka.EventStreamError as exc:
+        raise RuntimeError(str(exc)) from None
+    service = open_service(settings)  # creates the database (migrations) before the workers
+    log = EventLog(service.store)
+    procs: list[WorkerProcess] = []
+
+    def check() -> None:
+        for proc in procs:
+            proc.check()
+
+    try:
+        files = write_import_files(data.tasks(opts.events), opts.import_size, folder)
+        progress("kafka processes: starting `todo worker relay` and `todo worker audit`")
+        started = time.perf_counter()
+        for worker in ("relay", "audit"):
+            procs.append(WorkerProcess(worker, env, folder))
+        run_todo(["add", "warm-up"], env, folder, "warm-up", WARMUP_TIMEOUT)
+
+        def warmed() -> bool:
+            check()
+            return audit_count(service) >= 1
+
+        wait_until(warmed, WARMUP_TIMEOUT, "the warm-up `todo add` in the audit log",
+                   interval=0.05)
+        notes.append(f"kafka processes warm-up (process start, group join, first publish, "
+                     f"`todo add`): {time.perf_counter() - started:.2f} s")
+
+        progress(f"kafka processes: `todo import` of {opts.events:,} tasks in {len(files)} "
+                 f"file(s) of up to {opts.import_size:,}, one after another")
+        pids = {proc.label: proc.process.pid for proc in procs}
+        if broker.process is not None:
+            pids["tansu (process)"] = broker.process.pid
+        meter = ProcessCpuMeter(pids, "todo import (processes)")
+        since = datetime.now(UTC)
+        meter.start()
+        walls = []
+        for n, path in enumerate(files, 1):
+            begun = time.perf_counter()
+            run_todo(["import", str(path)], env, folder, f"import-{n}", opts.timeout)
+            walls.append(time.perf_counter() - begun)
+        imported = datetime.now(UTC)
+        total = 1 + opts.events
+
+        def finished() -> bool:
+            check()
+            return audit_count(service) >= total and log.unsent_count() == 0
+
+        wait_until(finished, opts.timeout, "the relay and audit processes to handle every event",
+                   interval=0.05)
+        account = meter.stop()
+
+        stamps = relay_times(service, since)
+        if len(stamps) < opts.events:
+            raise BenchTimeout(f"{len(stamps)} audit rows for {opts.events} imported events")
+        first = min(when for when, _, _ in stamps)
+        audited = max(seen for _, seen, _ in stamps)
+        sent = [out for _, _, out in stamps if out is not None]
+        if len(sent) < len(stamps):
+            raise BenchTimeout(f"{len(stamps) - len(sent)} audited events not marked sent")
+        relayed = max(sent)
+
+        def after(moment: datetime) -> str:
+            return f"{(moment - first).total_seconds():.2f} s"
+
+        rows.append(rate_row("end to end (first event time -> last audit row)", len(stamps),
+                             (audited - first).total_seconds(), KAFKA_RATE_TARGET,
+                             "todo import processes while the relay and audit processes run"))
+        rows.append(rate_row("  producer: todo import processes", opts.events, sum(walls), None,
+                             f"{len(files)} process(es) of up to {opts.import_size:,} tasks, "
+                             "one transaction each, one after another; process start included"))
+        rows.append(Row("  import finished", after(imported),
+                        note="after the first event time: the last `todo import` exited"))
+        rows.append(Row("  relay finished (outbox all sent)", after(relayed),
+                        note="after the first event time: the latest outbox `sent`"))
+        rows.append(Row("  audit finished (last audit row)", after(audited),
+                        note="after the first event time: the latest audit `recorded`"))
+        notes.append(
+            f"kafka processes: first event time {(first - since).total_seconds():.2f} s "
+            "after the first `todo import` was started (process start, parsing; not in the "
+            "end-to-end window); `todo import` walls "
+            + ", ".join(f"{wall:.2f}" for wall in walls) + " s"
+        )
+        notes.append(f"kafka processes: {account}")
+        notes.append(f"kafka processes: environment TODO_HOME=<tmp>/{name} (SQLite todo.db), "
+                     f"TZ=UTC, TODO_USER={USER}, TODO_WORKER__SESSION_TIMEOUT_MS="
+                     f"{SESSION_TIMEOUT_MS}, TODO_KAFKA__* as in the settings below; worker "
+                     "output to files")
+        if opts.profile:
+            notes.append("kafka processes: not profiled (--profile covers threads of this "
+                         "process only)")
+    finally:
+        if procs:
+            progress("kafka processes: SIGTERM to the workers")
+            notes.append(f"kafka processes stop: {stop_processes(procs, STOP_TIMEOUT)}")
+        service.close()
+
+
 # --- 3. reminders --------------------------------------------------------------------------------
 
 
@@ -914,7 +1173,7 @@ def version_of(package: str) -> str:
         return "not installed"
 
 
-def preamble(opts: Options, kafka: bool) -> str:
+def preamble(opts: Options, kafka: bool, processes: bool = False) -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     tansu = "skipped (--no-kafka)"
     if kafka:
@@ -932,9 +1191,13 @@ def preamble(opts: Options, kafka: bool) -> str:
         f" live --rate {opts.rate:g}/s for --live-seconds {opts.live_seconds:g},"
         f" --reminders {opts.reminders} over --spread {opts.spread:g} s,"
         f" --scheduler-interval {opts.scheduler_interval:g} s, --timeout {opts.timeout:g} s"
+        + (f"; 2b: `todo import` files of --import-size {opts.import_size:,}"
+           if processes else "")
         + (" | PROFILING (figures are slower)" if opts.profile else ""),
         "all workers are threads of this process (services.workers.build), log lines to"
-        " /dev/null; producers are threads (live) or the main thread (imports).",
+        " /dev/null; producers are threads (live) or the main thread (imports)"
+        + (". Except 2b: `todo worker relay`, `todo worker audit` and `todo import` run as"
+           " processes of their own." if processes else "."),
         "delay = audit.recorded - audit.time: from the event's write transaction (time is"
         " taken once its write lock is held) to the audit consumer's clock just before its own"
         " write transaction.",
@@ -1003,15 +1266,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--partitions", type=int, default=3, help="kafka.partitions")
     parser.add_argument("--timeout", type=float, default=300.0, help="bound of every wait (s)")
     parser.add_argument("--no-kafka", action="store_true", help="skip the Kafka measurements")
-    parser.add_argument("--sections", default="embedded,kafka,reminders",
-                        help="comma-separated subset of embedded,kafka,reminders")
+    parser.add_argument("--import-size", type=int, default=IMPORT_SIZE,
+                        help="tasks per `todo import` file in kafka-processes")
+    parser.add_argument("--sections", default=",".join(SECTIONS),
+                        help=f"comma-separated subset of {','.join(SECTIONS)}")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile each worker and producer thread; print the top functions")
     args = parser.parse_args(argv)
-    if min(args.events, args.reminders, args.batch) < 1 or args.rate <= 0:
-        parser.error("--events, --reminders, --batch and --rate must be positive")
+    if min(args.events, args.reminders, args.batch, args.import_size) < 1 or args.rate <= 0:
+        parser.error("--events, --reminders, --batch, --import-size and --rate must be positive")
     args.sections = {name.strip() for name in args.sections.split(",") if name.strip()}
-    unknown = args.sections - {"embedded", "kafka", "reminders"}
+    unknown = args.sections - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     return args
@@ -1042,9 +1307,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             live_seconds=args.live_seconds, spread=args.spread,
             scheduler_interval=args.scheduler_interval, partitions=args.partitions,
             timeout=args.timeout, profile=args.profile, root=Path(tmp), devnull=devnull,
+            import_size=args.import_size,
         )
-        use_kafka = not args.no_kafka and bool(args.sections & {"kafka", "reminders"})
-        print(preamble(opts, use_kafka), flush=True)
+        kafka_sections = {"kafka", "kafka-processes", "reminders"}
+        use_kafka = not args.no_kafka and bool(args.sections & kafka_sections)
+        print(preamble(opts, use_kafka, use_kafka and "kafka-processes" in args.sections),
+              flush=True)
         if "embedded" in args.sections:
             section("1. embedded log: audit worker", lambda r, n: bench_embedded(opts, r, n))
         broker: TansuBroker | None = None
@@ -1058,6 +1326,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if broker is not None and "kafka" in args.sections:
                 section("2. Kafka (Tansu): relay + audit worker",
                         lambda r, n: bench_kafka_all(opts, broker, r, n))
+            if broker is not None and "kafka-processes" in args.sections:
+                section("2b. Kafka (Tansu), deployed layout: `todo worker relay` + `todo worker "
+                        "audit` processes, `todo import` processes",
+                        lambda r, n: bench_kafka_processes(opts, broker, r, n))
             if "reminders" in args.sections:
                 section("3a. reminder lateness, embedded: notify worker, webhook channel",
                         lambda r, n: bench_reminders(opts, None, r, n))
