@@ -23,7 +23,6 @@ from core import migrations
 from core.errors import StorageError
 
 Params = Sequence[Any]
-_SQLITE_DT = "%Y-%m-%d %H:%M:%S.%f"
 _WRITE_LOCK = 7262002
 
 
@@ -73,7 +72,10 @@ class Db:
         if value is None:
             return None
         utc = value.astimezone(UTC)
-        return utc if self._pg else utc.strftime(_SQLITE_DT)
+        if self._pg:
+            return utc
+        # The text SQLAlchemy writes for SQLite; isoformat is several times faster than strftime.
+        return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def day(self, value: date | None) -> Any:
         """An all-day date as this dialect stores it."""
