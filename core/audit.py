@@ -14,6 +14,8 @@ from typing import Any
 from core import events, repository
 from core.store import Db, Store, read_dt
 
+KNOWN_TYPES = (*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED)
+
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
@@ -34,7 +36,7 @@ def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: d
     completely or not at all and a replay records nothing twice.
     """
     written = 0
-    with store.write("audit") as db:
+    with store.write() as db:
         for env in envelopes:
             if repository.mark_applied(db, group, env["id"], now):
                 _insert(db, env, now)
@@ -102,5 +104,3 @@ def _entry(row: Any, tz: tzinfo) -> AuditEntry:
     return AuditEntry(stamp.astimezone(tz), etype, source, task_id, body.get("title"),
                       body.get("changes") or {})
 
-
-KNOWN_TYPES = (*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED)

@@ -59,7 +59,7 @@ class EventLog:
         """Record that the broker acknowledged these events."""
         if not seqs:
             return
-        with self.store.write("relay") as db:
+        with self.store.write() as db:
             db.many("UPDATE outbox SET sent = ? WHERE seq = ?", [(db.dt(now), s) for s in seqs])
 
     def position(self, group: str) -> int:
@@ -72,7 +72,7 @@ class EventLog:
 
     def commit(self, group: str, seq: int, now: datetime) -> None:
         """Move `group`'s position to `seq` (never backwards)."""
-        with self.store.write("offsets") as db:
+        with self.store.write() as db:
             db.run(
                 "INSERT INTO consumer_offset (group_name, position, updated) VALUES (?, ?, ?) "
                 "ON CONFLICT (group_name) DO UPDATE SET position = excluded.position, "
@@ -111,7 +111,7 @@ class EventLog:
     ) -> None:
         """Keep a message a consumer gave up on, with the error and its origin."""
         topic, partition, offset = where
-        with self.store.write("dlq") as db:
+        with self.store.write() as db:
             db.run(
                 'INSERT INTO dead_letter (group_name, topic, partition, "offset", error, '
                 "payload, time) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -197,7 +197,7 @@ class TaskService:
 
     def record_delivery(self, event_id: str, channel: str) -> bool:
         """Note that a reminder went out on `channel`; False if it had already."""
-        with self.store.write(self.owner) as db:
+        with self.store.write() as db:
             row = db.one(
                 "INSERT INTO delivery (event_id, channel, delivered) VALUES (?, ?, ?) "
                 "ON CONFLICT DO NOTHING RETURNING channel",
@@ -757,7 +757,7 @@ class TaskService:
         applied: tuple[str, str] | None = None,
         caused_by: int | None = None,
     ) -> T:
-        with self.store.write(self.owner) as db:
+        with self.store.write() as db:
             now = self.now()
             if applied is not None and not repository.mark_applied(db, *applied, now):
                 return None  # type: ignore[return-value]  # replayed event: nothing to do

@@ -133,10 +133,10 @@ class Store:
             yield db
 
     @contextlib.contextmanager
-    def write(self, owner: str) -> Iterator[Db]:
+    def write(self) -> Iterator[Db]:
         """A write transaction: all of it commits, or none of it does.
 
-        Writers are serialised database-wide; `owner` names who writes, for diagnostics.
+        Writers are serialised database-wide (see below), whoever they write for.
         """
         begin = "BEGIN" if self.dialect == "postgresql" else "BEGIN IMMEDIATE"
         with self._transaction(begin) as db:

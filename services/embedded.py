@@ -12,11 +12,25 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from core.eventlog import EventLog
+from core.schemas import TaskRead
 from core.service import TaskService
 from services.consumers import Consumer
 from services.transport import Message
 
 BATCH = 500
+
+
+def run_inline(service: TaskService) -> list[TaskRead]:
+    """What runs in-process after each command: the recurrence and audit consumers.
+
+    Returns the task instances the recurrence consumer created.
+    """
+    from services.audit import AuditConsumer
+    from services.recurrence import RecurrenceConsumer
+
+    recurrence = RecurrenceConsumer(service)
+    drain(service, [recurrence, AuditConsumer(service)])
+    return recurrence.created
 
 
 def drain(service: TaskService, consumers: Sequence[Consumer]) -> None:

@@ -27,7 +27,6 @@ from services.runner import DeadLetter, Policy, Runner
 from services.transport import Message, Source
 
 WORKERS = ("relay", "recurrence", "audit", "notify")
-GROUPS = {"recurrence": events.TASK_TOPIC, "audit": None, "notify": events.REMINDER_TOPIC}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,15 +111,27 @@ def _plumbing(
         return EmbeddedSource(log, consumer.group, consumer.topic), _embedded_dlq(log, consumer)
     from services import kafka
 
-    topics = kafka.topic_names(settings.kafka)
-    wanted = {
-        events.TASK_TOPIC: [topics.task_events],
-        events.REMINDER_TOPIC: [topics.reminders],
-        None: [topics.task_events, topics.reminders],
-    }[consumer.topic]
     group = f"{settings.kafka.topic_prefix}{consumer.group}"
+    wanted = _kafka_topics(settings, consumer.topic)
     source = kafka.KafkaSource(settings.kafka, group, wanted, worker=settings.worker)
-    return source, _kafka_dlq(settings, topics.dlq, group)
+    return source, _kafka_dlq(settings, kafka.topic_names(settings.kafka).dlq, group)
+
+
+def _kafka_topics(settings: Settings, log_topic: str | None) -> list[str]:
+    """The Kafka topics behind a log topic (None: every event topic)."""
+    from services import kafka
+
+    topics = kafka.topic_names(settings.kafka)
+    by_log_topic = {events.TASK_TOPIC: topics.task_events, events.REMINDER_TOPIC: topics.reminders}
+    return list(by_log_topic.values()) if log_topic is None else [by_log_topic[log_topic]]
+
+
+def _groups() -> dict[str, str | None]:
+    """Each consumer group and the log topic it reads, as the consumers declare them."""
+    from services.notifications import NotifyConsumer
+    from services.recurrence import RecurrenceConsumer
+
+    return {c.group: c.topic for c in (RecurrenceConsumer, AuditConsumer, NotifyConsumer)}
 
 
 def _embedded_dlq(log: EventLog, consumer: Consumer) -> DeadLetter:
@@ -174,7 +185,7 @@ def status(settings: Settings) -> list[GroupStatus]:
         if not settings.kafka.bootstrap_servers:
             return [
                 GroupStatus(group, str(log.position(group)), log.backlog(group, topic))
-                for group, topic in GROUPS.items()
+                for group, topic in _groups().items()
             ]
         return _kafka_status(settings, log)
     finally:
@@ -185,13 +196,9 @@ def _kafka_status(settings: Settings, log: EventLog) -> list[GroupStatus]:
     from services import kafka
 
     rows = [GroupStatus("relay", f"outbox head {log.head()}", log.unsent_count())]
-    topics = kafka.topic_names(settings.kafka)
-    for group, topic in GROUPS.items():
-        names = {events.TASK_TOPIC: [topics.task_events],
-                 events.REMINDER_TOPIC: [topics.reminders]}.get(
-            topic, [topics.task_events, topics.reminders])  # type: ignore[arg-type]
+    for group, topic in _groups().items():
         positions = kafka.group_positions(
-            settings.kafka, f"{settings.kafka.topic_prefix}{group}", names
+            settings.kafka, f"{settings.kafka.topic_prefix}{group}", _kafka_topics(settings, topic)
         )
         text = ", ".join(f"{p.topic}[{p.partition}]@{p.committed}" for p in positions)
         rows.append(GroupStatus(group, text or "-", sum(p.backlog for p in positions)))

@@ -120,13 +120,9 @@ def todo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def drain(service: TaskService) -> list:  # type: ignore[type-arg]
     """Run the embedded recurrence and audit consumers, as the CLI does after each command."""
-    from services.audit import AuditConsumer
-    from services.embedded import drain as run_drain
-    from services.recurrence import RecurrenceConsumer
+    from services.embedded import run_inline
 
-    recurrence = RecurrenceConsumer(service)
-    run_drain(service, [recurrence, AuditConsumer(service)])
-    return recurrence.created
+    return run_inline(service)
 
 
 def complete(service: TaskService, ids: list[int]) -> list:  # type: ignore[type-arg]

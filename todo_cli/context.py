@@ -66,16 +66,13 @@ def drain() -> list[TaskRead]:
     svc = _current.service
     if svc is None or settings().kafka.bootstrap_servers:
         return []
-    from services.audit import AuditConsumer
-    from services.embedded import drain as run_drain
-    from services.recurrence import RecurrenceConsumer
+    from services.embedded import run_inline
 
-    recurrence = RecurrenceConsumer(svc)
     try:
-        run_drain(svc, [recurrence, AuditConsumer(svc)])
+        return run_inline(svc)
     except Exception as exc:  # reported; the work is retried on the next command
         import sys
 
         sys.stderr.write(f"warning: background processing deferred ({exc})\n")
-    return recurrence.created
+        return []
 

@@ -281,8 +281,11 @@ class TestOwners:
             assert alice.tags() == [("mine", 1)]
             bob.complete([1])
             assert alice.get(1).status is Status.PENDING
+            assert bob.undo().kind == "done"
+            assert bob.undo().kind == "add"
             with pytest.raises(NothingToDo):
-                bob.undo() and bob.undo() and bob.undo()
+                bob.undo()  # alice's operations are not bob's to undo
+            assert alice.get(1).status is Status.PENDING
         finally:
             alice.close()
             bob.close()

@@ -189,7 +189,7 @@ def test_audit_runner_records_every_event_once_and_is_idempotent(
 
     # Even with the position lost (a crash between the effect and the commit), re-reading
     # everything adds nothing: applied event ids are recorded with the audit rows.
-    with svc.store.write("offsets") as db:
+    with svc.store.write() as db:
         db.run("DELETE FROM consumer_offset WHERE group_name = ?", ("audit",))
     [fresh] = workers.build("audit", make_settings(db_url), io.StringIO())
     assert run_until_idle(fresh) == 7
