@@ -13,7 +13,6 @@ import re
 import signal
 import stat
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,11 +27,8 @@ from core.eventlog import EventLog
 from core.schemas import ReminderRead, ReminderState, TaskCreate
 from core.service import TaskService
 from tests.conftest import make_settings
+from tests.services.processes import REPO, TODO, Worker
 from tests.services.servers import HookServer, hook_server
-
-REPO = Path(__file__).resolve().parents[2]
-TODO = [sys.executable, "-m", "todo_cli.main"]
-
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -88,52 +84,12 @@ def ok(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-class Worker:
-    """A `todo worker NAME` process with its output in files (a pipe could fill up)."""
-
-    def __init__(self, env: dict[str, str], name: str, folder: Path) -> None:
-        self.out_path = folder / f"{name}-{time.monotonic_ns()}.out"
-        self.err_path = self.out_path.with_suffix(".err")
-        with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
-            self.process = subprocess.Popen(
-                [*TODO, "worker", name], cwd=REPO, env=env, stdout=out, stderr=err,
-                stdin=subprocess.DEVNULL,
-            )
-
-    def stdout(self) -> str:
-        return self.out_path.read_text(errors="replace")
-
-    def stderr(self) -> str:
-        return self.err_path.read_text(errors="replace")
-
-    def terminate(self, timeout: float = 5.0) -> tuple[int, float]:
-        """SIGTERM; the exit status and how long the process took to exit."""
-        started = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-            message = f"no exit within {timeout:g} s of SIGTERM\n{self.stderr()}"
-            raise AssertionError(message) from None
-        return code, time.monotonic() - started
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(5)
-
-    def ensure_dead(self) -> None:
-        if self.process.poll() is None:
-            self.kill()
-
-
 @pytest.fixture
 def spawn(tmp_path: Path) -> Iterator[Callable[[dict[str, str], str], Worker]]:
     started: list[Worker] = []
 
     def start(env: dict[str, str], name: str) -> Worker:
-        worker = Worker(env, name, tmp_path)
+        worker = Worker(name, env, tmp_path)
         started.append(worker)
         return worker
 
@@ -286,7 +242,7 @@ def test_kill_9_in_a_backlog_then_restart_audits_every_event_exactly_once(
     log = EventLog(service.store)
     first = spawn(env, "audit")
     wait_for(lambda: audit_counts(service)[0] > 0, 10, "the first audit row", first)
-    first.kill()
+    first.kill9()
 
     assert first.process.returncode == -signal.SIGKILL
     at_kill = audit_counts(service)[0]
