@@ -67,7 +67,7 @@ def list_(
 ) -> None:
     """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last."""
     svc = service()
-    flt = _filter(
+    flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search,
     )
@@ -89,14 +89,14 @@ def count(
 ) -> None:
     """Print how many tasks match (the same filters as `todo list`)."""
     svc = service()
-    flt = _filter(
+    flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search,
     )
     render.Out().line(str(svc.count(flt)))
 
 
-def _filter(
+def build_filter(
     now: datetime,
     status: opts.StatusChoice,
     priority: str | None,
@@ -109,6 +109,7 @@ def _filter(
     no_due: bool,
     search: str | None,
 ) -> TaskFilter:
+    """The TaskFilter the `list` and `count` options describe (the TUI's `/` box too)."""
     return TaskFilter(
         status=status.value,
         priority=parse_priority(priority) if priority else None,

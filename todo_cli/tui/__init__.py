@@ -1,0 +1,1 @@
+"""The full-screen TUI (Textual). The only package that imports textual."""

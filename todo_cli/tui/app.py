@@ -1,0 +1,381 @@
+"""The full-screen TUI: sidebar of views, the task table, quick add, modals, live updates.
+
+The app is handed the service (as harlequin is handed its adapter) and never touches the
+store itself: every core call runs in a thread worker (`todo_cli.tui.backend`) and reports
+back with a message, so the UI never waits on the database. Live updates come from the
+event log: a timer asks core what changed since the last position, twice a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from core.errors import TodoError
+from core.schemas import SortKey, TaskFilter
+from todo_cli.tui.backend import SORTS, Backend
+from todo_cli.tui.messages import Changed, CountsLoaded, Done, Failed, TasksLoaded, ViewChosen
+from todo_cli.tui.screens.confirm import ConfirmScreen
+from todo_cli.tui.screens.edit import EditScreen
+from todo_cli.tui.screens.help import HelpScreen
+from todo_cli.tui.views import FIXED, View, combine, parse_query
+from todo_cli.tui.widgets.quick_add import QuickAdd
+from todo_cli.tui.widgets.sidebar import Sidebar
+from todo_cli.tui.widgets.task_table import TaskTable
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from core.service import TaskService
+
+POLL_S = 0.5
+"""How often the app asks the log what changed: live updates arrive within this."""
+
+
+class TodoApp(App[None]):
+    """todo's TUI over one service."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "todo"
+    BINDINGS = [
+        Binding("a", "quick_add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("space,x", "toggle_done", "Done/reopen"),
+        Binding("d", "delete", "Delete"),
+        Binding("u", "undo", "Undo"),
+        Binding("plus", "priority(1)", "Prio+"),
+        Binding("minus", "priority(-1)", "Prio-"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("slash", "filter", "Filter"),
+        Binding("question_mark", "help", "Help"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        service: TaskService,
+        settings: Settings,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        cursor_blink: bool = True,
+        poll_s: float = POLL_S,
+    ) -> None:
+        super().__init__()
+        self.backend = Backend(service, settings)
+        self._clock = clock
+        self.cursor_blink = cursor_blink
+        self.poll_s = poll_s
+        self.view: View = FIXED[0]
+        self.query_filter: TaskFilter | None = None
+        self.sort: SortKey = "due"
+        self._generation = 0
+        self._polling = False
+        self.loaded = False
+
+    def now(self) -> datetime:
+        """The current time in the user's zone (the test clock when given)."""
+        if self._clock is not None:
+            return self._clock().astimezone(self.backend.service.tz)
+        return self.backend.now()
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="☐")
+        with Horizontal(id="main"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="tasks"):
+                yield Input(placeholder="Filter: words, or todo list options (--tag work -p high)",
+                            id="filter")
+                yield Static("", id="filter-error")
+                yield TaskTable(self.now, id="table")
+        yield QuickAdd(self.now, id="quick-add")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for widget in self.query(Input):
+            widget.cursor_blink = self.cursor_blink
+        table = self.query_one(TaskTable)
+        table.empty_text = "Loading…"
+        table.focus()
+        self._update_title(None)
+        self._first_load()
+
+    @property
+    def table(self) -> TaskTable:
+        """The task table."""
+        return self.query_one(TaskTable)
+
+    def _update_title(self, count: int | None) -> None:
+        shown = f" · {count} task{'' if count == 1 else 's'}" if count is not None else ""
+        query = " · filtered" if self.query_filter is not None else ""
+        self.sub_title = f"{self.view.label}{query} · sort: {self.sort}{shown}"
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def current_filter(self) -> TaskFilter:
+        """The view's filter, narrowed by the `/` query, in the chosen order."""
+        return replace(combine(self.view.filter(self.now()), self.query_filter), sort=self.sort)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _first_load(self) -> None:
+        # The view first, so the table paints before the counts are in.
+        self.backend.start()
+        self._load_view(self._generation, self.current_filter())
+        self.post_message(CountsLoaded(self.backend.counts(self._count_filters())))
+        self.call_from_thread(self._start_polling)
+
+    def _start_polling(self) -> None:
+        self.set_interval(self.poll_s, self.poll)
+
+    def reload(self) -> None:
+        """Read the current view again (in a worker); stale answers are dropped."""
+        self._generation += 1
+        self._view_worker(self._generation, self.current_filter())
+
+    @work(thread=True, exclusive=True, group="view")
+    def _view_worker(self, generation: int, flt: TaskFilter) -> None:
+        self._load_view(generation, flt)
+
+    def _load_view(self, generation: int, flt: TaskFilter) -> None:
+        try:
+            tasks = self.backend.view(flt)
+        except TodoError as exc:
+            self.post_message(Failed(exc.message))
+            return
+        self.post_message(TasksLoaded(tasks, generation))
+
+    def _count_filters(self) -> dict[str, TaskFilter]:
+        now = self.now()
+        return {v.key: v.filter(now) for v in FIXED}
+
+    @work(thread=True, exclusive=True, group="counts")
+    def _counts_worker(self) -> None:
+        self.post_message(CountsLoaded(self.backend.counts(self._count_filters())))
+
+    def on_tasks_loaded(self, message: TasksLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        table = self.table
+        table.empty_text = "No tasks." if self.query_filter is None else "No task matches."
+        table.set_tasks(message.tasks)
+        self.loaded = True
+        self._update_title(len(message.tasks))
+
+    def on_counts_loaded(self, message: CountsLoaded) -> None:
+        self.query_one(Sidebar).show_counts(message.counts.views, message.counts.tags)
+
+    def on_view_chosen(self, message: ViewChosen) -> None:
+        self.view = message.view
+        self._update_title(None)
+        self.reload()
+
+    # -- live ------------------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Ask the log what changed (skipped while the previous look is still running)."""
+        if not self._polling:
+            self._polling = True
+            self._poll_worker()
+
+    @work(thread=True, group="poll")
+    def _poll_worker(self) -> None:
+        try:
+            changes = self.backend.poll(claim_reminders=True)
+        except TodoError as exc:
+            self.post_message(Failed(exc.message))
+            return
+        finally:
+            self._polling = False
+        if changes.tasks or changes.reminders_due or changes.reload:
+            self.post_message(Changed(changes))
+
+    def on_changed(self, message: Changed) -> None:
+        for due in message.changes.reminders_due:
+            self.notify(f"{due.title} (task {due.task_id})", title="⏰ Reminder", timeout=10)
+        if message.changes.tasks or message.changes.reload:
+            self.reload()
+            self._counts_worker()
+
+    # -- changing --------------------------------------------------------------------------------
+
+    @work(thread=True, group="write")
+    def _write(self, call: Callable[[], Any], say: Callable[[Any], str]) -> None:
+        try:
+            result = call()
+        except TodoError as exc:
+            self.post_message(Failed(exc.message))
+            return
+        self.post_message(Done(say(result)))
+        changes = self.backend.poll(claim_reminders=False)
+        self.post_message(Changed(changes))
+
+    def on_failed(self, message: Failed) -> None:
+        self.notify(message.text, title="Not done", severity="error", timeout=6)
+
+    def on_done(self, message: Done) -> None:
+        if message.text:
+            self.notify(message.text, timeout=3)
+
+    def action_quick_add(self) -> None:
+        self.query_one(QuickAdd).open()
+
+    def on_quick_add_submitted(self, message: QuickAdd.Submitted) -> None:
+        quick = self.query_one(QuickAdd)
+        quick.action_close()
+        self._write(lambda: self.backend.add(message.text),
+                    lambda task: f"Added {task.id} '{task.title}'")
+
+    def action_toggle_done(self) -> None:
+        task = self.table.current
+        if task is None:
+            return
+
+        def say(tasks: Any) -> str:
+            return "; ".join(f"{t.status.value.capitalize()} {t.id} '{t.title}'" for t in tasks)
+
+        self._write(lambda: self.backend.toggle_done(task.id), say)
+
+    def action_delete(self) -> None:
+        task = self.table.current
+        if task is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(lambda: self.backend.delete(task.id),
+                            lambda _: f"Deleted {task.id} '{task.title}' (u undoes)")
+
+        self.push_screen(ConfirmScreen(f"Delete task {task.id} '{task.title}'?"), answered)
+
+    def action_undo(self) -> None:
+        def say(result: Any) -> str:
+            titles = ", ".join(f"{t.id} '{t.title}'" for t in result.tasks)
+            return f"Undid {result.kind}: {titles}"
+
+        self._write(self.backend.undo, say)
+
+    def action_priority(self, delta: int) -> None:
+        task = self.table.current
+        if task is None:
+            return
+
+        def say(tasks: Any) -> str:
+            if not tasks:
+                return f"Priority of {task.id} is already {task.priority.value}"
+            return f"Priority of {task.id}: {tasks[0].priority.value}"
+
+        self._write(lambda: self.backend.step_priority(task.id, delta), say)
+
+    def action_edit(self) -> None:
+        task = self.table.current
+        if task is not None:
+            self._open_editor(task.id)
+
+    def on_task_table_selected(self, message: TaskTable.Selected) -> None:
+        self._open_editor(message.task.id)
+
+    def _open_editor(self, task_id: int) -> None:
+        # The cached row may lag another process by one poll: edit what core has now.
+        self._editor_worker(task_id)
+
+    @work(thread=True, group="write")
+    def _editor_worker(self, task_id: int) -> None:
+        try:
+            task = self.backend.get(task_id)
+        except TodoError as exc:
+            self.post_message(Failed(exc.message))
+            return
+
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self.poll()
+
+        self.call_from_thread(
+            self.push_screen, EditScreen(task, self.backend, self.cursor_blink), saved
+        )
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._update_title(None)
+        self.reload()
+
+    # -- filter ----------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.add_class("-open")
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        error = self.query_one("#filter-error", Static)
+        try:
+            query = parse_query(event.value, self.now())
+        except TodoError as exc:
+            error.update(exc.message)
+            error.add_class("-open")
+            return
+        error.remove_class("-open")
+        self.query_filter = query
+        if query is not None and query.sort != "due":
+            self.sort = query.sort
+        self._update_title(None)
+        self.reload()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.has_class("-open"):
+            field.value = ""
+            field.remove_class("-open")
+            self.query_one("#filter-error", Static).remove_class("-open")
+            self.table.focus()
+
+    def action_focus_table(self) -> None:
+        """Give the table the focus (after a bar closes)."""
+        self.table.focus()
+
+    # -- help and palette ------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Add task", "Quick add a task (a)", self.action_quick_add)
+        yield SystemCommand("Edit task", "Edit the current task (e)", self.action_edit)
+        yield SystemCommand("Complete or reopen", "The current task (space)",
+                            self.action_toggle_done)
+        yield SystemCommand("Delete task", "Asks first (d)", self.action_delete)
+        yield SystemCommand("Undo", "Revert the last change (u)", self.action_undo)
+        yield SystemCommand("Cycle sort", "due, priority, urgency, ... (s)",
+                            self.action_cycle_sort)
+        yield SystemCommand("Filter", "todo list options or words (/)", self.action_filter)
+        yield SystemCommand("Help", "The key bindings (?)", self.action_help)
+        for view in FIXED:
+            yield SystemCommand(f"View: {view.label}", f"Show {view.label.lower()}",
+                                lambda v=view: self._choose(v))
+
+    def _choose(self, view: View) -> None:
+        sidebar = self.query_one(Sidebar)
+        keys = [o.id for o in sidebar.options]
+        if view.key in keys:
+            sidebar.highlighted = keys.index(view.key)
+
+
+def run(service: TaskService, settings: Settings) -> None:
+    """Run the TUI until the user quits."""
+    TodoApp(service, settings).run()

@@ -1,0 +1,1 @@
+"""Modal screens: edit, confirm, help."""

@@ -1,0 +1,163 @@
+"""The edit modal: every field of one task. Core validates; its errors show inline.
+
+Only the fields the user changed go into the TaskUpdate, so saving an untouched form
+changes nothing and a recurring task's rule is not restarted by accident.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from core import dates
+from core.errors import TodoError
+from core.priorities import Priority
+from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
+from todo_cli.tui.backend import Backend
+
+_CLEAR = ("", "none", "never")
+
+
+class EditScreen(ModalScreen[bool]):
+    """Edit one task; dismissed with True once core accepted the change, False on cancel."""
+
+    DEFAULT_CSS = """
+    EditScreen { align: center middle; }
+    EditScreen > Vertical {
+        width: 76; height: auto; max-height: 95%; border: thick $primary 60%;
+        background: $surface; padding: 0 2;
+    }
+    EditScreen .field-label { margin-top: 1; color: $text-muted; }
+    EditScreen Input, EditScreen Select { width: 100%; }
+    EditScreen TextArea { height: 4; }
+    EditScreen #edit-error { color: $error; text-style: bold; height: auto; margin-top: 1; }
+    EditScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    EditScreen Button { margin-left: 2; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, task: TaskRead, backend: Backend, blink: bool = True) -> None:
+        super().__init__()
+        self.todo = task
+        self.backend = backend
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        t = self.todo
+        tz = self.backend.now().tzinfo
+        assert tz is not None
+        with Vertical():
+            yield Static(f"[b]Edit task {t.id}[/b]", markup=True)
+            yield Label("Title", classes="field-label")
+            yield Input(t.title, id="edit-title")
+            yield Label("Notes", classes="field-label")
+            yield TextArea(t.notes or "", id="edit-notes")
+            yield Label("Priority", classes="field-label")
+            yield Select([(p.value, p) for p in Priority], value=t.priority, allow_blank=False,
+                         id="edit-priority")
+            yield Label("Due (fri 5pm, 2026-12-05, none)", classes="field-label")
+            yield Input(dates.iso(t.due, tz) if t.due is not None else "", id="edit-due")
+            yield Label("Tags (space separated)", classes="field-label")
+            yield Input(" ".join(t.tags), id="edit-tags")
+            yield Label("Repeats (every mon at 9am, an RRULE, none)", classes="field-label")
+            yield Input(t.recurrence or "", id="edit-recurrence")
+            yield Label("Add a reminder (30m before, at 3pm)", classes="field-label")
+            yield Input("", id="edit-remind")
+            yield Static("", id="edit-error")
+            with Horizontal():
+                yield Button("Cancel", id="edit-cancel")
+                yield Button("Save", variant="primary", id="edit-save")
+
+    def on_mount(self) -> None:
+        for widget in self.query("Input, TextArea"):
+            widget.cursor_blink = self.blink  # type: ignore[attr-defined]
+        self.query_one("#edit-title", Input).focus()
+
+    def _text(self, field: str) -> str:
+        return self.query_one(f"#edit-{field}", Input).value
+
+    def change(self, now: datetime) -> TaskUpdate:
+        """The fields that differ from the task, as core's partial update."""
+        t = self.todo
+        title = self._text("title")
+        notes = self.query_one("#edit-notes", TextArea).text
+        priority = self.query_one("#edit-priority", Select).value
+        tags = tuple(self._text("tags").split())
+        rule = self._text("recurrence").strip()
+        remind = self._text("remind").strip()
+        return TaskUpdate(
+            title=title if title != t.title else UNSET,
+            notes=notes if notes != (t.notes or "") else UNSET,
+            priority=priority if isinstance(priority, Priority) and priority != t.priority
+            else UNSET,
+            due=self._due(now),
+            tags=tags if tags != t.tags else UNSET,
+            recurrence=_rule_change(rule, t.recurrence),
+            add_reminders=(remind,) if remind else (),
+        )
+
+    def _due(self, now: datetime) -> Due | _Unset | None:
+        text = self._text("due").strip()
+        tz = now.tzinfo
+        assert tz is not None
+        shown = dates.iso(self.todo.due, tz) if self.todo.due is not None else ""
+        if text == shown:
+            return UNSET
+        if text.lower() in _CLEAR:
+            return None
+        return dates.parse_due(text, now)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        try:
+            change = self.change(self.backend.now())
+        except TodoError as exc:
+            self.show_error(exc.message)
+            return
+        if not change.changes():
+            self.dismiss(False)
+            return
+        self._save(change)
+
+    @work(thread=True, exclusive=True, group="edit")
+    def _save(self, change: TaskUpdate) -> None:
+        try:
+            self.backend.update(self.todo.id, change)
+        except TodoError as exc:
+            self.app.call_from_thread(self.show_error, exc.message)
+            return
+        self.app.call_from_thread(self.dismiss, True)
+
+    def show_error(self, text: str) -> None:
+        """Core's objection, under the form; the modal stays open."""
+        self.query_one("#edit-error", Static).update(text)
+
+    @on(Button.Pressed, "#edit-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#edit-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+
+def _rule_change(text: str, current: str | None) -> str | _Unset | None:
+    if text == (current or ""):
+        return UNSET
+    return None if text.lower() in _CLEAR else text

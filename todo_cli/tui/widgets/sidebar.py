@@ -1,0 +1,62 @@
+"""The sidebar: the fixed views, then one entry per tag, each with its count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from todo_cli.tui.messages import ViewChosen
+from todo_cli.tui.views import FIXED, View, tag_view
+
+
+class Sidebar(OptionList):
+    """Views to pick from; moving the highlight switches the view."""
+
+    DEFAULT_CSS = """
+    Sidebar { width: 24; height: 1fr; border-right: vkey $foreground 20%; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(*[self._option(v, None) for v in FIXED], id=id)
+        self.views: dict[str, View] = {v.key: v for v in FIXED}
+        self.chosen = FIXED[0].key
+
+    @staticmethod
+    def _option(view: View, count: int | None) -> Option:
+        label = Text(view.label)
+        if count is not None:
+            width = 19 - len(view.label)
+            label.append(f"{count:>{max(width, 1)}}", style="dim")
+        return Option(label, id=view.key)
+
+    def show_counts(self, counts: dict[str, int], tags: Sequence[tuple[str, int]]) -> None:
+        """Redraw the entries with fresh counts; the tag entries follow the tags in use."""
+        views = [*FIXED, *(tag_view(tag) for tag, _ in tags)]
+        counts = {**counts, **{tag_view(tag).key: n for tag, n in tags}}
+        self.views = {v.key: v for v in views}
+        highlighted = self.highlighted_option.id if self.highlighted_option else self.chosen
+        self.set_options([self._option(v, counts.get(v.key)) for v in views])
+        keys = [v.key for v in views]
+        if highlighted in keys:
+            self.highlighted = keys.index(highlighted)
+        else:
+            self.highlighted = 0
+            self._choose(keys[0])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self._choose(event.option.id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self._choose(event.option.id)
+
+    def _choose(self, key: str) -> None:
+        if key != self.chosen and key in self.views:
+            self.chosen = key
+            self.post_message(ViewChosen(self.views[key]))
