@@ -11,7 +11,7 @@ from config.settings import SettingsError
 from core.errors import TodoError
 from todo_cli import __version__, context, render
 from todo_cli.commands import config as config_cmd
-from todo_cli.commands import history, recurrence, reminders, tags, tasks, transfer, worker
+from todo_cli.commands import history, recurrence, reminders, tags, tasks, transfer, tui, worker
 
 
 class TodoGroup(TyperGroup):
@@ -50,13 +50,18 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    """A fast task manager for the terminal. With no command: what is due today or overdue."""
+    """A fast task manager for the terminal. With no command: the TUI on a terminal, else what
+    is due today or overdue."""
     context.begin(ctx)
     if ctx.invoked_subcommand is None:
-        tasks.show_today()
+        if tui.on_a_terminal():
+            tui.tui()
+        else:
+            tasks.show_today()
 
 
 tasks.register(app)
+app.command()(tui.tui)
 recurrence.register(app)
 reminders.register(app)
 history.register(app)
