@@ -82,6 +82,7 @@ def _list_options(words: list[str], now: datetime) -> TaskFilter:
     import typer
 
     from todo_cli.app import app
+    from todo_cli.commands.options import SortChoice, StatusChoice
     from todo_cli.commands.tasks import build_filter
 
     command = typer.main.get_command(app)
@@ -94,11 +95,12 @@ def _list_options(words: list[str], now: datetime) -> TaskFilter:
         raise BadInput("filter: use the options of `todo list`") from None
     except click.ClickException as exc:
         raise BadInput(f"filter: {exc.format_message()}") from None
+    # Click hands back the choices as plain strings; Typer wraps them in enums later.
     flt = build_filter(
-        now, p["status"], p["priority"], p["tag"], p["due_before"], p["due_after"],
+        now, StatusChoice(p["status"]), p["priority"], p["tag"], p["due_before"], p["due_after"],
         p["overdue"], p["today"], p["upcoming"], p["no_due"], p["search"],
     )
-    return replace(flt, sort=p["sort"].value, reverse=p["reverse"], limit=p["limit"])
+    return replace(flt, sort=SortChoice(p["sort"]).value, reverse=p["reverse"], limit=p["limit"])
 
 
 def combine(view: TaskFilter, query: TaskFilter | None) -> TaskFilter:

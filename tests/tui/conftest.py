@@ -1,0 +1,71 @@
+"""TUI fixtures: the real app, built by the same factory the CLI uses, over a real database.
+
+The service runs on a fixed clock (Sunday 2026-11-22 10:00 Berlin) so relative dates and
+snapshots never change; inputs do not blink. The poll timer is slow unless a test is about
+live updates: every mutation the app makes already reads the log right after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from config.settings import Settings
+from core import open_service
+from core.service import TaskService
+from tests.conftest import Clock, make_settings
+from todo_cli.tui.app import TodoApp
+from todo_cli.tui.widgets.task_table import TaskTable
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for user alice on a fresh SQLite file."""
+    return make_settings(f"sqlite:///{tmp_path / 'todo.db'}")
+
+
+@pytest.fixture
+def service(settings: Settings, clock: Clock) -> Iterator[TaskService]:
+    """The service the app is given; tests read core's state back through it."""
+    svc = open_service(settings, clock=clock)
+    yield svc
+    svc.close()
+
+
+def build(svc: TaskService, settings: Settings, clock: Clock, poll_s: float = 60.0) -> TodoApp:
+    """The app as `todo tui` builds it, on the test clock, without cursor blink."""
+    return TodoApp(svc, settings, clock, cursor_blink=False, poll_s=poll_s)
+
+
+@pytest.fixture
+def app(service: TaskService, settings: Settings, clock: Clock) -> TodoApp:
+    """The app over `service`."""
+    return build(service, settings, clock)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and their messages land (a worker may start another)."""
+    for _ in range(4):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def titles(app: TodoApp) -> list[str]:
+    """The titles in the task table, top to bottom."""
+    return [t.title for t in app.query_one(TaskTable).tasks]
+
+
+def seed(svc: TaskService) -> None:
+    """A small, varied task list (the clock is Sunday 2026-11-22 10:00)."""
+    svc.add_text("pay rent today #home !high")
+    svc.add_text("file taxes by fri #finance p2")
+    svc.add_text("water plants every day at 9am remind me 30m before #home")
+    svc.add_text("call mum tomorrow at 6pm #family")
+    svc.add_text("renew passport 2026-11-20 #admin !low")
+    svc.add_text("read a book")

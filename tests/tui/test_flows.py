@@ -1,0 +1,373 @@
+"""Every binding of the TUI, driven by the pilot; each test checks core's state afterwards."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from core import Priority, Status, TaskFilter
+from core.schemas import ReminderState
+from core.service import TaskService
+from tests.conftest import BERLIN
+from tests.tui.conftest import SIZE, seed, settle, titles
+from todo_cli.tui.app import TodoApp
+from todo_cli.tui.screens.confirm import ConfirmScreen
+from todo_cli.tui.screens.edit import EditScreen
+from todo_cli.tui.screens.help import HelpScreen
+from todo_cli.tui.widgets.sidebar import Sidebar
+from todo_cli.tui.widgets.task_table import TaskTable
+
+pytestmark = pytest.mark.asyncio
+
+
+def _cursor_to(app: TodoApp, title: str) -> None:
+    table = app.query_one(TaskTable)
+    table.cursor = [t.title for t in table.tasks].index(title)
+
+
+async def test_opens_on_today_with_overdue_first(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Today is due today or overdue, soonest first, as `todo` alone prints it.
+        assert titles(app) == ["renew passport", "pay rent"]
+        assert app.sub_title == "Today · sort: due · 2 tasks"
+        options = [str(o.prompt) for o in app.query_one(Sidebar).options]
+        assert [o.split()[0] for o in options] == [
+            "Today", "Upcoming", "Overdue", "All", "Completed",
+            "#admin", "#family", "#finance", "#home",
+        ]
+        assert options[3].split()[-1] == "6"  # All: six pending tasks
+        assert options[8].split()[-1] == "2"  # #home
+
+
+async def test_quick_add_previews_then_adds(app: TodoApp, service: TaskService) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.press(*"pay rent every month on the 1st at 9am remind me 1 day before")
+        await pilot.press(*" #finance !high")
+        preview = str(app.query_one("#quick-add-preview").render())
+        assert "title: pay rent" in preview
+        assert "due: in 9 days 09:00 (2026-12-01T09:00:00+01:00)" in preview
+        assert "tags: #finance" in preview and "priority: high" in preview
+        assert "repeats: every month on the 1st at 09:00" in preview
+        assert "remind: 1 day before" in preview
+        await pilot.press("enter")
+        await settle(pilot)
+    [task] = service.list_tasks(TaskFilter())
+    assert (task.title, task.tags, task.priority) == ("pay rent", ("finance",), Priority.HIGH)
+    assert task.due == datetime(2026, 12, 1, 9, 0, tzinfo=BERLIN)
+    assert task.recurrence == "FREQ=MONTHLY;BYMONTHDAY=1"
+    assert [r.before for r in task.reminders] == ["P1D"]
+
+
+async def test_quick_add_shows_core_errors_and_adds_nothing(
+    app: TodoApp, service: TaskService
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"dentist feb 30")
+        assert "feb 30" in str(app.query_one("#quick-add-preview").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any(n.severity == "error" for n in app._notifications)
+        await pilot.press("escape")
+        assert not app.query_one("#quick-add").has_class("-open")
+        assert app.query_one(TaskTable).has_focus
+    assert service.count(TaskFilter(status="all")) == 0
+
+
+async def test_complete_and_reopen(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _cursor_to(app, "pay rent")
+        await pilot.press("space")
+        await settle(pilot)
+        assert service.get(1).status is Status.COMPLETED
+        assert "pay rent" not in titles(app)
+        await pilot.press("down", "down", "down", "down")  # sidebar is not focused: table moves
+        app.query_one(Sidebar).highlighted = 4  # Completed
+        await settle(pilot)
+        assert titles(app) == ["pay rent"]
+        await pilot.press("x")
+        await settle(pilot)
+    assert service.get(1).status is Status.PENDING
+
+
+async def test_completing_a_recurring_task_shows_the_next_one(
+    app: TodoApp, service: TaskService
+) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlighted = 1  # Upcoming
+        await settle(pilot)
+        _cursor_to(app, "water plants")
+        await pilot.press("x")
+        await settle(pilot)
+        await settle(pilot)
+        shown = {t.id: t for t in app.query_one(TaskTable).tasks}
+    nxt = service.list_tasks(TaskFilter(search="water"))
+    assert [(t.id, t.due) for t in nxt] == [(7, datetime(2026, 11, 24, 9, 0, tzinfo=BERLIN))]
+    assert 7 in shown and service.get(3).status is Status.COMPLETED
+
+
+async def test_delete_asks_first(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _cursor_to(app, "pay rent")
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert service.get(1).status is Status.PENDING
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "pay rent" not in titles(app)
+    assert service.get(1).status is Status.DELETED
+
+
+async def test_delete_by_mouse_on_the_button(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _cursor_to(app, "renew passport")
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.click("#confirm-yes")
+        await settle(pilot)
+    assert service.get(5).status is Status.DELETED
+
+
+async def test_undo_reverts_the_last_change(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _cursor_to(app, "pay rent")
+        await pilot.press("space")
+        await settle(pilot)
+        assert service.get(1).status is Status.COMPLETED
+        await pilot.press("u")
+        await settle(pilot)
+        assert "pay rent" in titles(app)
+        assert any("Undid done" in str(n.message) for n in app._notifications)
+    assert service.get(1).status is Status.PENDING
+
+
+async def test_undo_with_nothing_to_undo_is_a_notification(app: TodoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == ["nothing to undo"]
+
+
+async def test_priority_up_and_down(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _cursor_to(app, "renew passport")
+        await pilot.press("plus")
+        await settle(pilot)
+        assert service.get(5).priority is Priority.MEDIUM
+        await pilot.press("plus", "plus")
+        await settle(pilot)
+        assert service.get(5).priority is Priority.HIGH  # clamped at high
+        await pilot.press("minus")
+        await settle(pilot)
+    assert service.get(5).priority is Priority.MEDIUM
+
+
+async def test_sort_cycles(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlighted = 3  # All
+        await settle(pilot)
+        assert titles(app)[-1] == "read a book"  # no due: last by due
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.sort == "priority"
+        assert titles(app)[:2] == ["pay rent", "file taxes"]
+        await pilot.press("s", "s", "s")
+        await settle(pilot)
+        assert app.sort == "title"
+        assert titles(app) == sorted(titles(app), key=str.casefold)
+
+
+async def test_filter_with_words_and_list_options(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlighted = 3  # All
+        await settle(pilot)
+        await pilot.press("slash", *"plants")
+        await settle(pilot)
+        assert titles(app) == ["water plants"]
+        await pilot.press(*["backspace"] * 6, *"--tag home -p high")
+        await settle(pilot)
+        assert titles(app) == ["pay rent"]
+        await pilot.press("enter")
+        assert app.query_one(TaskTable).has_focus
+        await pilot.press("slash", *" --bogus")
+        await settle(pilot)
+        error = app.query_one("#filter-error")
+        assert error.has_class("-open") and "--bogus" in str(error.render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(titles(app)) == 6
+    assert service.count(TaskFilter()) == 6
+
+
+async def test_filter_searches_within_the_view(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"--priority high")
+        await settle(pilot)
+        assert titles(app) == ["pay rent"]
+        assert app.sub_title.startswith("Today · filtered")
+
+
+async def test_edit_every_field(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _cursor_to(app, "pay rent")
+        await pilot.press("e")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditScreen)
+        screen.query_one("#edit-title").value = "pay the rent"  # type: ignore[attr-defined]
+        screen.query_one("#edit-notes").text = "to the landlord"  # type: ignore[attr-defined]
+        screen.query_one("#edit-priority").value = Priority.LOW  # type: ignore[attr-defined]
+        screen.query_one("#edit-due").value = "dec 1 at 5pm"  # type: ignore[attr-defined]
+        screen.query_one("#edit-tags").value = "home money"  # type: ignore[attr-defined]
+        screen.query_one("#edit-recurrence").value = "every month"  # type: ignore[attr-defined]
+        screen.query_one("#edit-remind").value = "1h before"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditScreen)
+    task = service.get(1)
+    assert (task.title, task.notes, task.priority, task.tags) == (
+        "pay the rent", "to the landlord", Priority.LOW, ("home", "money"))
+    assert task.due == datetime(2026, 12, 1, 17, 0, tzinfo=BERLIN)
+    assert task.recurrence is not None and task.recurrence.startswith("FREQ=MONTHLY")
+    assert [r.before for r in task.reminders] == ["PT1H"]
+
+
+async def test_edit_shows_core_errors_inline(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    before = service.get(1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        _cursor_to(app, "pay rent")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditScreen)
+        screen.query_one("#edit-tags").value = "ok 9bad"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen  # still open
+        assert "invalid tag '9bad'" in str(screen.query_one("#edit-error").render())
+        screen.query_one("#edit-tags").value = "home"  # type: ignore[attr-defined]
+        screen.query_one("#edit-due").value = "feb 30"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "feb 30" in str(screen.query_one("#edit-error").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditScreen)
+    assert service.get(1) == before
+
+
+async def test_help_opens_and_closes(app: TodoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_sidebar_by_keyboard_and_mouse(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab")
+        assert app.query_one(Sidebar).has_focus
+        await pilot.press("down")  # Upcoming: due within a week
+        await settle(pilot)
+        assert titles(app) == ["pay rent", "water plants", "call mum", "file taxes"]
+        await pilot.click(Sidebar, offset=(3, 9))  # the #home row (border, five views, 3 tags)
+        await settle(pilot)
+        assert app.view.tag == "home"
+        assert titles(app) == ["pay rent", "water plants"]
+
+
+async def test_mouse_picks_a_row_and_double_click_edits(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        await pilot.click(TaskTable, offset=(10, 2))  # the header, then rows 0 and 1
+        assert table.current is not None and table.current.title == "pay rent"
+        await pilot.double_click(TaskTable, offset=(10, 1))
+        await settle(pilot)
+        assert isinstance(app.screen, EditScreen) and app.screen.todo.title == "renew passport"
+
+
+async def test_command_palette_runs_our_commands(app: TodoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Add task")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.query_one("#quick-add").has_class("-open")
+
+
+async def test_themes_change_and_the_table_follows(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        before = table.get_component_rich_style("task-table--overdue")
+        app.theme = "gruvbox"
+        await settle(pilot)
+        assert table.get_component_rich_style("task-table--overdue") != before
+
+
+async def test_due_reminder_becomes_a_notification(
+    app: TodoApp, service: TaskService, clock: object
+) -> None:
+    service.add_text("stand up remind me at 10:30am")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app._notifications
+        clock.advance(minutes=31)  # type: ignore[attr-defined]
+        app.poll()
+        await settle(pilot)
+        [note] = list(app._notifications)
+        assert note.title == "⏰ Reminder" and "stand up" in note.message
+    [reminder] = service.get(1).reminders
+    assert reminder.state is ReminderState.FIRED
+
+
+async def test_today_counts_follow_the_clock_date(app: TodoApp, service: TaskService) -> None:
+    service.add_text("tomorrow's job tomorrow")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert titles(app) == []
+        assert str(app.query_one(TaskTable).empty_text) == "No tasks."
+    assert service.get(1).due == date(2026, 11, 23)
