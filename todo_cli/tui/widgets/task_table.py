@@ -147,7 +147,9 @@ class TaskTable(ScrollView, can_focus=True):
         if row >= len(self.tasks):
             if row == 0:
                 style = self.get_component_rich_style("task-table--empty")
-                return Strip([Segment(f"  {self.empty_text}", style)]).adjust_cell_length(width)
+                # Padding needs a style too: NO_COLOR's monochrome filter reads every one.
+                line = Strip([Segment(f"  {self.empty_text}", style)])
+                return line.adjust_cell_length(width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         strip = self._row(self.tasks[row], width)
         if row == self.cursor:
