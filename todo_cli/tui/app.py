@@ -98,7 +98,7 @@ class TodoApp(App[None]):
                             id="filter")
                 yield Static("", id="filter-error")
                 yield TaskTable(self.now, id="table")
-        yield QuickAdd(self.now, id="quick-add")
+                yield QuickAdd(self.now, id="quick-add")
         yield Footer()
 
     def on_mount(self) -> None:

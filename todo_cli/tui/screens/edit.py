@@ -6,13 +6,15 @@ changes nothing and a recurring task's rule is not restarted by accident.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from core import dates
@@ -30,14 +32,18 @@ class EditScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     EditScreen { align: center middle; }
     EditScreen > Vertical {
-        width: 76; height: auto; max-height: 95%; border: thick $primary 60%;
-        background: $surface; padding: 0 2;
+        width: 80; height: auto; max-height: 100%; border: thick $primary 60%;
+        background: $surface; padding: 0 1;
     }
-    EditScreen .field-label { margin-top: 1; color: $text-muted; }
+    EditScreen Grid {
+        grid-size: 2; grid-columns: 10 1fr; grid-rows: auto; grid-gutter: 1 1; height: auto;
+    }
+    EditScreen .field-label { color: $text-muted; text-align: right; width: 100%; }
+    EditScreen .hint { color: $text-muted; text-style: italic; margin-left: 11; }
     EditScreen Input, EditScreen Select { width: 100%; }
-    EditScreen TextArea { height: 4; }
-    EditScreen #edit-error { color: $error; text-style: bold; height: auto; margin-top: 1; }
-    EditScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    EditScreen TextArea { height: 3; }
+    EditScreen #edit-error { color: $error; text-style: bold; height: auto; }
+    EditScreen Horizontal { height: auto; align-horizontal: right; }
     EditScreen Button { margin-left: 2; }
     """
     BINDINGS = [
@@ -55,27 +61,28 @@ class EditScreen(ModalScreen[bool]):
         t = self.todo
         tz = self.backend.now().tzinfo
         assert tz is not None
+        due = dates.iso(t.due, tz) if t.due is not None else ""
         with Vertical():
             yield Static(f"[b]Edit task {t.id}[/b]", markup=True)
-            yield Label("Title", classes="field-label")
-            yield Input(t.title, id="edit-title")
-            yield Label("Notes", classes="field-label")
-            yield TextArea(t.notes or "", id="edit-notes")
-            yield Label("Priority", classes="field-label")
-            yield Select([(p.value, p) for p in Priority], value=t.priority, allow_blank=False,
-                         id="edit-priority")
-            yield Label("Due (fri 5pm, 2026-12-05, none)", classes="field-label")
-            yield Input(dates.iso(t.due, tz) if t.due is not None else "", id="edit-due")
-            yield Label("Tags (space separated)", classes="field-label")
-            yield Input(" ".join(t.tags), id="edit-tags")
-            yield Label("Repeats (every mon at 9am, an RRULE, none)", classes="field-label")
-            yield Input(t.recurrence or "", id="edit-recurrence")
-            yield Label("Add a reminder (30m before, at 3pm)", classes="field-label")
-            yield Input("", id="edit-remind")
+            with Grid():
+                yield from _field("Title", Input(t.title, id="edit-title", compact=True))
+                yield from _field("Notes", TextArea(t.notes or "", id="edit-notes", compact=True))
+                yield from _field("Priority", Select(
+                    [(p.value, p) for p in Priority], value=t.priority, allow_blank=False,
+                    id="edit-priority", compact=True))
+                yield from _field("Due", Input(due, id="edit-due", compact=True,
+                                               placeholder="fri 5pm, 2026-12-05, none"))
+                yield from _field("Tags", Input(" ".join(t.tags), id="edit-tags", compact=True,
+                                                placeholder="space separated"))
+                yield from _field("Repeats", Input(t.recurrence or "", id="edit-recurrence",
+                                                   compact=True,
+                                                   placeholder="every mon at 9am, RRULE, none"))
+                yield from _field("Remind", Input("", id="edit-remind", compact=True,
+                                                  placeholder="add one: 30m before, at 3pm"))
             yield Static("", id="edit-error")
             with Horizontal():
-                yield Button("Cancel", id="edit-cancel")
-                yield Button("Save", variant="primary", id="edit-save")
+                yield Button("Cancel", id="edit-cancel", compact=True)
+                yield Button("Save", variant="primary", id="edit-save", compact=True)
 
     def on_mount(self) -> None:
         for widget in self.query("Input, TextArea"):
@@ -155,6 +162,11 @@ class EditScreen(ModalScreen[bool]):
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
+
+
+def _field(label: str, widget: Widget) -> Iterator[Widget]:
+    yield Label(label, classes="field-label")
+    yield widget
 
 
 def _rule_change(text: str, current: str | None) -> str | _Unset | None:

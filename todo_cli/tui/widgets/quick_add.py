@@ -65,7 +65,7 @@ class QuickAdd(Vertical):
     """The quick-add line and its preview; hidden until `a`."""
 
     DEFAULT_CSS = """
-    QuickAdd { height: auto; display: none; dock: bottom; padding: 0 1; background: $panel; }
+    QuickAdd { height: auto; display: none; padding: 0 1; background: $panel; }
     QuickAdd.-open { display: block; }
     QuickAdd > #quick-add-preview { height: auto; padding: 0 1; }
     """
