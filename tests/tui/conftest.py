@@ -7,6 +7,7 @@ live updates: every mutation the app makes already reads the log right after it.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +24,19 @@ from todo_cli.tui.widgets.task_table import TaskTable
 SIZE = (100, 30)
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database the store has created and migrated, once per session."""
+    path = tmp_path_factory.mktemp("tui-template") / "todo.db"
+    open_service(make_settings(f"sqlite:///{path}")).close()
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for user alice on a fresh SQLite file."""
+def settings(tmp_path: Path, migrated_db: Path) -> Settings:
+    """Settings for user alice on a fresh SQLite file (a copy of the migrated template, so
+    no test pays for the migrations)."""
+    shutil.copy2(migrated_db, tmp_path / "todo.db")
     return make_settings(f"sqlite:///{tmp_path / 'todo.db'}")
 
 

@@ -1,0 +1,45 @@
+"""The `/` filter reads `todo list` options with the list command's own parser."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core import BadInput, Priority, TaskFilter
+from tests.conftest import Clock
+from todo_cli.tui.views import FIXED, combine, parse_query, tag_view
+
+
+def test_words_are_a_search(clock: Clock) -> None:
+    assert parse_query("  pay rent ", clock()) == TaskFilter(search="pay rent")
+    assert parse_query("   ", clock()) is None
+
+
+def test_list_options_make_the_same_filter(clock: Clock) -> None:
+    flt = parse_query("--tag Work -p high --due-before fri --sort urgency -r -n 5", clock())
+    assert flt == TaskFilter(tags=("work",), priority=Priority.HIGH,
+                             due_before=date(2026, 11, 27), sort="urgency", reverse=True, limit=5)
+    assert parse_query("--status completed -s 'pay rent'", clock()) == TaskFilter(
+        status="completed", search="pay rent")
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("--bogus", "No such option '--bogus'"),
+    ("--priority urgent", "unknown priority 'urgent'"),
+    ("--due-before blursday", "--due-before:"),
+    ("--tag 'unclosed", "filter: No closing quotation"),
+    ("--help", "use the options of `todo list`"),
+])
+def test_bad_filters_say_why(clock: Clock, text: str, says: str) -> None:
+    with pytest.raises(BadInput) as err:
+        parse_query(text, clock())
+    assert says in err.value.message
+
+
+def test_a_query_narrows_the_view(clock: Clock) -> None:
+    home = tag_view("home").filter(clock())
+    narrowed = combine(home, parse_query("--tag work --overdue", clock()))
+    assert narrowed == TaskFilter(tags=("home", "work"), overdue=True)
+    today = FIXED[0].filter(clock())
+    assert combine(today, None) == today == TaskFilter(due_before=date(2026, 11, 23))
