@@ -79,6 +79,23 @@ class TaskTable(ScrollView, can_focus=True):
         self._now = now
         self.tasks: Sequence[TaskRead] = ()
         self.empty_text = "No tasks."
+        # Rendered rows by (task, width): moving the cursor or scrolling by a line redraws
+        # the rows from here. Tasks are immutable, so a changed task is a new key.
+        self._rows: dict[tuple[int, int], tuple[TaskRead, Strip]] = {}
+        self._styles: dict[str, Style] = {}
+
+    def on_mount(self) -> None:
+        # Relative due text ("today 17:00") and overdue red move with the clock.
+        self.set_interval(30, self._expire)
+
+    def _expire(self) -> None:
+        self._rows.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._rows.clear()
 
     # -- data --------------------------------------------------------------------------------
 
@@ -86,7 +103,11 @@ class TaskTable(ScrollView, can_focus=True):
         """Show `tasks` in this order; the cursor stays on the same task when it still shows."""
         current = self.current
         self.tasks = tasks
-        self.virtual_size = Size(self.size.width, len(tasks) + 1)
+        if len(self._rows) > 4096:
+            self._rows.clear()
+        size = Size(self.size.width, len(tasks) + 1)
+        if size != self.virtual_size:  # a new size means a new layout; skip it when we can
+            self.virtual_size = size
         index = 0
         if current is not None:
             index = next((i for i, t in enumerate(tasks) if t.id == current.id),
@@ -113,6 +134,11 @@ class TaskTable(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + rows:
             self.scroll_to(y=new - rows + 1, animate=False, immediate=True)
+        else:
+            # Only the two rows whose highlight changed (virtual line = row + the header).
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
+            return
         self.refresh()
 
     def action_cursor(self, delta: int) -> None:
@@ -151,9 +177,15 @@ class TaskTable(ScrollView, can_focus=True):
                 line = Strip([Segment(f"  {self.empty_text}", style)])
                 return line.adjust_cell_length(width, self.rich_style)
             return Strip.blank(width, self.rich_style)
-        strip = self._row(self.tasks[row], width)
+        task = self.tasks[row]
+        cached = self._rows.get((task.id, width))
+        if cached is not None and cached[0] is task:
+            strip = cached[1]
+        else:
+            strip = self._row(task, width)
+            self._rows[(task.id, width)] = (task, strip)
         if row == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("task-table--cursor"))
+            strip = strip.apply_style(self._style("cursor"))
         return strip
 
     def _header(self, width: int) -> Strip:
@@ -190,7 +222,10 @@ class TaskTable(ScrollView, can_focus=True):
         return (strip + Strip(tail)).adjust_cell_length(width, base)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"task-table--{name}")
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"task-table--{name}")
+        return style
 
     def _priority_style(self, priority: Priority) -> Style:
         if priority is Priority.NONE:
