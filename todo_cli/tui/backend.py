@@ -11,6 +11,7 @@ views and filtering 50k tasks does not reload them. The cache is kept true by th
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from core.service import TaskService, UndoResult
 
 T = TypeVar("T")
+DERIVED_TTL_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,12 @@ class Backend:
         self._lock = threading.Lock()
         self._cache: dict[int, TaskRead] = {}
         self._seq = 0
+        # Derived from the cache and dropped whenever it changes (or goes stale): every
+        # cached task in each sort order, and the ids each filter selected. A key press in
+        # the filter then costs one query at most, and no sort.
+        self._orders: dict[tuple[SortKey, bool], list[TaskRead]] = {}
+        self._ids: dict[TaskFilter, set[int]] = {}
+        self._derived_at = 0.0
 
     def now(self) -> datetime:
         """The service's clock, in the user's zone."""
@@ -64,13 +72,48 @@ class Backend:
         return self._locked(lambda: self._view(flt))
 
     def _view(self, flt: TaskFilter) -> list[TaskRead]:
-        ids = live.matching_ids(self.service, flt)
+        self._expire_derived()
+        if not self._cache:
+            # The first paint: one query that core already sorts.
+            tasks = self.service.list_tasks(replace(flt, limit=None))
+            self._remember(tasks)
+            return tasks[: flt.limit] if flt.limit is not None else tasks
+        key = replace(flt, sort="id", reverse=False, limit=None)
+        ids = self._ids.get(key)
+        if ids is None:
+            ids = self._ids[key] = live.matching_ids(self.service, flt)
         if not ids.issubset(self._cache):
-            for task in self.service.list_tasks(replace(flt, limit=None)):
-                self._cache[task.id] = task
-        tasks = [self._cache[i] for i in ids if i in self._cache]
-        sort_tasks(tasks, flt.sort, flt.reverse, self.now())
+            self._remember(self.service.list_tasks(replace(flt, limit=None)))
+        # A filtered sorted list is the sorted filtered list: the sort keys are total orders.
+        tasks = [t for t in self._ordered(flt.sort, flt.reverse) if t.id in ids]
         return tasks[: flt.limit] if flt.limit is not None else tasks
+
+    def _remember(self, tasks: Sequence[TaskRead]) -> None:
+        if not tasks:
+            return
+        for task in tasks:
+            self._cache[task.id] = task
+        self._orders.clear()
+
+    def _ordered(self, sort: SortKey, reverse: bool) -> list[TaskRead]:
+        order = self._orders.get((sort, reverse))
+        if order is None:
+            order = list(self._cache.values())
+            sort_tasks(order, sort, reverse, self.now())
+            self._orders[(sort, reverse)] = order
+        return order
+
+    def _expire_derived(self) -> None:
+        # "Today", "overdue" and urgency move with the clock: recompute at most a minute late.
+        stamp = time.monotonic()
+        if stamp - self._derived_at > DERIVED_TTL_S:
+            self._orders.clear()
+            self._ids.clear()
+            self._derived_at = stamp
+
+    def preload(self, sort: SortKey) -> None:
+        """Load every pending task and sort them, so later views and filters need no load."""
+        self._locked(lambda: self._view(TaskFilter(sort=sort)))
 
     def counts(self, views: dict[str, TaskFilter]) -> Counts:
         """How many tasks each named filter selects, and the tag counts."""
@@ -89,11 +132,13 @@ class Backend:
         if claim_reminders:
             self.service.claim_due_reminders(self.now())
         changes = live.changes_since(self.service, self._seq)
+        if changes.seq != self._seq:
+            self._ids.clear()
         self._seq = changes.seq
         if changes.reload:
             self._cache.clear()
-        for task in changes.tasks:
-            self._cache[task.id] = task
+            self._orders.clear()
+        self._remember(changes.tasks)
         return changes
 
     # -- writes: each goes through core, then runs the in-process consumers -----------------

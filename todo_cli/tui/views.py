@@ -7,10 +7,13 @@ does and says the same things about bad input. Text without options is a search.
 
 from __future__ import annotations
 
+import functools
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+
+import click
 
 from core.errors import BadInput
 from core.schemas import TaskFilter
@@ -77,19 +80,24 @@ def parse_query(text: str, now: datetime) -> TaskFilter | None:
     return _list_options(words, now)
 
 
-def _list_options(words: list[str], now: datetime) -> TaskFilter:
-    import click
+@functools.cache
+def _list_command() -> click.Command:
+    """`todo list` as Click sees it (Typer builds it once; rebuilding costs a keystroke)."""
     import typer
 
     from todo_cli.app import app
-    from todo_cli.commands.options import SortChoice, StatusChoice
-    from todo_cli.commands.tasks import build_filter
 
     command = typer.main.get_command(app)
     assert isinstance(command, click.Group)
-    list_command = command.commands["list"]
+    return command.commands["list"]
+
+
+def _list_options(words: list[str], now: datetime) -> TaskFilter:
+    from todo_cli.commands.options import SortChoice, StatusChoice
+    from todo_cli.commands.tasks import build_filter
+
     try:
-        with list_command.make_context("list", list(words)) as ctx:
+        with _list_command().make_context("list", list(words)) as ctx:
             p = ctx.params
     except click.exceptions.Exit:
         raise BadInput("filter: use the options of `todo list`") from None
