@@ -371,3 +371,29 @@ async def test_today_counts_follow_the_clock_date(app: TodoApp, service: TaskSer
         assert titles(app) == []
         assert str(app.query_one(TaskTable).empty_text) == "No tasks."
     assert service.get(1).due == date(2026, 11, 23)
+
+
+async def test_moving_through_a_long_list(app: TodoApp, service: TaskService) -> None:
+    service.import_text("\n".join(f"task {n:03}" for n in range(1, 201)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlighted = 3  # All
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        assert len(table.tasks) == 200
+        await pilot.press("j", "j", "down", "k")
+        assert table.cursor == 2
+        await pilot.press("end")
+        assert table.cursor == 199 and table.scroll_y > 150  # the cursor row is on screen
+        await pilot.press("home")
+        assert (table.cursor, table.scroll_y) == (0, 0)
+        await pilot.press("pagedown")
+        assert table.cursor == table.size.height - 2
+        await pilot.press("G")
+        assert table.cursor == 199
+        await pilot.press("g")
+        assert table.cursor == 0
+        await pilot.press("pagedown", "pagedown", "x")
+        await settle(pilot)
+        done = service.list_tasks(TaskFilter(status="completed"))
+        assert [t.title for t in done] == [f"task {2 * (table.size.height - 2) + 1:03}"]

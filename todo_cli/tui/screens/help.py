@@ -11,14 +11,14 @@ from textual.widgets import Static
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("a", "quick add (with a live preview)"),
-    ("e / Enter", "edit the task (every field)"),
+    ("e / Enter / double click", "edit the task (every field)"),
     ("space / x", "complete / reopen"),
     ("d", "delete (asks first)"),
     ("u", "undo the last change"),
     ("+ / -", "priority up / down"),
     ("s", "cycle the sort: due, priority, urgency, created, title, id"),
     ("/", "filter: words to search, or `todo list` options (--tag work -p high)"),
-    ("Esc", "clear the filter / close"),
+    ("Esc", "clear the filter, close a bar or a modal"),
     ("↑ ↓ j k, PgUp PgDn, g G", "move"),
     ("Tab", "sidebar ⇄ table"),
     ("ctrl+p", "command palette (themes, all commands)"),
