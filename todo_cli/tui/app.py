@@ -81,6 +81,7 @@ class TodoApp(App[None]):
         # bench wait for `shown_generation` to catch up with `generation`.
         self.generation = 0
         self._polling = False
+        self._poll_error: str | None = None
         self.loaded = False
         self.shown_generation = -1
 
@@ -198,11 +199,15 @@ class TodoApp(App[None]):
     def _poll_worker(self) -> None:
         try:
             changes = self.backend.poll(claim_reminders=True)
-        except TodoError as exc:
-            self.post_message(Failed(exc.message))
+        except Exception as exc:  # a busy or dropped database: say so once, retry next tick
+            text = getattr(exc, "message", str(exc))
+            if text != self._poll_error:
+                self.post_message(Failed(text))
+            self._poll_error = text
             return
         finally:
             self._polling = False
+        self._poll_error = None
         if changes.tasks or changes.reminders_due or changes.reload:
             self.post_message(Changed(changes))
 
@@ -223,6 +228,8 @@ class TodoApp(App[None]):
             self.post_message(Failed(exc.message))
             return
         self.post_message(Done(say(result)))
+        if self.backend.deferred:
+            self.post_message(Failed(self.backend.deferred))
         changes = self.backend.poll(claim_reminders=False)
         self.post_message(Changed(changes))
 

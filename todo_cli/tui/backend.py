@@ -52,6 +52,7 @@ class Backend:
         self._orders: dict[tuple[SortKey, bool], list[TaskRead]] = {}
         self._ids: dict[TaskFilter, set[int]] = {}
         self._derived_at = 0.0
+        self.deferred: str | None = None  # why the last drain failed (the next write retries)
 
     def now(self) -> datetime:
         """The service's clock, in the user's zone."""
@@ -147,14 +148,22 @@ class Backend:
         def run() -> T:
             result = body()
             if self.embedded:
-                from services.embedded import run_inline
-
-                # As the CLI does after each command: completing a recurring task makes its
-                # next instance now, and the poll that follows shows it.
-                run_inline(self.service)
+                self._drain()
             return result
 
         return self._locked(run)
+
+    def _drain(self) -> None:
+        """As the CLI does after each command (todo_cli.context.drain): completing a recurring
+        task makes its next instance now, and the poll that follows shows it."""
+        from services.embedded import run_inline
+
+        try:
+            run_inline(self.service)
+        except Exception as exc:  # the change stands; consumers keep their place and retry
+            self.deferred = f"background processing deferred ({exc})"
+        else:
+            self.deferred = None
 
     def add(self, text: str) -> TaskRead:
         """Create a task from quick-add text."""
