@@ -397,3 +397,25 @@ async def test_moving_through_a_long_list(app: TodoApp, service: TaskService) ->
         await settle(pilot)
         done = service.list_tasks(TaskFilter(status="completed"))
         assert [t.title for t in done] == [f"task {2 * (table.size.height - 2) + 1:03}"]
+
+
+async def test_fresh_counts_keep_the_view_until_its_tag_is_gone(
+    app: TodoApp, service: TaskService
+) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sidebar = app.query_one(Sidebar)
+        sidebar.highlighted = 5  # #admin: only "renew passport"
+        await settle(pilot)
+        assert (app.view.key, titles(app)) == ("tag:admin", ["renew passport"])
+        service.add_text("another #home")  # counts change; the view stays
+        app.poll()
+        await settle(pilot)
+        assert app.view.key == "tag:admin"
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.view.key == "today"
+        assert "#admin" not in [str(o.prompt).split()[0] for o in sidebar.options]
+        assert titles(app) == ["pay rent"]
+    assert service.get(5).status is Status.COMPLETED

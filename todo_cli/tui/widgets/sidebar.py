@@ -37,13 +37,12 @@ class Sidebar(OptionList):
         views = [*FIXED, *(tag_view(tag) for tag, _ in tags)]
         counts = {**counts, **{tag_view(tag).key: n for tag, n in tags}}
         self.views = {v.key: v for v in views}
-        highlighted = self.highlighted_option.id if self.highlighted_option else self.chosen
-        self.set_options([self._option(v, counts.get(v.key)) for v in views])
         keys = [v.key for v in views]
-        if highlighted in keys:
-            self.highlighted = keys.index(highlighted)
-        else:
-            self.highlighted = 0
+        # Refilling the list moves the highlight through other entries: not a choice.
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options([self._option(v, counts.get(v.key)) for v in views])
+            self.highlighted = keys.index(self.chosen) if self.chosen in keys else 0
+        if self.chosen not in keys:  # the tag of the view is gone: back to the first view
             self._choose(keys[0])
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
