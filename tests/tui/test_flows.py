@@ -337,15 +337,32 @@ async def test_command_palette_runs_our_commands(app: TodoApp) -> None:
         assert app.query_one("#quick-add").has_class("-open")
 
 
-async def test_themes_change_and_the_table_follows(app: TodoApp, service: TaskService) -> None:
+async def test_a_theme_from_the_palette_restyles_the_table(
+    app: TodoApp, service: TaskService
+) -> None:
     seed(service)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one(TaskTable)
         before = table.get_component_rich_style("task-table--overdue")
-        app.theme = "gruvbox"
+        await pilot.press("ctrl+p", *"Theme")
         await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"gruvbox")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.theme == "gruvbox"
         assert table.get_component_rich_style("task-table--overdue") != before
+
+
+async def test_q_quits(app: TodoApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_due_reminder_becomes_a_notification(
