@@ -24,6 +24,7 @@ from core.errors import TodoError
 from core.schemas import SortKey, TaskFilter
 from todo_cli.tui.backend import SORTS, Backend
 from todo_cli.tui.messages import Changed, CountsLoaded, Done, Failed, TasksLoaded, ViewChosen
+from todo_cli.tui.ordering import InOrder
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.screens.help import HelpScreen
@@ -81,6 +82,7 @@ class TodoApp(App[None]):
         # bench wait for `shown_generation` to catch up with `generation`.
         self.generation = 0
         self._polling = False
+        self._writes = InOrder()
         self._poll_error: str | None = None
         self.loaded = False
         self.shown_generation = -1
@@ -220,10 +222,16 @@ class TodoApp(App[None]):
 
     # -- changing --------------------------------------------------------------------------------
 
-    @work(thread=True, group="write")
     def _write(self, call: Callable[[], Any], say: Callable[[Any], str]) -> None:
+        """Run one core mutation off the UI thread, after every earlier one."""
+        self._write_worker(self._writes.ticket(), call, say)
+
+    @work(thread=True, group="write")
+    def _write_worker(
+        self, ticket: int, call: Callable[[], Any], say: Callable[[Any], str]
+    ) -> None:
         try:
-            result = call()
+            result = self._writes.run(ticket, call)
         except TodoError as exc:
             self.post_message(Failed(exc.message))
             return
