@@ -21,6 +21,7 @@ from core.schemas import TaskFilter, TaskRead
 if TYPE_CHECKING:
     from core.service import TaskService
 
+_CHANGING = frozenset((*events.TASK_TYPES, events.REMINDER_DUE))
 RELOAD_ABOVE = 500
 """More changed tasks than this in one look (an import) and the caller should reload instead."""
 
@@ -66,7 +67,8 @@ def changes_since(service: TaskService, after: int) -> ChangeSet:
             "ORDER BY seq",
             (after, top, service.owner),
         )
-        pks = list(dict.fromkeys(int(pk) for _, kind, pk, _ in rows if kind in events.TASK_TYPES))
+        # A claimed reminder changes its task too (the reminder is no longer pending).
+        pks = list(dict.fromkeys(int(pk) for _, kind, pk, _ in rows if kind in _CHANGING))
         due = [_reminder_due(id_, data) for id_, kind, _, data in rows
                if kind == events.REMINDER_DUE]
         if len(pks) > RELOAD_ABOVE:

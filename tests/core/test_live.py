@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import Status, TaskFilter, TaskUpdate, live, open_service
+from core.schemas import ReminderState
 from core.service import TaskService
 from tests.conftest import Clock, drain, make_settings
 
@@ -53,9 +54,12 @@ def test_claimed_reminders_are_reported_due(svc: TaskService, clock: Clock) -> N
     seq = live.head(svc)
     clock.advance(minutes=31)
     svc.claim_due_reminders(svc.now())
-    [due] = live.changes_since(svc, seq).reminders_due
+    changes = live.changes_since(svc, seq)
+    [due] = changes.reminders_due
     assert (due.task_id, due.title, due.at.hour, due.at.minute) == (1, "stand up", 10, 30)
     assert due.event_id
+    [task] = changes.tasks  # its reminder is no longer pending
+    assert [r.state for r in task.reminders] == [ReminderState.FIRED]
 
 
 def test_a_bulk_change_asks_for_a_reload(svc: TaskService) -> None:

@@ -371,12 +371,16 @@ async def test_due_reminder_becomes_a_notification(
     service.add_text("stand up remind me at 10:30am")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app.query_one(Sidebar).highlighted = 3  # All
+        await settle(pilot)
         assert not app._notifications
         clock.advance(minutes=31)  # type: ignore[attr-defined]
         app.poll()
         await settle(pilot)
         [note] = list(app._notifications)
         assert note.title == "⏰ Reminder" and "stand up" in note.message
+        [shown] = app.query_one(TaskTable).tasks
+        assert [r.state for r in shown.reminders] == [ReminderState.FIRED]  # no ⏰ marker
     [reminder] = service.get(1).reminders
     assert reminder.state is ReminderState.FIRED
 
