@@ -440,3 +440,15 @@ async def test_fresh_counts_keep_the_view_until_its_tag_is_gone(
         assert "#admin" not in [str(o.prompt).split()[0] for o in sidebar.options]
         assert titles(app) == ["pay rent"]
     assert service.get(5).status is Status.COMPLETED
+
+
+async def test_rows_follow_the_terminal_width(app: TodoApp, service: TaskService) -> None:
+    seed(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        await pilot.resize_terminal(70, 20)
+        await settle(pilot)
+        assert table.virtual_size.width == table.size.width
+        assert table.render_line(1).cell_length == table.size.width
+        assert "renew passpo… 2 days ago" in table.render_line(1).text  # the title gives way

@@ -35,7 +35,7 @@ class TaskTable(ScrollView, can_focus=True):
     """Tasks, one per line, under a fixed header; the cursor row is the current task."""
 
     DEFAULT_CSS = """
-    TaskTable { height: 1fr; }
+    TaskTable { height: 1fr; overflow-x: hidden; }
     TaskTable > .task-table--header { text-style: bold; color: $text-muted; }
     TaskTable > .task-table--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;
@@ -91,6 +91,10 @@ class TaskTable(ScrollView, can_focus=True):
     def _expire(self) -> None:
         self._rows.clear()
         self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Rows are drawn to the width: the virtual width follows it, so no sideways scroll.
+        self.virtual_size = Size(event.size.width, len(self.tasks) + 1)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
