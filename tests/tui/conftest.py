@@ -8,7 +8,7 @@ live updates: every mutation the app makes already reads the log right after it.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from config.settings import Settings
 from core import open_service
 from core.service import TaskService
 from tests.conftest import Clock, make_settings
+from todo_cli.tui import build_app
 from todo_cli.tui.app import TodoApp
 from todo_cli.tui.widgets.task_table import TaskTable
 
@@ -49,14 +50,18 @@ def service(settings: Settings, clock: Clock) -> Iterator[TaskService]:
 
 
 def build(svc: TaskService, settings: Settings, clock: Clock, poll_s: float = 60.0) -> TodoApp:
-    """The app as `todo tui` builds it, on the test clock, without cursor blink."""
-    return TodoApp(svc, settings, clock, cursor_blink=False, poll_s=poll_s)
+    """The app from the factory `todo tui` uses, on the test clock, without cursor blink."""
+    return build_app(svc, settings, clock, cursor_blink=False, poll_s=poll_s)
+
+
+MakeApp = Callable[[], TodoApp]
 
 
 @pytest.fixture
-def app(service: TaskService, settings: Settings, clock: Clock) -> TodoApp:
-    """The app over `service`."""
-    return build(service, settings, clock)
+def make_app(service: TaskService, settings: Settings, clock: Clock) -> MakeApp:
+    """Builds the app over `service`. Call it once the test's tasks are in: the factory
+    starts reading the first view at once, as `todo tui` does."""
+    return lambda: build(service, settings, clock)
 
 
 async def settle(pilot: Pilot[None]) -> None:

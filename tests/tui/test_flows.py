@@ -10,7 +10,7 @@ from core import Priority, Status, TaskFilter
 from core.schemas import ReminderState
 from core.service import TaskService
 from tests.conftest import BERLIN
-from tests.tui.conftest import SIZE, seed, settle, titles
+from tests.tui.conftest import SIZE, MakeApp, seed, settle, titles
 from todo_cli.tui.app import TodoApp
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.screens.edit import EditScreen
@@ -26,8 +26,9 @@ def _cursor_to(app: TodoApp, title: str) -> None:
     table.cursor = [t.title for t in table.tasks].index(title)
 
 
-async def test_opens_on_today_with_overdue_first(app: TodoApp, service: TaskService) -> None:
+async def test_opens_on_today_with_overdue_first(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         # Today is due today or overdue, soonest first, as `todo` alone prints it.
@@ -42,7 +43,8 @@ async def test_opens_on_today_with_overdue_first(app: TodoApp, service: TaskServ
         assert options[8].split()[-1] == "2"  # #home
 
 
-async def test_quick_add_previews_then_adds(app: TodoApp, service: TaskService) -> None:
+async def test_quick_add_previews_then_adds(make_app: MakeApp, service: TaskService) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
@@ -64,8 +66,9 @@ async def test_quick_add_previews_then_adds(app: TodoApp, service: TaskService) 
 
 
 async def test_quick_add_shows_core_errors_and_adds_nothing(
-    app: TodoApp, service: TaskService
+    make_app: MakeApp, service: TaskService
 ) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a", *"dentist feb 30")
@@ -79,8 +82,9 @@ async def test_quick_add_shows_core_errors_and_adds_nothing(
     assert service.count(TaskFilter(status="all")) == 0
 
 
-async def test_complete_and_reopen(app: TodoApp, service: TaskService) -> None:
+async def test_complete_and_reopen(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         _cursor_to(app, "pay rent")
@@ -98,9 +102,10 @@ async def test_complete_and_reopen(app: TodoApp, service: TaskService) -> None:
 
 
 async def test_completing_a_recurring_task_shows_the_next_one(
-    app: TodoApp, service: TaskService
+    make_app: MakeApp, service: TaskService
 ) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.query_one(Sidebar).highlighted = 1  # Upcoming
@@ -115,8 +120,9 @@ async def test_completing_a_recurring_task_shows_the_next_one(
     assert 7 in shown and service.get(3).status is Status.COMPLETED
 
 
-async def test_delete_asks_first(app: TodoApp, service: TaskService) -> None:
+async def test_delete_asks_first(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         _cursor_to(app, "pay rent")
@@ -134,8 +140,9 @@ async def test_delete_asks_first(app: TodoApp, service: TaskService) -> None:
     assert service.get(1).status is Status.DELETED
 
 
-async def test_delete_by_mouse_on_the_button(app: TodoApp, service: TaskService) -> None:
+async def test_delete_by_mouse_on_the_button(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         _cursor_to(app, "renew passport")
@@ -146,8 +153,9 @@ async def test_delete_by_mouse_on_the_button(app: TodoApp, service: TaskService)
     assert service.get(5).status is Status.DELETED
 
 
-async def test_undo_reverts_the_last_change(app: TodoApp, service: TaskService) -> None:
+async def test_undo_reverts_the_last_change(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         _cursor_to(app, "pay rent")
@@ -161,7 +169,8 @@ async def test_undo_reverts_the_last_change(app: TodoApp, service: TaskService) 
     assert service.get(1).status is Status.PENDING
 
 
-async def test_undo_with_nothing_to_undo_is_a_notification(app: TodoApp) -> None:
+async def test_undo_with_nothing_to_undo_is_a_notification(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("u")
@@ -169,8 +178,9 @@ async def test_undo_with_nothing_to_undo_is_a_notification(app: TodoApp) -> None
         assert [n.message for n in app._notifications] == ["nothing to undo"]
 
 
-async def test_priority_up_and_down(app: TodoApp, service: TaskService) -> None:
+async def test_priority_up_and_down(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         _cursor_to(app, "renew passport")
@@ -185,8 +195,9 @@ async def test_priority_up_and_down(app: TodoApp, service: TaskService) -> None:
     assert service.get(5).priority is Priority.MEDIUM
 
 
-async def test_sort_cycles(app: TodoApp, service: TaskService) -> None:
+async def test_sort_cycles(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.query_one(Sidebar).highlighted = 3  # All
@@ -202,8 +213,9 @@ async def test_sort_cycles(app: TodoApp, service: TaskService) -> None:
         assert titles(app) == sorted(titles(app), key=str.casefold)
 
 
-async def test_filter_with_words_and_list_options(app: TodoApp, service: TaskService) -> None:
+async def test_filter_with_words_and_list_options(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.query_one(Sidebar).highlighted = 3  # All
@@ -226,8 +238,9 @@ async def test_filter_with_words_and_list_options(app: TodoApp, service: TaskSer
     assert service.count(TaskFilter()) == 6
 
 
-async def test_filter_searches_within_the_view(app: TodoApp, service: TaskService) -> None:
+async def test_filter_searches_within_the_view(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"--priority high")
@@ -236,8 +249,9 @@ async def test_filter_searches_within_the_view(app: TodoApp, service: TaskServic
         assert app.sub_title.startswith("Today · filtered")
 
 
-async def test_edit_every_field(app: TodoApp, service: TaskService) -> None:
+async def test_edit_every_field(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         _cursor_to(app, "pay rent")
@@ -263,9 +277,10 @@ async def test_edit_every_field(app: TodoApp, service: TaskService) -> None:
     assert [r.before for r in task.reminders] == ["PT1H"]
 
 
-async def test_edit_shows_core_errors_inline(app: TodoApp, service: TaskService) -> None:
+async def test_edit_shows_core_errors_inline(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
     before = service.get(1)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         _cursor_to(app, "pay rent")
@@ -289,7 +304,8 @@ async def test_edit_shows_core_errors_inline(app: TodoApp, service: TaskService)
     assert service.get(1) == before
 
 
-async def test_help_opens_and_closes(app: TodoApp) -> None:
+async def test_help_opens_and_closes(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
@@ -298,8 +314,9 @@ async def test_help_opens_and_closes(app: TodoApp) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_sidebar_by_keyboard_and_mouse(app: TodoApp, service: TaskService) -> None:
+async def test_sidebar_by_keyboard_and_mouse(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("tab")
@@ -313,8 +330,11 @@ async def test_sidebar_by_keyboard_and_mouse(app: TodoApp, service: TaskService)
         assert titles(app) == ["pay rent", "water plants"]
 
 
-async def test_mouse_picks_a_row_and_double_click_edits(app: TodoApp, service: TaskService) -> None:
+async def test_mouse_picks_a_row_and_double_click_edits(
+    make_app: MakeApp, service: TaskService
+) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one(TaskTable)
@@ -325,7 +345,8 @@ async def test_mouse_picks_a_row_and_double_click_edits(app: TodoApp, service: T
         assert isinstance(app.screen, EditScreen) and app.screen.todo.title == "renew passport"
 
 
-async def test_command_palette_runs_our_commands(app: TodoApp) -> None:
+async def test_command_palette_runs_our_commands(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
@@ -338,9 +359,10 @@ async def test_command_palette_runs_our_commands(app: TodoApp) -> None:
 
 
 async def test_a_theme_from_the_palette_restyles_the_table(
-    app: TodoApp, service: TaskService
+    make_app: MakeApp, service: TaskService
 ) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one(TaskTable)
@@ -357,7 +379,8 @@ async def test_a_theme_from_the_palette_restyles_the_table(
         assert table.get_component_rich_style("task-table--overdue") != before
 
 
-async def test_q_quits(app: TodoApp) -> None:
+async def test_q_quits(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("q")
@@ -366,9 +389,10 @@ async def test_q_quits(app: TodoApp) -> None:
 
 
 async def test_due_reminder_becomes_a_notification(
-    app: TodoApp, service: TaskService, clock: object
+    make_app: MakeApp, service: TaskService, clock: object
 ) -> None:
     service.add_text("stand up remind me at 10:30am")
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.query_one(Sidebar).highlighted = 3  # All
@@ -385,8 +409,9 @@ async def test_due_reminder_becomes_a_notification(
     assert reminder.state is ReminderState.FIRED
 
 
-async def test_today_counts_follow_the_clock_date(app: TodoApp, service: TaskService) -> None:
+async def test_today_counts_follow_the_clock_date(make_app: MakeApp, service: TaskService) -> None:
     service.add_text("tomorrow's job tomorrow")
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert titles(app) == []
@@ -394,8 +419,9 @@ async def test_today_counts_follow_the_clock_date(app: TodoApp, service: TaskSer
     assert service.get(1).due == date(2026, 11, 23)
 
 
-async def test_moving_through_a_long_list(app: TodoApp, service: TaskService) -> None:
+async def test_moving_through_a_long_list(make_app: MakeApp, service: TaskService) -> None:
     service.import_text("\n".join(f"task {n:03}" for n in range(1, 201)))
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.query_one(Sidebar).highlighted = 3  # All
@@ -421,9 +447,10 @@ async def test_moving_through_a_long_list(app: TodoApp, service: TaskService) ->
 
 
 async def test_fresh_counts_keep_the_view_until_its_tag_is_gone(
-    app: TodoApp, service: TaskService
+    make_app: MakeApp, service: TaskService
 ) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         sidebar = app.query_one(Sidebar)
@@ -442,8 +469,9 @@ async def test_fresh_counts_keep_the_view_until_its_tag_is_gone(
     assert service.get(5).status is Status.COMPLETED
 
 
-async def test_rows_follow_the_terminal_width(app: TodoApp, service: TaskService) -> None:
+async def test_rows_follow_the_terminal_width(make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one(TaskTable)

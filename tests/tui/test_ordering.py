@@ -9,8 +9,7 @@ import pytest
 
 from core import Priority
 from core.service import TaskService
-from tests.tui.conftest import SIZE, settle
-from todo_cli.tui.app import TodoApp
+from tests.tui.conftest import SIZE, MakeApp, settle
 from todo_cli.tui.ordering import InOrder
 
 
@@ -44,8 +43,9 @@ def test_a_failing_call_lets_the_next_one_run() -> None:
 
 
 @pytest.mark.asyncio
-async def test_quick_keys_apply_in_order(app: TodoApp, service: TaskService) -> None:
+async def test_quick_keys_apply_in_order(make_app: MakeApp, service: TaskService) -> None:
     service.add_text("x today")
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("plus", "plus", "plus", "minus", "minus")

@@ -11,8 +11,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from core.service import TaskService
-from tests.tui.conftest import SIZE, seed, settle
-from todo_cli.tui.app import TodoApp
+from tests.tui.conftest import SIZE, MakeApp, seed, settle
 from todo_cli.tui.widgets.sidebar import Sidebar
 from todo_cli.tui.widgets.task_table import TaskTable
 
@@ -32,31 +31,36 @@ def _on_all(*then: str) -> Callable[[Pilot[None]], Any]:
     return run_before
 
 
-def test_main_view(snap_compare: Snap, app: TodoApp, service: TaskService) -> None:
+def test_main_view(snap_compare: Snap, make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=_on_all())
 
 
-def test_today_view(snap_compare: Snap, app: TodoApp, service: TaskService) -> None:
+def test_today_view(snap_compare: Snap, make_app: MakeApp, service: TaskService) -> None:
     seed(service)
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
 
+    app = make_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_quick_add_preview(snap_compare: Snap, app: TodoApp, service: TaskService) -> None:
+def test_quick_add_preview(snap_compare: Snap, make_app: MakeApp, service: TaskService) -> None:
     seed(service)
     text = "pay rent every month on the 1st at 9am remind me 1 day before #finance !high"
+    app = make_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=_on_all("a", *text))
 
 
-def test_edit_modal(snap_compare: Snap, app: TodoApp, service: TaskService) -> None:
+def test_edit_modal(snap_compare: Snap, make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=_on_all("e"))
 
 
-def test_confirm_modal(snap_compare: Snap, app: TodoApp, service: TaskService) -> None:
+def test_confirm_modal(snap_compare: Snap, make_app: MakeApp, service: TaskService) -> None:
     seed(service)
+    app = make_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=_on_all("d"))

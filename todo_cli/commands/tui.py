@@ -9,7 +9,7 @@ from todo_cli.context import service, settings
 
 def tui() -> None:
     """Open the full-screen TUI (also what `todo` alone does on a terminal)."""
-    from todo_cli.tui.app import run
+    from todo_cli.tui import run
 
     run(service(), settings())
 

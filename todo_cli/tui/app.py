@@ -29,7 +29,7 @@ from todo_cli.tui.ordering import InOrder
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.screens.help import HelpScreen
-from todo_cli.tui.views import FIXED, View, combine, parse_query
+from todo_cli.tui.views import FIXED, View, combine, first_filter, parse_query
 from todo_cli.tui.widgets.quick_add import QuickAdd
 from todo_cli.tui.widgets.sidebar import Sidebar
 from todo_cli.tui.widgets.task_table import TaskTable
@@ -70,9 +70,10 @@ class TodoApp(App[None]):
         *,
         cursor_blink: bool = True,
         poll_s: float = POLL_S,
+        backend: Backend | None = None,
     ) -> None:
         super().__init__()
-        self.backend = Backend(service, settings)
+        self.backend = backend if backend is not None else Backend(service, settings)
         self._clock = clock
         self.cursor_blink = cursor_blink
         self.poll_s = poll_s
@@ -131,6 +132,8 @@ class TodoApp(App[None]):
 
     def current_filter(self) -> TaskFilter:
         """The view's filter, narrowed by the `/` query, in the chosen order."""
+        if self.view is FIXED[0] and self.query_filter is None and self.sort == "due":
+            return first_filter(self.now())  # what the factory warmed up
         return replace(combine(self.view.filter(self.now()), self.query_filter), sort=self.sort)
 
     @work(thread=True, exclusive=True, group="load")
@@ -403,6 +406,3 @@ class TodoApp(App[None]):
             sidebar.highlighted = keys.index(view.key)
 
 
-def run(service: TaskService, settings: Settings) -> None:
-    """Run the TUI until the user quits."""
-    TodoApp(service, settings).run()

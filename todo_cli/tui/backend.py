@@ -54,6 +54,8 @@ class Backend:
         self._ids: dict[TaskFilter, set[int]] = {}
         self._derived_at = 0.0
         self.deferred: str | None = None  # why the last drain failed (the next write retries)
+        self._started = False
+        self._warm: tuple[TaskFilter, list[TaskRead] | BaseException] | None = None
 
     def now(self) -> datetime:
         """The service's clock, in the user's zone."""
@@ -67,11 +69,43 @@ class Backend:
 
     def start(self) -> None:
         """Remember where the log is now: later changes are what `poll` reports."""
-        self._locked(lambda: setattr(self, "_seq", live.head(self.service)))
+        with self._lock:
+            if not self._started:
+                self._seq = live.head(self.service)
+                self._started = True
+
+    def warm_up(self, flt: TaskFilter) -> None:
+        """Start reading `flt` in a thread now (while Textual is still being imported); the
+        first `view(flt)` takes the answer instead of asking again."""
+        self._lock.acquire()  # taken here, so nothing can get in before the thread runs
+
+        def run() -> None:
+            try:
+                self._seq = live.head(self.service)
+                self._started = True
+                self._warm = (flt, self._view(flt))
+            except BaseException as exc:  # handed to the first view() to raise
+                self._warm = (flt, exc)
+            finally:
+                self._lock.release()
+
+        threading.Thread(target=run, name="todo-warm-up", daemon=True).start()
 
     def view(self, flt: TaskFilter) -> list[TaskRead]:
         """The tasks `flt` selects, sorted as it asks (tasks loaded only the first time)."""
-        return self._locked(lambda: self._view(flt))
+        return self._locked(lambda: self._warm_or_view(flt))
+
+    def _warm_or_view(self, flt: TaskFilter) -> list[TaskRead]:
+        warm = self._take_warm(flt)
+        return warm if warm is not None else self._view(flt)
+
+    def _take_warm(self, flt: TaskFilter) -> list[TaskRead] | None:
+        warm, self._warm = self._warm, None
+        if warm is None or warm[0] != flt:
+            return None
+        if isinstance(warm[1], BaseException):
+            raise warm[1]
+        return warm[1]
 
     def _view(self, flt: TaskFilter) -> list[TaskRead]:
         self._expire_derived()

@@ -58,6 +58,11 @@ FIXED = (
 )
 
 
+def first_filter(now: datetime) -> TaskFilter:
+    """The filter of the view the app opens on (Today, by due)."""
+    return FIXED[0].filter(now)
+
+
 def tag_view(tag: str) -> View:
     """The view of the pending tasks carrying `tag`."""
     return View(f"tag:{tag}", f"#{tag}", tag)
