@@ -480,3 +480,23 @@ async def test_rows_follow_the_terminal_width(make_app: MakeApp, service: TaskSe
         assert table.virtual_size.width == table.size.width
         assert table.render_line(1).cell_length == table.size.width
         assert "renew passpo… 2 days ago" in table.render_line(1).text  # the title gives way
+
+
+async def test_the_cursor_row_stands_out_and_dims_without_focus(
+    make_app: MakeApp, service: TaskService
+) -> None:
+    seed(service)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+
+        def background(line: int) -> object:
+            first = next(iter(table.render_line(line)))
+            return first.style.bgcolor if first.style is not None else None
+
+        focused, other = background(1), background(2)
+        assert focused != other
+        await pilot.press("tab")  # the sidebar takes the focus
+        await settle(pilot)
+        assert background(1) not in (focused, other)

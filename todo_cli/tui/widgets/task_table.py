@@ -98,8 +98,18 @@ class TaskTable(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._restyle()
+
+    def on_focus(self) -> None:
+        self._restyle()  # the cursor row is dimmer without the focus
+
+    def on_blur(self) -> None:
+        self._restyle()
+
+    def _restyle(self) -> None:
         self._styles.clear()
         self._rows.clear()
+        self.refresh()
 
     # -- data --------------------------------------------------------------------------------
 
@@ -189,7 +199,9 @@ class TaskTable(ScrollView, can_focus=True):
             strip = self._row(task, width)
             self._rows[(task.id, width)] = (task, strip)
         if row == self.cursor:
-            strip = strip.apply_style(self._style("cursor"))
+            # Over the row's own styles (Strip.apply_style would put it under them).
+            strip = Strip(Segment.apply_style(strip, post_style=self._style("cursor")),
+                          strip.cell_length)
         return strip
 
     def _header(self, width: int) -> Strip:
@@ -198,9 +210,16 @@ class TaskTable(ScrollView, can_focus=True):
         text = f"{'ID':>{_ID_W}}  P {'Title':<{title_w}} {'Due':<{_DUE_W}} {'':<{_MARK_W}}"
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
+    def _base(self) -> Style:
+        # The widget's own style, cached with the others: reading it costs more than a row.
+        style = self._styles.get("")
+        if style is None:
+            style = self._styles[""] = self.rich_style
+        return style
+
     def _row(self, task: TaskRead, width: int) -> Strip:
         now = self._now()
-        base = self.rich_style
+        base = self._base()
         settled = task.status is not Status.PENDING
         title_w = max(width - _ID_W - _DUE_W - _MARK_W - 7, 8)
         title_style = self._style("settled") if settled else base
@@ -233,7 +252,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _priority_style(self, priority: Priority) -> Style:
         if priority is Priority.NONE:
-            return self.rich_style
+            return self._base()
         return self._style(priority.value)
 
 
