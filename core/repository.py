@@ -255,6 +255,31 @@ def mark_applied(db: Db, group: str, event_id: str, now: datetime) -> bool:
     return row is not None
 
 
+def mark_applied_many(db: Db, group: str, event_ids: Sequence[str], now: datetime) -> set[str]:
+    """Record that `group` applied these events; returns the ids it had not applied before.
+
+    For a consumer's batch: a few statements instead of one per event. Safe against a second
+    member of the group because it runs inside a write transaction, which holds the store's
+    write lock (SQLite) or its writer lock (PostgreSQL) for the whole check-then-insert.
+    """
+    wanted = list(dict.fromkeys(event_ids))
+    known: set[str] = set()
+    for first in range(0, len(wanted), 500):
+        chunk = wanted[first : first + 500]
+        marks = ", ".join("?" * len(chunk))
+        known.update(row[0] for row in db.all(
+            f"SELECT event_id FROM applied_event WHERE group_name = ? AND event_id IN ({marks})",
+            [group, *chunk],
+        ))
+    fresh = [event_id for event_id in wanted if event_id not in known]
+    stamp = db.dt(now)
+    db.many(
+        "INSERT INTO applied_event (group_name, event_id, applied) VALUES (?, ?, ?)",
+        [(group, event_id, stamp) for event_id in fresh],
+    )
+    return set(fresh)
+
+
 def append_event(
     db: Db, op_id: int, owner: str, task_pk: int, event: Event, source: str
 ) -> None:
