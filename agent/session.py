@@ -17,7 +17,8 @@ Interface contract (`todo chat` and the TUI chat pane are built on it):
 - `on_event(ChatEvent)` is called on the thread running `send`, in order: kind "text" for
   each streamed piece of the reply, "tool" for each tool call that ran (`text` is a line
   such as "✓ added #12 'dentist' fri 10:30"), "refused" for a call the user did not
-  confirm or that failed, "notice" for the step limit and offline mode.
+  confirm or that failed, "notice" for the step limit and for running offline because the
+  model could not be reached.
 - `confirm(ConfirmRequest) -> bool` is called on the same thread before any delete, stop of
   a repeat, or change of more than one task: it gets the action in words and the exact
   tasks (TaskRead) that would change. False (declined, or nobody to ask) refuses the call;
@@ -229,7 +230,8 @@ class ChatSession:
                 "(\"add call mom tomorrow 5pm\", \"done 12\")",
                 unavailable=True,
             )
-        emit(ChatEvent("notice", f"offline: {why.message}; running it as a simple command"))
+        if not isinstance(why, NoApiKey):  # without a key, offline is the normal state
+            emit(ChatEvent("notice", f"offline: {why.message}; ran it as a simple command"))
         name, args = command
         result = self.execute(name, args)
         call = ToolCall(None, name, args, result.ok, result.summary, result.data)

@@ -15,10 +15,28 @@ from agent.session import ChatSession, ConfirmRequest
 from config.settings import Settings
 from core import open_service
 from core.service import TaskService
+from tests.agent.file_keyring import FileKeyring
 from tests.agent.stub import GeminiStub, gemini_stub
+from tests.cli.conftest import home, migrated_template  # noqa: F401  (CLI homes)
 from tests.conftest import Clock, make_settings
 
 KEY = "test-key-5f1c9a"
+
+
+@pytest.fixture(autouse=True)
+def test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No API key from the machine: an empty file keyring and no key variables."""
+    import keyring
+
+    path = tmp_path / "keyring.json"
+    monkeypatch.setenv("TODO_TEST_KEYRING", str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.agent.file_keyring.FileKeyring")
+    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    before = keyring.get_keyring()
+    keyring.set_keyring(FileKeyring())
+    yield path
+    keyring.set_keyring(before)
 
 
 @pytest.fixture
