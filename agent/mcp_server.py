@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 
 from agent import tools
 from agent.tools import ToolSpec
@@ -69,7 +70,9 @@ def _handler(
         if spec.needs_confirmation(args) and not confirmed:
             return _unconfirmed(spec, service, args)
         result = tools.call(service, spec.name, args)
-        if result.ok and after_change is not None:
+        if not result.ok:
+            raise ToolError(result.data["error"])  # the client sees isError and the sentence
+        if after_change is not None:
             after_change()
         return result.data
 
