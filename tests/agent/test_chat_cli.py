@@ -173,3 +173,12 @@ def test_chat_in_a_real_process(home: Path, stub: GeminiStub, test_keyring: Path
     body = json.loads(proc.stdout)
     assert body["reply"] == "Your list is empty."
     assert body["tool_calls"][0]["result"]["tasks"] == []
+
+
+@pytest.mark.usefixtures("home")
+def test_json_needs_a_message() -> None:
+    result = run("chat", "--json")
+
+    assert (result.exit_code, result.stderr) == (
+        2, 'error: --json needs a message: todo chat -m "..." --json\n'
+    )

@@ -7,11 +7,12 @@ for them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from core.errors import TodoError
+from core.errors import BadInput, TodoError
 from todo_cli import render
 from todo_cli.commands.options import Json
 from todo_cli.context import drain, service, settings
@@ -35,6 +36,8 @@ def chat(
     refused. Without an API key (GEMINI_API_KEY or `todo config set-key`) or network,
     simple commands still work: "add call mom tomorrow 5pm", "done 12".
     """
+    if json and message is None:
+        raise BadInput("--json needs a message: todo chat -m \"...\" --json")
     from agent.session import ChatSession
 
     svc = service()
@@ -102,7 +105,9 @@ def _history() -> None:
         pass  # no readline on this platform: the REPL works without history
 
 
-def _confirmer(yes: bool):  # type: ignore[no-untyped-def]
+def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool]:
+    """Ask y/N on the terminal; refuse when there is none, unless --yes."""
+
     def ask(request: ConfirmRequest) -> bool:
         if yes:
             return True
