@@ -26,6 +26,7 @@ from core.errors import BadInput, TodoError
 from core.formats import jsonfmt
 from core.priorities import parse_priority
 from core.schemas import Due, TaskFilter, TaskRead, TaskUpdate
+from core.tags import normalise_tags
 
 if TYPE_CHECKING:
     from core.service import TaskService
@@ -99,7 +100,7 @@ def list_tasks(
     flt = TaskFilter(
         status=status,
         search=search or None,
-        tags=tuple(tags or ()),
+        tags=normalise_tags(tags or ()),
         priority=parse_priority(priority) if priority else None,
         overdue=overdue,
         today=today,

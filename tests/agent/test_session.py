@@ -72,7 +72,7 @@ def test_list_then_delete_with_confirmation(
     for title in ("buy milk #errands", "post letter #errands", "write report"):
         service.add_text(title)
     stub.play(
-        call("list_tasks", {"tags": ["errands"]}, "c1"),
+        call("list_tasks", {"tags": ["#Errands"]}, "c1"),
         call("delete_tasks", {"ids": [1, 2]}, "c2"),
         text("Deleted both errands."),
     )
@@ -85,6 +85,7 @@ def test_list_then_delete_with_confirmation(
     assert [t.title for t in request.tasks] == ["buy milk", "post letter"]
     assert request.action == "delete 2 tasks"
     assert [c.name for c in turn.tool_calls] == ["list_tasks", "delete_tasks"]
+    assert turn.tool_calls[0].result["count"] == 2
     responses = stub.received()[-1].function_responses()
     assert [r["id"] for r in responses] == ["c1", "c2"]
     assert responses[1]["response"]["ok"] is True
