@@ -231,7 +231,10 @@ class TaskService:
 
     def export(self, fmt: str, flt: TaskFilter | None = None) -> str:
         """All tasks (or those matching `flt`) as json, todotxt or ical text."""
-        tasks = self.list_tasks(flt or TaskFilter(status="all", sort="id"))
+        flt = flt or TaskFilter(status="all", sort="id")
+        if fmt == "json" and self.store.dialect == "sqlite" and _in_id_order(flt):
+            return jsonfmt.join_lines(self._json_lines(flt))
+        tasks = self.list_tasks(flt)
         if fmt == "json":
             return jsonfmt.dumps(tasks, self.tz)
         if fmt == "todotxt":
@@ -243,6 +246,13 @@ class TaskService:
 
             return ical.dumps(tasks, self.tz)
         raise BadInput(f"unknown export format '{fmt}': use json, todotxt or ical")
+
+    def _json_lines(self, flt: TaskFilter) -> list[str]:
+        from core.sqlite_json import task_json_lines
+
+        with self.store.read() as db:
+            where = where_for(flt, self.owner, self.now(), db)
+            return task_json_lines(db, where.sql(), where.params, self.tz)
 
     # -- creating --------------------------------------------------------------------------
 
@@ -863,4 +873,5 @@ def _from_json(name: str, value: Any, tz: tzinfo) -> Any:
     return value
 
 
-
+def _in_id_order(flt: TaskFilter) -> bool:
+    return flt.sort == "id" and not flt.reverse and flt.limit is None
