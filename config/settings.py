@@ -97,6 +97,7 @@ class AgentSettings:
     base_url: str | None = None
     timeout_s: float = 30.0
     retries: int = 3
+    retry_delay_s: float = 1.0
     max_steps: int = 8
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from core import audit, dates, events, quickadd, recurrence, reminders, repository
 from core.audit import AuditEntry
+from core.conversations import Conversations
 from core.errors import BadInput, NotFound, NothingToDo
 from core.filters import sort_tasks, where_for
 from core.formats import jsonfmt
@@ -527,6 +528,20 @@ class TaskService:
             return replace(task, reminders=items, updated=now)
 
         return self._change("dismiss", ids, dismissed)
+
+    def unremind(self, ids: Sequence[int]) -> list[TaskRead]:
+        """Remove every reminder of these tasks."""
+
+        def cleared(task: TaskRead, now: datetime) -> TaskRead:
+            if not task.reminders:
+                raise NothingToDo(f"task {task.id} has no reminder to remove")
+            return replace(task, reminders=(), updated=now)
+
+        return self._change("unremind", ids, cleared)
+
+    def conversations(self) -> Conversations:
+        """The owner's stored chat conversations (core/conversations.py)."""
+        return Conversations(self.store, self.owner, self.now)
 
     def _announce_due(
         self, tx: _Tx, pk: int, task: TaskRead, reminder: ReminderRead, reminder_id: int
