@@ -131,6 +131,20 @@ def pk_of_uuid(db: Db, owner: str, uuid: str) -> int | None:
     return None if value is None else int(value)
 
 
+def pks_of_uuids(db: Db, owner: str, uuids: Sequence[str]) -> dict[str, int]:
+    """uuid -> internal key of the owner's tasks among `uuids` (one query per 500)."""
+    found: dict[str, int] = {}
+    unique = list(dict.fromkeys(uuids))
+    for first in range(0, len(unique), 500):
+        chunk = unique[first : first + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.all(
+            f"SELECT uuid, pk FROM task WHERE owner = ? AND uuid IN ({marks})", [owner, *chunk]
+        )
+        found.update((uuid, int(pk)) for uuid, pk in rows)
+    return found
+
+
 def next_id(db: Db, owner: str) -> int:
     """The owner's next task number (ids are never reused: tasks are only soft-deleted)."""
     return int(db.value("SELECT COALESCE(MAX(id), 0) + 1 FROM task WHERE owner = ?", (owner,)))
@@ -140,11 +154,11 @@ def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
     """Store a new task with its tags and reminders; returns its internal key."""
     due_date, due_at = _split_due(task.due)
     pk = int(
-        db.value(
+        db.insert(
             "INSERT INTO task (owner, id, uuid, title, notes, status, priority, due_date, "
             "due_at, created, updated, completed, version, recurrence, recur_from_completion, "
             "recur_start, zone, series_id, occurrence) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING pk",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
             (
                 owner, task.id, task.uuid, task.title, task.notes, task.status.value,
                 task.priority.rank, db.day(due_date), db.dt(due_at), db.dt(task.created),

@@ -316,9 +316,10 @@ class TaskService:
     ) -> ImportResult:
         added: list[TaskRead] = []
         seen: set[str] = set()
+        known = repository.pks_of_uuids(tx.db, self.owner, [c.uuid for c in creates if c.uuid])
         for n, create in enumerate(creates, 1):
             if create.uuid is None or create.uuid not in seen:
-                task = self._import_one(tx, create)
+                task = self._import_one(tx, create, known)
                 if task is not None:
                     added.append(task)
             if create.uuid:
@@ -327,9 +328,9 @@ class TaskService:
                 progress(n, len(creates))
         return ImportResult(fmt, added, len(creates) - len(added))
 
-    def _import_one(self, tx: _Tx, create: TaskCreate) -> TaskRead | None:
+    def _import_one(self, tx: _Tx, create: TaskCreate, known: dict[str, int]) -> TaskRead | None:
         """Insert a new task; a known uuid is skipped, unless deleted (then it comes back)."""
-        pk = None if create.uuid is None else repository.pk_of_uuid(tx.db, self.owner, create.uuid)
+        pk = None if create.uuid is None else known.get(create.uuid)
         if pk is None:
             return self._insert(tx, create)
         existing = repository.load_pk(tx.db, pk, self.tz)

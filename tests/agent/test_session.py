@@ -42,7 +42,7 @@ def test_a_single_tool_call_adds_a_task_and_answers_with_the_call_id(
     assert "".join(e.text for e in events if e.kind == "text") == turn.reply
     first, second = stub.received()
     assert first.headers["x-goog-api-key"] == KEY
-    assert first.path.endswith("/models/gemini-2.5-flash:streamGenerateContent?alt=sse")
+    assert first.path.endswith("/models/gemini-3.8-flash:streamGenerateContent?alt=sse")
     [response] = second.function_responses()
     assert (response["id"], response["name"]) == ("call-a1", "add_task")
     assert response["response"]["tasks"][0]["title"] == "dentist"
