@@ -168,6 +168,7 @@ def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
             ),
         )
     )
+    _index_text(db, pk, task.title, task.notes)
     _insert_tags(db, pk, task.tags)
     _insert_reminders(db, pk, task.reminders)
     return pk
@@ -182,6 +183,7 @@ def update(
     only when `series` is given.
     """
     due_date, due_at = _split_due(task.due)
+    _unindex_text(db, pk)
     version = int(
         db.value(
             "UPDATE task SET title = ?, notes = ?, status = ?, priority = ?, due_date = ?, "
@@ -194,6 +196,7 @@ def update(
             ),
         )
     )
+    _index_text(db, pk, task.title, task.notes)
     if series is not None:
         db.run(
             "UPDATE task SET recur_start = ?, zone = ?, series_id = ?, occurrence = ? "
@@ -208,6 +211,26 @@ def update(
         db.run("DELETE FROM reminder WHERE task_pk = ?", (pk,))
         _insert_reminders(db, pk, task.reminders)
     return version
+
+
+def _index_text(db: Db, pk: int, title: str, notes: str | None) -> None:
+    """Add a task's text to SQLite's full-text index (PostgreSQL indexes an expression).
+
+    Written here rather than by a trigger: a trigger that writes FTS5 costs each insert a
+    statement transaction, at which FTS5 flushes its pending terms (migration 0005).
+    """
+    if db.dialect == "sqlite":
+        db.run("INSERT INTO task_fts(rowid, title, notes) VALUES (?, ?, ?)", (pk, title, notes))
+
+
+def _unindex_text(db: Db, pk: int) -> None:
+    """Remove a task's current text from the index, before the row changes."""
+    if db.dialect == "sqlite":
+        db.run(
+            "INSERT INTO task_fts(task_fts, rowid, title, notes) "
+            "SELECT 'delete', pk, title, notes FROM task WHERE pk = ?",
+            (pk,),
+        )
 
 
 def series_of(db: Db, pk: int) -> Series:
