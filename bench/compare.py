@@ -148,11 +148,16 @@ def progress(message: str) -> None:
 
 
 def clean_env() -> dict[str, str]:
-    """This process's environment without any TODO_*, TASKRC or TASKDATA that could leak in."""
+    """This process's environment without any TODO_*, TASKRC or TASKDATA that could leak in.
+
+    PYTHONDONTWRITEBYTECODE goes too: with it, every run would recompile changed modules,
+    which a user's installed copy never does.
+    """
     return {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("TODO_") and key not in {"TASKRC", "TASKDATA"}
+        if not key.startswith("TODO_")
+        and key not in {"TASKRC", "TASKDATA", "PYTHONDONTWRITEBYTECODE"}
     }
 
 

@@ -780,10 +780,11 @@ def process_env(
 class WorkerProcess:
     """A `todo worker NAME` process, its stdout and stderr in files (a pipe could fill up)."""
 
-    def __init__(self, name: str, env: dict[str, str], folder: Path) -> None:
+    def __init__(self, name: str, env: dict[str, str], folder: Path, stem: str = "") -> None:
         self.name = name
-        self.err_path = folder / f"worker-{name}.err"
-        with (folder / f"worker-{name}.out").open("wb") as out, self.err_path.open("wb") as err:
+        stem = stem or f"worker-{name}"
+        self.err_path = folder / f"{stem}.err"
+        with (folder / f"{stem}.out").open("wb") as out, self.err_path.open("wb") as err:
             self.process = subprocess.Popen(
                 [*TODO, "worker", name], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                 stdout=out, stderr=err,
@@ -981,11 +982,64 @@ def bench_kafka_processes(
         if opts.profile:
             notes.append("kafka processes: not profiled (--profile covers threads of this "
                          "process only)")
+        backlog_phase(opts, env, folder, service, procs, rows, notes)
     finally:
         if procs:
             progress("kafka processes: SIGTERM to the workers")
             notes.append(f"kafka processes stop: {stop_processes(procs, STOP_TIMEOUT)}")
         service.close()
+
+
+def backlog_phase(
+    opts: Options, env: dict[str, str], folder: Path, service: TaskService,
+    procs: list[WorkerProcess], rows: list[Row], notes: list[str],
+) -> None:
+    """Relay, broker and audit worker alone: N events wait in the outbox while the relay is
+    stopped; a new relay process drains them through the broker to the running audit worker.
+    The window runs from the first outbox row the relay marked sent to the last audit row, so
+    neither the producer nor the relay's process start is in it."""
+    log = EventLog(service.store)
+    relay = next(proc for proc in procs if proc.name == "relay")
+    stopped = stop_processes([relay], STOP_TIMEOUT)
+    notes.append(f"kafka processes backlog: the first relay stopped ({stopped})")
+    procs.remove(relay)
+    (folder / "backlog").mkdir()
+    files = write_import_files(data.tasks(opts.events, seed=data.SEED + 1), opts.import_size,
+                               folder / "backlog")
+    since = datetime.now(UTC)
+    for n, path in enumerate(files, 1):
+        run_todo(["import", str(path)], env, folder, f"backlog-import-{n}", opts.timeout)
+    waiting = log.unsent_count()
+    progress(f"kafka processes: {waiting:,} events wait in the outbox; starting a new relay")
+    procs.append(WorkerProcess("relay", env, folder, stem="worker-relay-2"))
+    pids = {proc.label: proc.process.pid for proc in procs}
+    meter = ProcessCpuMeter(pids, "children (none run in this window)")
+    meter.start()
+    expected = audit_count(service) + opts.events
+
+    def finished() -> bool:
+        for proc in procs:
+            proc.check()
+        return audit_count(service) >= expected and log.unsent_count() == 0
+
+    wait_until(finished, opts.timeout, "the new relay and the audit worker to drain the backlog",
+               interval=0.05)
+    account = meter.stop()
+    stamps = relay_times(service, since)
+    sent = [out for _, _, out in stamps if out is not None]
+    if len(stamps) < opts.events or len(sent) < len(stamps):
+        raise BenchTimeout(f"{len(stamps)} audit rows, {len(sent)} sent, for {opts.events}")
+    first_sent = min(sent)
+    audited = max(seen for _, seen, _ in stamps)
+    rows.append(rate_row("relay -> broker -> audit (outbox backlog)", len(stamps),
+                         (audited - first_sent).total_seconds(), KAFKA_RATE_TARGET,
+                         f"{waiting:,} events waiting in the outbox; a new `todo worker relay` "
+                         "publishes them to the running audit process; window from the first "
+                         "row marked sent to the last audit row"))
+    rows.append(Row("  relay finished (outbox all sent)",
+                    f"{(max(sent) - first_sent).total_seconds():.2f} s",
+                    note="after the first row marked sent"))
+    notes.append(f"kafka processes backlog: {account}")
 
 
 # --- 3. reminders --------------------------------------------------------------------------------

@@ -93,10 +93,11 @@ class WorkerSettings:
 class AgentSettings:
     """The Gemini chat agent."""
 
-    model: str = "gemini-2.5-flash"
+    model: str = "gemini-3.8-flash"
     base_url: str | None = None
     timeout_s: float = 30.0
     retries: int = 3
+    retry_delay_s: float = 1.0
     max_steps: int = 8
 
 

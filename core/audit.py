@@ -35,29 +35,32 @@ def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: d
     One transaction for the whole batch, with the applied marks, so a batch is recorded
     completely or not at all and a replay records nothing twice.
     """
-    written = 0
     with store.write() as db:
+        fresh = repository.mark_applied_many(db, group, [env["id"] for env in envelopes], now)
+        recorded = db.dt(now)
+        rows = []
         for env in envelopes:
-            if repository.mark_applied(db, group, env["id"], now):
-                _insert(db, env, now)
-                written += 1
-    return written
+            if env["id"] in fresh:
+                fresh.discard(env["id"])  # an id twice in one batch is recorded once
+                rows.append(_row(db, env, recorded))
+        db.many(
+            "INSERT INTO audit (event_id, owner, task_uuid, task_id, type, source, time, "
+            "version, changes, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (event_id) DO NOTHING",
+            rows,
+        )
+    return len(rows)
 
 
-def _insert(db: Db, env: dict[str, Any], now: datetime) -> None:
+def _row(db: Db, env: dict[str, Any], recorded: Any) -> tuple[Any, ...]:
     data = env["data"]
     task = data.get("task") or {}
     detail = data.get("changes") if "changes" in data else {"reminder": data.get("reminder")}
-    db.run(
-        "INSERT INTO audit (event_id, owner, task_uuid, task_id, type, source, time, version, "
-        "changes, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (event_id) DO NOTHING",
-        (
-            env["id"], data.get("owner", ""), task.get("uuid"), task.get("id"), env["type"],
-            env["source"], db.dt(datetime.fromisoformat(env["time"])), data.get("version"),
-            json.dumps({"title": task.get("title"), **{"changes": detail}}, ensure_ascii=False),
-            db.dt(now),
-        ),
+    return (
+        env["id"], data.get("owner", ""), task.get("uuid"), task.get("id"), env["type"],
+        env["source"], db.dt(datetime.fromisoformat(env["time"])), data.get("version"),
+        json.dumps({"title": task.get("title"), **{"changes": detail}}, ensure_ascii=False),
+        recorded,
     )
 
 

@@ -29,6 +29,18 @@ class LogEntry:
     envelope: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class EncodedEntry:
+    """An event ready to publish: position, routing, CloudEvents attributes and the whole
+    structured envelope as JSON bytes."""
+
+    seq: int
+    topic: str
+    key: str
+    attributes: dict[str, Any]
+    value: bytes
+
+
 class EventLog:
     """Reads and positions over the outbox table of one store."""
 
@@ -46,14 +58,14 @@ class EventLog:
             rows = db.all(sql + " ORDER BY o.seq LIMIT ?", [*params, limit])
         return [_entry(row) for row in rows]
 
-    def unsent(self, limit: int) -> list[LogEntry]:
-        """The oldest events not yet acknowledged by Kafka, in order."""
+    def unsent(self, limit: int) -> list[EncodedEntry]:
+        """The oldest events not yet acknowledged by Kafka, in order, encoded for the wire."""
         with self.store.read() as db:
             rows = db.all(
                 f"SELECT {_COLUMNS} FROM outbox o WHERE o.sent IS NULL ORDER BY o.seq LIMIT ?",
                 (limit,),
             )
-        return [_entry(row) for row in rows]
+        return [_encoded(row) for row in rows]
 
     def mark_sent(self, seqs: list[int], now: datetime) -> None:
         """Record that the broker acknowledged these events."""
@@ -139,3 +151,14 @@ def _entry(row: Any) -> LogEntry:
     envelope = events.envelope(event, source or events.source_for(owner, "unknown"))
     envelope["todoop"] = op_id  # CloudEvents extension: the operation, for undo grouping
     return LogEntry(int(seq), events.topic_of(etype), f"{owner}/{subject}", envelope)
+
+
+def _encoded(row: Any) -> EncodedEntry:
+    seq, id_, etype, subject, time, data, source, op_id, owner = row
+    stamp = read_dt(time)
+    assert stamp is not None
+    attrs = events.attributes(id_, etype, subject, stamp,
+                              source or events.source_for(owner, "unknown"))
+    attrs["todoop"] = op_id  # CloudEvents extension: the operation, for undo grouping
+    return EncodedEntry(int(seq), events.topic_of(etype), f"{owner}/{subject}", attrs,
+                        events.envelope_json(attrs, data))

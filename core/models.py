@@ -197,4 +197,35 @@ class DeadLetter(SQLModel, table=True):
     time: datetime = Field(sa_type=_utc())
 
 
+class Conversation(SQLModel, table=True):
+    """A chat conversation with the agent (`todo chat --continue` resumes the latest)."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (sa.Index("ix_conversation_owner_updated", "owner", "updated"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(sa_type=sa.String(128))
+    title: str = Field(sa_type=sa.String(200))
+    created: datetime = Field(sa_type=_utc())
+    updated: datetime = Field(sa_type=_utc())
+
+
+class ConversationMessage(SQLModel, table=True):
+    """One message of a conversation, as the agent's JSON, in insertion order."""
+
+    __tablename__ = "conversation_message"
+    __table_args__ = (
+        sa.Index("ix_conversation_message_conversation", "conversation_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("conversation.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    body: str = Field(sa_type=sa.Text)
+    created: datetime = Field(sa_type=_utc())
+
+
 metadata = SQLModel.metadata

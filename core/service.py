@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from core import audit, dates, events, quickadd, recurrence, reminders, repository
 from core.audit import AuditEntry
+from core.conversations import Conversations
 from core.errors import BadInput, NotFound, NothingToDo
 from core.filters import sort_tasks, where_for
 from core.formats import jsonfmt
@@ -230,7 +231,10 @@ class TaskService:
 
     def export(self, fmt: str, flt: TaskFilter | None = None) -> str:
         """All tasks (or those matching `flt`) as json, todotxt or ical text."""
-        tasks = self.list_tasks(flt or TaskFilter(status="all", sort="id"))
+        flt = flt or TaskFilter(status="all", sort="id")
+        if fmt == "json" and self.store.dialect == "sqlite" and _in_id_order(flt):
+            return jsonfmt.join_lines(self._json_lines(flt))
+        tasks = self.list_tasks(flt)
         if fmt == "json":
             return jsonfmt.dumps(tasks, self.tz)
         if fmt == "todotxt":
@@ -242,6 +246,13 @@ class TaskService:
 
             return ical.dumps(tasks, self.tz)
         raise BadInput(f"unknown export format '{fmt}': use json, todotxt or ical")
+
+    def _json_lines(self, flt: TaskFilter) -> list[str]:
+        from core.sqlite_json import task_json_lines
+
+        with self.store.read() as db:
+            where = where_for(flt, self.owner, self.now(), db)
+            return task_json_lines(db, where.sql(), where.params, self.tz)
 
     # -- creating --------------------------------------------------------------------------
 
@@ -305,9 +316,10 @@ class TaskService:
     ) -> ImportResult:
         added: list[TaskRead] = []
         seen: set[str] = set()
+        known = repository.pks_of_uuids(tx.db, self.owner, [c.uuid for c in creates if c.uuid])
         for n, create in enumerate(creates, 1):
             if create.uuid is None or create.uuid not in seen:
-                task = self._import_one(tx, create)
+                task = self._import_one(tx, create, known)
                 if task is not None:
                     added.append(task)
             if create.uuid:
@@ -316,9 +328,9 @@ class TaskService:
                 progress(n, len(creates))
         return ImportResult(fmt, added, len(creates) - len(added))
 
-    def _import_one(self, tx: _Tx, create: TaskCreate) -> TaskRead | None:
+    def _import_one(self, tx: _Tx, create: TaskCreate, known: dict[str, int]) -> TaskRead | None:
         """Insert a new task; a known uuid is skipped, unless deleted (then it comes back)."""
-        pk = None if create.uuid is None else repository.pk_of_uuid(tx.db, self.owner, create.uuid)
+        pk = None if create.uuid is None else known.get(create.uuid)
         if pk is None:
             return self._insert(tx, create)
         existing = repository.load_pk(tx.db, pk, self.tz)
@@ -517,6 +529,20 @@ class TaskService:
             return replace(task, reminders=items, updated=now)
 
         return self._change("dismiss", ids, dismissed)
+
+    def unremind(self, ids: Sequence[int]) -> list[TaskRead]:
+        """Remove every reminder of these tasks."""
+
+        def cleared(task: TaskRead, now: datetime) -> TaskRead:
+            if not task.reminders:
+                raise NothingToDo(f"task {task.id} has no reminder to remove")
+            return replace(task, reminders=(), updated=now)
+
+        return self._change("unremind", ids, cleared)
+
+    def conversations(self) -> Conversations:
+        """The owner's stored chat conversations (core/conversations.py)."""
+        return Conversations(self.store, self.owner, self.now)
 
     def _announce_due(
         self, tx: _Tx, pk: int, task: TaskRead, reminder: ReminderRead, reminder_id: int
@@ -848,4 +874,5 @@ def _from_json(name: str, value: Any, tz: tzinfo) -> Any:
     return value
 
 
-
+def _in_id_order(flt: TaskFilter) -> bool:
+    return flt.sort == "id" and not flt.reverse and flt.limit is None

@@ -57,9 +57,15 @@ class EmbeddedSource:
 
     def poll(self, timeout: float) -> Message | None:
         """The next event after the group's position; waits up to `timeout` for one."""
+        batch = self.poll_many(1, timeout)
+        return batch[0] if batch else None
+
+    def poll_many(self, limit: int, timeout: float) -> list[Message]:
+        """Up to `limit` events after the group's position; waits up to `timeout` for one."""
         if not self._buffer:
             self._fill(timeout)
-        return self._buffer.pop(0) if self._buffer else None
+        batch, self._buffer = self._buffer[:limit], self._buffer[limit:]
+        return batch
 
     def _fill(self, timeout: float) -> None:
         import time

@@ -370,8 +370,24 @@ class KafkaSource:
             raise RuntimeError("KafkaSource is closed")
         raw = self._consumer.poll(timeout)
         self._raise_if_fatal()
-        if raw is None:
-            return None
+        return None if raw is None else self._accept(raw)
+
+    def poll_many(self, limit: int, timeout: float) -> list[Message]:
+        """Up to `limit` messages: waits up to `timeout` for the first only, then takes what
+        the client already holds (one call for the rest costs far less than a poll each)."""
+        first = self.poll(timeout)
+        if first is None:
+            return []
+        batch = [first]
+        if limit > 1:
+            for raw in self._consumer.consume(num_messages=limit - 1, timeout=0):
+                message = self._accept(raw)
+                if message is not None:
+                    batch.append(message)
+            self._raise_if_fatal()
+        return batch
+
+    def _accept(self, raw: KafkaMessage) -> Message | None:
         error = raw.error()
         if error is not None:
             if error.code() == KafkaError._PARTITION_EOF:

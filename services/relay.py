@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from core.eventlog import EventLog, LogEntry
+from core.eventlog import EncodedEntry, EventLog
 from services.transport import DeliveryError, Sink
 
 TopicFor = Callable[[str], str]
@@ -82,10 +82,10 @@ class Relay:
         finally:
             self._drop_sink()
 
-    def _publish(self, sink: Sink, entry: LogEntry) -> None:
-        value = json.dumps(entry.envelope, ensure_ascii=False).encode()
+    def _publish(self, sink: Sink, entry: EncodedEntry) -> None:
         sink.publish(
-            self.topic_for(entry.topic), entry.key.encode(), value, ce_headers(entry.envelope)
+            self.topic_for(entry.topic), entry.key.encode(), entry.value,
+            ce_headers(entry.attributes),
         )
 
     def _new_sink(self) -> Sink:

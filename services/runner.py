@@ -68,16 +68,7 @@ class Runner:
 
     def _poll_batch(self) -> list[Message]:
         """What is waiting, up to `policy.batch` messages; blocks only for the first."""
-        first = self.source.poll(self.policy.poll_timeout_s)
-        if first is None:
-            return []
-        batch = [first]
-        while len(batch) < self.policy.batch:
-            message = self.source.poll(0)
-            if message is None:
-                break
-            batch.append(message)
-        return batch
+        return self.source.poll_many(self.policy.batch, self.policy.poll_timeout_s)
 
     def handle_batch(self, messages: list[Message]) -> None:
         """Apply a batch in one consumer call (one transaction for batch-capable consumers).

@@ -25,6 +25,10 @@ class Source(Protocol):
         """The next message, or None when none arrived within `timeout` seconds."""
         ...
 
+    def poll_many(self, limit: int, timeout: float) -> list[Message]:
+        """Up to `limit` messages; waits up to `timeout` only for the first one."""
+        ...
+
     def commit(self, message: Message) -> None:
         """Record that `message` (and everything before it in its partition) is done."""
         ...

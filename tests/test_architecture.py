@@ -15,6 +15,7 @@ PACKAGES = ("core", "config", "todo_cli", "agent", "services")
 # Each SDK may be imported by exactly these files (relative to the repo root).
 SDK_OWNERS = {
     "google.genai": {"agent/gemini.py"},
+    "mcp": {"agent/mcp_server.py"},
     "confluent_kafka": {"services/kafka.py"},
 }
 TEXTUAL_HOME = "todo_cli/tui/"

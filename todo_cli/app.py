@@ -10,8 +10,18 @@ from typer.core import TyperGroup
 from config.settings import SettingsError
 from core.errors import TodoError
 from todo_cli import __version__, context, render
+from todo_cli.commands import (
+    chat,
+    history,
+    recurrence,
+    reminders,
+    tags,
+    tasks,
+    transfer,
+    tui,
+    worker,
+)
 from todo_cli.commands import config as config_cmd
-from todo_cli.commands import history, recurrence, reminders, tags, tasks, transfer, tui, worker
 
 
 class TodoGroup(TyperGroup):
@@ -67,5 +77,6 @@ reminders.register(app)
 history.register(app)
 worker.register(app)
 transfer.register(app)
+chat.register(app)
 app.add_typer(tags.app, name="tags")
 app.add_typer(config_cmd.app, name="config")

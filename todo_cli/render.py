@@ -371,3 +371,57 @@ def audit(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:
             if isinstance(change, dict) and "old" in change:
                 out.line(f"    {name}: {_value(change['old'])} -> {_value(change['new'])}")
 
+
+
+# -- chat (todo chat) -------------------------------------------------------------------------
+
+
+class ChatPrinter:
+    """Streams a chat turn: reply text as it arrives, one line per tool call, notices on
+    stderr. Takes the agent's ChatEvent objects (kind, text)."""
+
+    def __init__(self, out: Out | None = None) -> None:
+        self.out = out or Out()
+        self._mid_line = False
+
+    def __call__(self, event: Any) -> None:
+        if event.kind == "text":
+            self.out.stream.write(event.text)
+            self.out.stream.flush()
+            self._mid_line = not event.text.endswith("\n")
+            return
+        self.end_line()
+        if event.kind == "notice":
+            sys.stderr.write(f"note: {event.text}\n")
+        elif event.kind == "refused":
+            self.out.line(self.out.style(event.text, "yellow"))
+        else:
+            self.out.line(self.out.style(event.text, "green"))
+
+    def end_line(self) -> None:
+        """Finish a partly written reply line."""
+        if self._mid_line:
+            self.out.line()
+            self._mid_line = False
+
+
+def confirm_request(request: Any, now: datetime, out: Out | None = None) -> None:
+    """What a chat action would change, before asking yes or no (a ConfirmRequest)."""
+    out = out or Out()
+    out.line(out.style(f"The agent wants to {request.action}:", "bold"))
+    for task in request.tasks:
+        due = f"  due {dates.describe_relative(task.due, now)}" if task.due is not None else ""
+        out.line(f"  {out.style(str(task.id), 'bold')} {task.title!r}{due}")
+
+
+def chat_turn_json(turn: Any, out: Out | None = None) -> None:
+    """A chat turn for scripts: the reply and every tool call with its result."""
+    out = out or Out()
+    calls = [
+        {"id": c.id, "name": c.name, "args": c.args, "ok": c.ok, "summary": c.summary,
+         "result": c.result}
+        for c in turn.tool_calls
+    ]
+    body = {"reply": turn.reply, "conversation": turn.conversation_id, "offline": turn.offline,
+            "tool_calls": calls}
+    out.line(json.dumps(body, ensure_ascii=False, indent=2))

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any, Literal
 
 from core.errors import BadInput
-from core.formats import ical, jsonfmt, taskwarrior, todotxt
 from core.formats._common import load_objects
 from core.schemas import TaskCreate
 
@@ -39,6 +38,9 @@ def detect(text: str) -> Format:
 
 def parse_any(text: str, today: date) -> tuple[Format, list[TaskCreate]]:
     """Detect the format of `text` and parse it; `today` completes undated done todo.txt lines."""
+    # Imported here: `todo list` and friends load this package and need none of the parsers.
+    from core.formats import ical, jsonfmt, taskwarrior, todotxt
+
     fmt = detect(text)
     body = text.removeprefix(_BOM)
     if fmt == "json":

@@ -56,13 +56,19 @@ def _recurrence_from(task: TaskRead) -> str | None:
 
 def dumps(tasks: Sequence[TaskRead], tz: tzinfo) -> str:
     """A JSON array of tasks, one object per line so that line-based tools can cope."""
-    if not tasks:
+    return join_lines([dumps_one(task, tz) for task in tasks])
+
+
+def join_lines(objects: Sequence[str]) -> str:
+    """A JSON array of already encoded objects, one per line."""
+    if not objects:
         return "[]"
-    lines = ",\n".join(dumps_one(task, tz) for task in tasks)
+    lines = ",\n".join(objects)
     return f"[\n{lines}\n]"
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+# Compact, as SQLite's json_object writes it: the export fast path must match byte for byte.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def dumps_one(task: TaskRead, tz: tzinfo) -> str:

@@ -14,7 +14,8 @@ import pytest
 from tests.cli.helpers import PYTHON, cli_env, ids, ok, run, tasks_json, todo_process
 from todo_cli import __version__
 
-SDKS = ("textual", "google.genai", "confluent_kafka")
+# Our agent package and keyring too: only `todo chat`, `todo mcp` and `config set-key` load them.
+SDKS = ("textual", "google.genai", "confluent_kafka", "mcp", "agent", "keyring")
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
 
 _IMPORT_PROBE = textwrap.dedent(

@@ -114,6 +114,22 @@ class TestListFilters:
         assert self.ids(seeded, search="invoice") == []
         assert self.ids(seeded, search="chore") == [5]
 
+    def test_search_index_stays_exact_through_imports_edits_and_undo(
+        self, seeded: TaskService
+    ) -> None:
+        seeded.import_text('[{"title": "quarterly tax filing", "notes": "ask accountant"}]')
+        seeded.update([5], TaskUpdate(title="renamed chore", notes="pay invoice later"))
+        seeded.update([5], TaskUpdate(notes=None))
+        seeded.undo()
+        seeded.undo()
+        assert self.ids(seeded, search="accountant") == [7]
+        assert self.ids(seeded, search="chore") == []
+        assert self.ids(seeded, search="invoice") == [5]
+        if seeded.store.dialect == "sqlite":
+            # FTS5 compares the external-content index with the task rows, term by term.
+            with seeded.store.write() as db:
+                db.run("INSERT INTO task_fts(task_fts, rank) VALUES ('integrity-check', 1)")
+
     def test_sort_by_due_keeps_undated_last_even_reversed(self, seeded: TaskService) -> None:
         order = [t.id for t in seeded.list_tasks(TaskFilter(sort="due"))]
         assert order == [1, 2, 6, 3, 4, 5]

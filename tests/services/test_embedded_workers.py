@@ -204,6 +204,32 @@ def test_audit_runner_records_every_event_once_and_is_idempotent(
         part.consumer.service.close()
 
 
+def test_audit_batch_mixing_applied_new_and_repeated_events_records_each_new_one_once(
+    svc: TaskService,
+) -> None:
+    for title in ("one", "two", "three"):
+        svc.add_text(title)
+    first, second, third = [e.envelope for e in EventLog(svc.store).read(0, 10)]
+    assert svc.record_audit([first], "audit") == 1
+    assert svc.record_audit([first, second, third, second], "audit") == 2
+    assert audit_counts(svc) == (3, 3)
+    assert audited_ids(svc) == {first["id"], second["id"], third["id"]}
+
+
+def test_encoded_entries_carry_exactly_the_logged_envelopes(svc: TaskService) -> None:
+    svc.add_text("pay rent p1 #finance due 2026-12-01 remind 1d before")
+    svc.update([1], TaskUpdate(title="pay rent — Miete"))
+    svc.complete([1])
+    log = EventLog(svc.store)
+    read = log.read(0, 10)
+    encoded = log.unsent(10)
+    assert [e.seq for e in encoded] == [e.seq for e in read] and len(read) == 3
+    for wire, entry in zip(encoded, read, strict=True):
+        assert json.loads(wire.value) == entry.envelope
+        assert (wire.topic, wire.key) == (entry.topic, entry.key)
+        assert wire.attributes == {k: v for k, v in entry.envelope.items() if k != "data"}
+
+
 # --- retries and dead letters -----------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import typer
 
 from config import paths
 from config.settings import effective_values, mask_url
+from core.errors import BadInput
 from todo_cli import render
 from todo_cli.context import settings
 
@@ -25,3 +26,31 @@ def path() -> None:
     out.line(f"config   {paths.config_file()}")
     out.line(f"data     {paths.data_dir()}")
     out.line(f"database {mask_url(settings().database.url)}")
+
+
+@app.command("set-key")
+def set_key(
+    delete: bool = typer.Option(False, "--delete", help="Remove the stored key instead."),
+) -> None:
+    """Store the Gemini API key for `todo chat` in the system keyring (read from the terminal
+    without echo, or from stdin). It is never written to the config file."""
+    from agent import keys
+
+    if delete:
+        removed = keys.delete_key()
+        render.Out().line("Removed the stored key." if removed else "No key was stored.")
+        return
+    key = _read_key()
+    if not key:
+        raise BadInput("no key given: paste the key from https://aistudio.google.com/apikey")
+    keys.store_key(key)
+    render.Out().line("Stored the Gemini API key in the system keyring.")
+
+
+def _read_key() -> str:
+    import getpass
+    import sys
+
+    if sys.stdin.isatty():
+        return getpass.getpass("Gemini API key: ").strip()
+    return sys.stdin.readline().strip()

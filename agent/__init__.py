@@ -1,0 +1,1 @@
+"""The Gemini chat agent: tools over the core API, the session loop, the model client."""

@@ -1,0 +1,184 @@
+"""`todo chat` and `todo config set-key` through the real CLI, with the Gemini stub."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.agent.conftest import KEY
+from tests.agent.stub import GeminiStub, call, error, text
+from tests.cli.helpers import (
+    all_tasks,
+    assert_no_traceback,
+    cli_env,
+    describe,
+    history_kinds,
+    ids,
+    ok,
+    run,
+    todo_process,
+)
+
+
+@pytest.fixture
+def online(home: Path, stub: GeminiStub, monkeypatch: pytest.MonkeyPatch) -> GeminiStub:
+    """The CLI in `home`, its agent pointed at the stub, with a key in the environment."""
+    for name, value in agent_env(stub).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GEMINI_API_KEY", KEY)
+    return stub
+
+
+def agent_env(stub: GeminiStub) -> dict[str, str]:
+    return {
+        "TODO_AGENT__BASE_URL": stub.url,
+        "TODO_AGENT__RETRIES": "1",
+        "TODO_AGENT__RETRY_DELAY_S": "0.01",
+        "TODO_AGENT__TIMEOUT_S": "5",
+    }
+
+
+def chat_json(*args: str) -> dict[str, Any]:
+    result = ok("chat", "--json", *args)
+    body: dict[str, Any] = json.loads(result.stdout)
+    return body
+
+
+def test_one_shot_json_prints_the_reply_and_the_tool_calls(online: GeminiStub) -> None:
+    online.play(call("add_task", {"text": "dentist fri 10:30 #health"}, "a1"), text("Booked."))
+
+    body = chat_json("-m", "dentist on friday 10:30")
+
+    assert body["reply"] == "Booked."
+    [made] = body["tool_calls"]
+    assert (made["id"], made["name"], made["ok"]) == ("a1", "add_task", True)
+    assert made["result"]["tasks"][0]["title"] == "dentist"
+    assert [t["title"] for t in all_tasks().values()] == ["dentist"]
+
+
+def test_one_shot_streams_the_reply_and_a_line_per_tool_call(online: GeminiStub) -> None:
+    online.play(call("add_task", {"text": "water plants"}), text("Added it for you."))
+
+    result = ok("chat", "-m", "remember the plants")
+
+    assert result.stdout == "✓ added #1 'water plants'\nAdded it for you.\n"
+
+
+def test_without_a_terminal_a_delete_is_refused_and_reported(online: GeminiStub) -> None:
+    ok("add", "a")
+    online.play(call("delete_tasks", {"ids": [1]}, "d1"), text("I did not delete it."))
+
+    result = run("chat", "-m", "delete a")
+
+    assert result.exit_code == 0, describe(("chat",), result)
+    assert ids() == [1]
+    assert "no terminal to confirm it (use --yes)" in result.stderr
+    assert "✗ not done: delete 1 task" in result.stdout
+    [response] = online.received()[-1].function_responses()
+    assert response["response"]["refused"] is True
+
+
+def test_yes_confirms_and_the_change_is_in_history_and_undoable(online: GeminiStub) -> None:
+    ok("add", "a")
+    ok("add", "b")
+    online.play(call("complete_tasks", {"ids": [1, 2]}), text("Both done."))
+
+    ok("chat", "--yes", "-m", "I finished a and b")
+
+    assert ids() == []
+    assert history_kinds(1)[-1] == "completed"
+    ok("undo")
+    assert ids() == [1, 2]
+
+
+def test_continue_resumes_the_last_conversation(online: GeminiStub) -> None:
+    online.play(text("Noted: you like tea."))
+    ok("chat", "-m", "I like tea")
+    online.play(text("Tea."))
+
+    ok("chat", "--continue", "-m", "what do I like?")
+    online.play(text("Who are you?"))
+    ok("chat", "-m", "and now?")
+
+    resumed, fresh = online.received()[1:]
+    assert [c["parts"][0]["text"] for c in resumed.contents] == [
+        "I like tea", "Noted: you like tea.", "what do I like?"
+    ]
+    assert len(fresh.contents) == 1
+
+
+def test_a_400_ends_in_one_sentence_on_stderr(online: GeminiStub) -> None:
+    online.play(error(400))
+
+    result = run("chat", "-m", "hello")
+
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "error: the Gemini API rejected the request (400): stub says INVALID_ARGUMENT\n"
+    )
+    assert_no_traceback(result)
+
+
+@pytest.mark.usefixtures("home")
+def test_offline_simple_commands_work_and_others_say_what_is_needed() -> None:
+    added = ok("chat", "-m", "add call mom tomorrow 5pm")
+    refused = run("chat", "-m", "what is overdue?")
+
+    assert added.stdout == "✓ added #1 'call mom' tomorrow 17:00\n"
+    assert refused.exit_code == 4
+    assert refused.stderr == (
+        "error: the chat agent needs a Gemini API key: set GEMINI_API_KEY or run "
+        "`todo config set-key`\n"
+    )
+
+
+def test_the_repl_reads_lines_until_end_of_input(online: GeminiStub) -> None:
+    online.play(call("add_task", {"text": "one"}), text("First."), text("Second."))
+
+    result = ok("chat", input="add one please\n\nthanks\n")
+
+    assert result.stdout == "✓ added #1 'one'\nFirst.\nSecond.\n"
+    assert len(online.received()[-1].contents) == 5  # one conversation
+
+
+def test_the_key_lives_in_the_keyring_only(
+    home: Path, stub: GeminiStub, monkeypatch: pytest.MonkeyPatch, test_keyring: Path
+) -> None:
+    for name, value in agent_env(stub).items():
+        monkeypatch.setenv(name, value)
+    ok("config", "set-key", input=KEY + "\n")
+    stub.play(call("add_task", {"text": "x"}), text("ok"))
+
+    ok("chat", "-m", "add x")
+    shown = ok("config", "show").stdout
+
+    assert stub.received()[0].headers["x-goog-api-key"] == KEY
+    assert KEY in test_keyring.read_text()
+    assert KEY not in shown
+    stored = b"".join(p.read_bytes() for p in home.rglob("*") if p.is_file())
+    assert KEY.encode() not in stored  # database, WAL, config, history: nowhere
+    assert ok("config", "set-key", "--delete").stdout == "Removed the stored key.\n"
+
+
+def test_chat_in_a_real_process(home: Path, stub: GeminiStub, test_keyring: Path) -> None:
+    stub.play(call("list_tasks", {}, "p1"), text("Your list is empty."))
+    env = cli_env(home, GEMINI_API_KEY=KEY, **agent_env(stub))
+
+    proc = todo_process("chat", "-m", "what is on my list?", "--json", env=env)
+
+    assert proc.returncode == 0, proc.stderr
+    body = json.loads(proc.stdout)
+    assert body["reply"] == "Your list is empty."
+    assert body["tool_calls"][0]["result"]["tasks"] == []
+
+
+@pytest.mark.usefixtures("home")
+def test_json_needs_a_message() -> None:
+    result = run("chat", "--json")
+
+    assert (result.exit_code, result.stderr) == (
+        2, 'error: --json needs a message: todo chat -m "..." --json\n'
+    )

@@ -1,0 +1,77 @@
+"""The tool declarations and the offline grammar: pure parts of the agent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agent import offline, tools
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("add call mom tomorrow 5pm", ("add_task", {"text": "call mom tomorrow 5pm"})),
+        ("done 12", ("complete_tasks", {"ids": [12]})),
+        ("Done #3, #4 and 5.", ("complete_tasks", {"ids": [3, 4, 5]})),
+        ("rm 7", ("delete_tasks", {"ids": [7]})),
+        ("restore 7", ("restore_tasks", {"ids": [7]})),
+        ("undo", ("undo_last_change", {})),
+        ("list", ("list_tasks", {})),
+        ("list dentist", ("list_tasks", {"search": "dentist"})),
+        ("show #4", ("show_task", {"id": 4})),
+        ("snooze 4 10m", ("snooze_reminders", {"ids": [4], "duration": "10m"})),
+        ("remind 4 30m before", ("add_reminder", {"ids": [4], "when": "30m before"})),
+    ],
+)
+def test_simple_commands_parse(message: str, expected: tuple[str, dict[str, Any]]) -> None:
+    assert offline.parse(message) == expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what is overdue?", "done with the report", "please add milk", "delete everything", ""],
+)
+def test_anything_else_is_not_a_simple_command(message: str) -> None:
+    assert offline.parse(message) is None
+
+
+def test_every_tool_has_a_description_and_documents_every_parameter() -> None:
+    for spec in tools.TOOLS.values():
+        assert spec.description(), spec.name
+        for name, prop in spec.schema()["properties"].items():
+            assert prop.get("description"), f"{spec.name}.{name}"
+
+
+def test_confirmation_rules() -> None:
+    delete, complete, add = (tools.TOOLS[n] for n in ("delete_tasks", "complete_tasks",
+                                                       "add_task"))
+    assert delete.needs_confirmation({"ids": [1]})
+    assert not complete.needs_confirmation({"ids": [1, 1]})
+    assert complete.needs_confirmation({"ids": [1, 2]})
+    assert not add.needs_confirmation({"text": "x"})
+    assert tools.TOOLS["clear_recurrence"].needs_confirmation({"ids": [3]})
+
+
+def test_schemas_follow_the_type_hints() -> None:
+    schema = tools.TOOLS["list_tasks"].schema()
+    assert "required" not in schema
+    assert schema["properties"]["status"]["enum"] == ["pending", "completed", "deleted", "all"]
+    assert schema["properties"]["tags"] == {
+        "type": "array", "items": {"type": "string"},
+        "description": "Tags every task must carry, without '#'.",
+    }
+    assert tools.TOOLS["update_tasks"].schema()["required"] == ["ids"]
+
+
+def test_arguments_are_checked_before_any_call() -> None:
+    spec = tools.TOOLS["complete_tasks"]
+    assert tools.check_args(spec, {"ids": [1.0]}) is None  # JSON numbers
+    assert tools.check_args(spec, {}) == "complete_tasks needs ids"
+    assert tools.check_args(spec, {"ids": [1], "force": True}) == (
+        "complete_tasks has no parameter force"
+    )
+    assert tools.check_args(spec, {"ids": ["x"]}) == (
+        "complete_tasks: ids=['x'] is not a valid value"
+    )

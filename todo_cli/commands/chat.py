@@ -1,0 +1,144 @@
+"""`todo chat`: talk to the Gemini agent (a REPL, or one message with -m), and `todo mcp`.
+
+The agent, google-genai and mcp are imported inside the commands: no other command pays
+for them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from core.errors import BadInput, TodoError
+from todo_cli import render
+from todo_cli.commands.options import Json
+from todo_cli.context import drain, service, settings
+
+if TYPE_CHECKING:
+    from agent.session import ChatSession, ConfirmRequest
+
+_QUIT = frozenset({"exit", "quit", "/exit", "/quit", ":q"})
+
+
+def chat(
+    message: Annotated[str | None, typer.Option("--message", "-m", help="Send one message, print the answer and exit.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do deletes and changes to several tasks without asking.")] = False,
+    resume: Annotated[bool, typer.Option("--continue", "-c", help="Resume the last conversation.")] = False,
+    json: Json = False,
+) -> None:
+    """Manage tasks in plain language with the Gemini agent: `todo chat -m "what's overdue?"`.
+
+    Deleting, stopping a repeat and changing several tasks at once are shown and asked
+    (y/N) first; --yes skips the question, and without a terminal to ask such changes are
+    refused. Without an API key (GEMINI_API_KEY or `todo config set-key`) or network,
+    simple commands still work: "add call mom tomorrow 5pm", "done 12".
+    """
+    if json and message is None:
+        raise BadInput("--json needs a message: todo chat -m \"...\" --json")
+    from agent.session import ChatSession
+
+    svc = service()
+    session = ChatSession(
+        svc, settings(), confirm=_confirmer(yes), conversation="last" if resume else None
+    )
+    if message is not None:
+        printer = None if json else render.ChatPrinter()
+        turn = session.send(message, printer)
+        drain()
+        if printer is not None:
+            printer.end_line()
+        if json:
+            render.chat_turn_json(turn)
+        return
+    _repl(session)
+
+
+def _repl(session: ChatSession) -> None:
+    interactive = sys.stdin.isatty()
+    if interactive:
+        _history()
+    if not session.online:
+        sys.stderr.write(
+            "note: no Gemini API key (set GEMINI_API_KEY or run `todo config set-key`): "
+            "only simple commands such as \"add call mom tomorrow 5pm\" or \"done 12\" work\n"
+        )
+    printer = render.ChatPrinter()
+    while True:
+        try:
+            line = input("you> " if interactive else "")
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            sys.stdout.write("\n")
+            break
+        if line.strip().lower() in _QUIT:
+            break
+        if not line.strip():
+            continue
+        try:
+            session.send(line, printer)
+        except TodoError as exc:
+            printer.end_line()
+            render.error(exc.message)
+        printer.end_line()
+        drain()
+
+
+def _history() -> None:
+    """Up-arrow history across sessions, kept next to the database."""
+    try:
+        import atexit
+        import readline
+
+        from config import paths
+
+        path = paths.data_dir() / "chat_history"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            readline.read_history_file(path)
+        readline.set_history_length(1000)
+        atexit.register(readline.write_history_file, path)
+    except (ImportError, OSError):
+        pass  # no readline on this platform: the REPL works without history
+
+
+def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool]:
+    """Ask y/N on the terminal; refuse when there is none, unless --yes."""
+
+    def ask(request: ConfirmRequest) -> bool:
+        if yes:
+            return True
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            sys.stderr.write(
+                f"note: refused to {request.action}: no terminal to confirm it (use --yes)\n"
+            )
+            return False
+        sys.stdout.write("\n")
+        render.confirm_request(request, service().now())
+        try:
+            answer = input("Go ahead? [y/N] ")
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
+
+    return ask
+
+
+def mcp() -> None:
+    """Serve the task tools over the Model Context Protocol on stdin/stdout.
+
+    For assistants that speak MCP (Claude Desktop, Gemini CLI, ...). Tools that delete,
+    stop a repeat or change several tasks need an explicit `confirm: true` argument.
+    """
+    from agent.mcp_server import serve
+
+    serve(service(), after_change=drain)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach these commands to the root app."""
+    app.command()(chat)
+    app.command()(mcp)
