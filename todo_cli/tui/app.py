@@ -30,6 +30,7 @@ from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.screens.help import HelpScreen
 from todo_cli.tui.views import FIXED, View, combine, first_filter, parse_query
+from todo_cli.tui.widgets.chat_pane import ChatPane, SessionFactory, default_session_factory
 from todo_cli.tui.widgets.quick_add import QuickAdd
 from todo_cli.tui.widgets.sidebar import Sidebar
 from todo_cli.tui.widgets.task_table import TaskTable
@@ -57,6 +58,7 @@ class TodoApp(App[None]):
         Binding("minus", "priority(-1)", "Prio-"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("slash", "filter", "Filter"),
+        Binding("c", "chat", "Chat"),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("q", "quit", "Quit"),
@@ -71,8 +73,11 @@ class TodoApp(App[None]):
         cursor_blink: bool = True,
         poll_s: float = POLL_S,
         backend: Backend | None = None,
+        chat: SessionFactory | None = None,
     ) -> None:
         super().__init__()
+        self._chat = chat if chat is not None else default_session_factory(settings)
+        self._embedded = not settings.kafka.bootstrap_servers
         self.backend = backend if backend is not None else Backend(service, settings)
         self._clock = clock
         self.cursor_blink = cursor_blink
@@ -107,6 +112,7 @@ class TodoApp(App[None]):
                 yield Static("", id="filter-error")
                 yield TaskTable(self.now, id="table")
                 yield QuickAdd(self.now, id="quick-add")
+            yield ChatPane(self._chat, self.now, drain=self._embedded, id="chat")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -379,6 +385,10 @@ class TodoApp(App[None]):
         self.table.focus()
 
     # -- help and palette ------------------------------------------------------------------------
+
+    def action_chat(self) -> None:
+        """Open the chat pane: the agent of `todo chat`, with the same confirmations."""
+        self.query_one(ChatPane).open()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

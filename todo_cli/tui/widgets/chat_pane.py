@@ -1,0 +1,189 @@
+"""The chat pane (`c`): the agent session of `todo chat`, inside the TUI.
+
+The session runs in a thread worker with a service of its own (a Store is one connection,
+and the table's backend holds the other), so the UI never waits on the model or the
+database. Changes the agent makes reach the table the way every other process's do: through
+the event log the app polls. Confirmations are the same ConfirmScreen modal as `d`; the
+worker thread waits for the answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, RichLog, Static
+
+from core import dates
+from core.errors import TodoError
+from todo_cli.tui.screens.confirm import ConfirmScreen
+from todo_cli.tui.widgets.task_table import TaskTable
+
+if TYPE_CHECKING:
+    from agent.session import ChatEvent, ChatSession, ConfirmRequest
+    from config.settings import Settings
+
+SessionFactory = Callable[[Callable[["ConfirmRequest"], bool]], "ChatSession"]
+"""Builds the session (in the worker thread) given the confirmer the pane provides."""
+
+_STYLES = {"tool": "green", "refused": "yellow", "notice": "dim italic", "error": "bold red"}
+
+
+def confirm_question(request: ConfirmRequest, now: datetime) -> str:
+    """The modal's text: the action and exactly the tasks it would change."""
+    lines = [f"The agent wants to {request.action}:"]
+    for task in request.tasks[:12]:
+        due = f"  (due {dates.describe_relative(task.due, now)})" if task.due is not None else ""
+        lines.append(f"  #{task.id} {task.title!r}{due}")
+    if len(request.tasks) > 12:
+        lines.append(f"  … and {len(request.tasks) - 12} more")
+    return "\n".join(lines)
+
+
+def default_session_factory(settings: Settings) -> SessionFactory:
+    """Sessions over a service of their own, on the same database as the app's."""
+
+    def build(confirm: Callable[[ConfirmRequest], bool]) -> ChatSession:
+        from agent.session import ChatSession
+        from core import open_service
+
+        return ChatSession(open_service(settings), settings, confirm=confirm)
+
+    return build
+
+
+class ChatPane(Vertical):
+    """A transcript and a message line; `c` shows it, Esc goes back to the table."""
+
+    DEFAULT_CSS = """
+    ChatPane { width: 48; border-left: tall $accent 40%; display: none; }
+    ChatPane.-open { display: block; }
+    ChatPane RichLog { height: 1fr; padding: 0 1; }
+    ChatPane #chat-status { height: 1; padding: 0 1; color: $text-muted; }
+    ChatPane Input { dock: bottom; }
+    """
+    BINDINGS = [Binding("escape", "close", "Back to tasks", show=False)]
+
+    def __init__(
+        self,
+        factory: SessionFactory,
+        now: Callable[[], datetime],
+        drain: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._factory = factory
+        self._now = now
+        self._drain = drain
+        self._session: ChatSession | None = None
+        self._reply = ""
+        self.busy = False
+        self.turns = 0
+
+    def compose(self) -> ComposeResult:
+        yield RichLog(wrap=True, markup=False, id="chat-log")
+        yield Static("", id="chat-status")
+        yield Input(placeholder="Ask the agent: “what's overdue?”", id="chat-input")
+
+    @property
+    def log_widget(self) -> RichLog:
+        """The transcript."""
+        return self.query_one("#chat-log", RichLog)
+
+    def open(self) -> None:
+        """Show the pane and put the cursor in its message line."""
+        self.add_class("-open")
+        self.query_one("#chat-input", Input).focus()
+
+    def action_close(self) -> None:
+        """Hide the pane; the table gets the focus back."""
+        self.remove_class("-open")
+        self.app.query_one(TaskTable).focus()
+
+    @on(Input.Submitted, "#chat-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text or self.busy:
+            return
+        event.input.value = ""
+        self.busy = True
+        self.log_widget.write(Text(f"› {text}", style="bold"))
+        self._status("thinking…")
+        self._send(text)
+
+    @work(thread=True, exclusive=True, group="chat")
+    def _send(self, text: str) -> None:
+        try:
+            if self._session is None:
+                self._session = self._factory(self._confirm)
+            turn = self._session.send(text, self._on_event)
+            if turn.offline and not turn.tool_calls and turn.reply:
+                self.app.call_from_thread(self._line, turn.reply, "notice")
+        except TodoError as exc:
+            self.app.call_from_thread(self._line, exc.message, "error")
+        finally:
+            if self._drain and self._session is not None:
+                self._run_consumers(self._session)
+            self.app.call_from_thread(self._finished)
+
+    def _run_consumers(self, session: ChatSession) -> None:
+        """Embedded log: as `todo chat` does after each turn, so completing a recurring task
+        through the agent makes its next instance at once."""
+        from services.embedded import run_inline
+
+        try:
+            run_inline(session.service)
+        except Exception as exc:  # the change stands; the consumers retry on the next one
+            self.app.call_from_thread(self._line, f"background processing deferred ({exc})",
+                                      "notice")
+
+    def _on_event(self, event: ChatEvent) -> None:
+        self.app.call_from_thread(self._show, event.kind, event.text)
+
+    def _show(self, kind: str, text: str) -> None:
+        if kind == "text":
+            self._reply += text
+            self._status(self._reply.rsplit("\n", 1)[-1][-80:] or "…")
+            return
+        self._flush_reply()
+        self._line(text, kind)
+
+    def _line(self, text: str, kind: str) -> None:
+        self.log_widget.write(Text(text, style=_STYLES.get(kind, "")))
+
+    def _flush_reply(self) -> None:
+        if self._reply.strip():
+            self.log_widget.write(Text(self._reply.strip()))
+        self._reply = ""
+
+    def _finished(self) -> None:
+        self._flush_reply()
+        self._status("")
+        self.busy = False
+        self.turns += 1
+
+    def _status(self, text: str) -> None:
+        self.query_one("#chat-status", Static).update(text)
+
+    def _confirm(self, request: ConfirmRequest) -> bool:
+        """Ask with the modal from the worker thread, and wait for the answer."""
+        answered = threading.Event()
+        answer: list[bool] = []
+
+        def done(result: bool | None) -> None:
+            answer.append(bool(result))
+            answered.set()
+
+        question = confirm_question(request, self._now())
+        self.app.call_from_thread(
+            self.app.push_screen, ConfirmScreen(question, yes="Yes, do it"), done
+        )
+        answered.wait()
+        return answer[0]
