@@ -79,3 +79,13 @@ def test_matching_ids_is_the_filter_of_list(svc: TaskService) -> None:
         assert live.matching_ids(svc, flt) == {t.id for t in svc.list_tasks(flt)}
 
 
+
+
+def test_optimize_keeps_answers_the_same(svc: TaskService) -> None:
+    svc.add_text("pay rent today #home !high")
+    svc.add_text("buy milk #errands")
+    flt = TaskFilter(tags=("home",))
+    before = live.matching_ids(svc, flt)
+    live.optimize(svc)
+    live.optimize(svc)  # twice is harmless
+    assert live.matching_ids(svc, flt) == before == {1}

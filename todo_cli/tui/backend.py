@@ -157,8 +157,14 @@ class Backend:
             self._derived_at = stamp
 
     def preload(self, sort: SortKey) -> None:
-        """Load every pending task and sort them, so later views and filters need no load."""
-        self._locked(lambda: self._view(TaskFilter(sort=sort)))
+        """Load every pending task and sort them, so later views and filters need no load;
+        then let the database tune itself for the filters' queries."""
+
+        def body() -> None:
+            self._view(TaskFilter(sort=sort))
+            live.optimize(self.service)
+
+        self._locked(body)
 
     def counts(self, views: dict[str, TaskFilter]) -> Counts:
         """How many tasks each named filter selects, and the tag counts."""
