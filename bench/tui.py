@@ -149,7 +149,7 @@ async def run(path: Path) -> dict[str, list[float]]:
 
     frames.install()
     times: dict[str, list[float]] = {"first paint": [], "scroll": [], "filter": []}
-    labels: list[tuple[float, str, str, int]] = []
+    labels: list[tuple[float, str, str, int, float | None]] = []
     async with app.run_test(size=SIZE) as pilot:
         await frames.wait(lambda: bool(frames.lists))
         painted = await frames.frame_after(frames.lists[0])
@@ -176,7 +176,9 @@ async def run(path: Path) -> dict[str, list[float]]:
             if frame is None:
                 raise SystemExit(f"no repaint after {key!r}")
             times[kind].append(frame - t0)
-            labels.append((frame - t0, kind, key, len(app.table.tasks)))
+            listed = next((t for t in frames.lists if t > t0), None)
+            labels.append((frame - t0, kind, key, len(app.table.tasks),
+                           None if listed is None else listed - t0))
             await asyncio.sleep(0.01)  # a person does not type faster than this
 
         sidebar = app.query_one(Sidebar)
@@ -203,8 +205,11 @@ async def run(path: Path) -> dict[str, list[float]]:
         await pilot.press("escape")
     service.close()
     print(f"today view {shown} tasks, all {total}, {query!r} {found}", file=sys.stderr)
-    slowest = ", ".join(f"{kind} {key!r} {ms * 1000:.0f} ms ({rows} rows)"
-                        for ms, kind, key, rows in sorted(labels, reverse=True)[:6])
+    slowest = ", ".join(
+        f"{kind} {key!r} {ms * 1000:.0f} ms ({rows} rows"
+        + ("" if listed is None else f", list in the table at {listed * 1000:.0f} ms") + ")"
+        for ms, kind, key, rows, listed in sorted(labels, key=lambda x: -x[0])[:6]
+    )
     print(f"slowest keys: {slowest}", file=sys.stderr)
     return times
 

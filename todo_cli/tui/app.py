@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from core.errors import TodoError
 from core.schemas import SortKey, TaskFilter
+from todo_cli.tui import views
 from todo_cli.tui.backend import SORTS, Backend
 from todo_cli.tui.messages import Changed, CountsLoaded, Done, Failed, TasksLoaded, ViewChosen
 from todo_cli.tui.ordering import InOrder
@@ -152,6 +153,7 @@ class TodoApp(App[None]):
         # Then everything pending, while the user reads: other views and filters need
         # no load after this.
         self.backend.preload(self.sort)
+        views.warm_up()
         # 50k cached tasks are a million long-lived objects: left to the collector, every
         # full collection walks them all, a pause of a few hundred ms in the middle of
         # scrolling. Frozen, they are skipped.
