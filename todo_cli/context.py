@@ -61,10 +61,11 @@ def drain() -> list[TaskRead]:
     """Run the recurrence and audit consumers over new events, in-process (embedded log only).
 
     Returns the task instances the recurrence consumer created. A failure here does not
-    undo the command: the consumers' positions stay put and the next command retries.
+    undo the command: the consumers' positions stay put and the next command that writes
+    retries. A command that wrote nothing skips it (its import and queries cost ~4 ms).
     """
     svc = _current.service
-    if svc is None or settings().kafka.bootstrap_servers:
+    if svc is None or not svc.store.wrote or settings().kafka.bootstrap_servers:
         return []
     from services.embedded import run_inline
 

@@ -13,9 +13,9 @@ def main() -> None:
 
         print(f"todo {__version__}")
         return
-    from todo_cli.app import app
+    from todo_cli.app import app_for
 
-    app(prog_name="todo")
+    app_for(sys.argv[1:])(prog_name="todo")
 
 
 if __name__ == "__main__":
