@@ -25,7 +25,6 @@ _RANGE = (
 _REMINDER_RANGE = (
     "SELECT MIN(r.at), MAX(r.at) FROM reminder r JOIN task t ON t.pk = r.task_pk WHERE {where}"
 )
-_STAMP = "'%Y-%m-%dT%H:%M:%S'"
 
 
 def task_json_lines(db: Db, where_sql: str, params: Sequence[Any], tz: tzinfo) -> list[str]:
@@ -83,11 +82,14 @@ def _local_sql(column: str, spans: list[dates.OffsetSpan]) -> str:
 
 
 def _shifted(column: str, span: dates.OffsetSpan) -> str:
-    seconds = int(span.offset.total_seconds())
-    shift = f", '{seconds:+d} seconds'" if seconds else ""
     # Whole seconds first: SQLite's date functions round to the millisecond, and ISO text
     # from Python truncates (12:00:00.9996 is 12:00:00, not 12:00:01).
-    return f"(strftime({_STAMP}, substr({column}, 1, 19){shift}) || '{span.suffix}')"
+    whole = f"substr({column}, 1, 19)"
+    seconds = int(span.offset.total_seconds())
+    if seconds:
+        # datetime() then a space to "T" is a third cheaper than strftime with a format.
+        whole = f"datetime({whole}, '{seconds:+d} seconds')"
+    return f"(replace({whole}, ' ', 'T') || '{span.suffix}')"
 
 
 def _stored(instant: datetime | None) -> str:
