@@ -18,11 +18,11 @@ import re
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from core import dates
-from core.errors import BadInput, TodoError
+from core.errors import TodoError
 from core.formats import jsonfmt
 from core.priorities import parse_priority
 from core.schemas import Due, TaskFilter, TaskRead, TaskUpdate
@@ -104,8 +104,8 @@ def list_tasks(
         priority=parse_priority(priority) if priority else None,
         overdue=overdue,
         today=today,
-        due_before=_day(due_before, now, "due_before"),
-        due_after=_day(due_after, now, "due_after"),
+        due_before=dates.parse_day(due_before, now, "due_before"),
+        due_after=dates.parse_day(due_after, now, "due_after"),
         no_due=no_due,
         limit=max(1, min(limit, 200)),
     )
@@ -474,16 +474,6 @@ def _ids(args: dict[str, Any]) -> list[int]:
 
 def _given(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
-
-
-def _day(phrase: str | None, now: datetime, what: str) -> date | None:
-    if not phrase:
-        return None
-    try:
-        due = dates.parse_due(phrase, now)
-    except BadInput as exc:
-        raise BadInput(f"{what}: {exc.message}") from None
-    return due.date() if isinstance(due, datetime) else due
 
 
 def _dict(task: TaskRead, svc: TaskService) -> dict[str, Any]:

@@ -246,6 +246,18 @@ def parse_due(text: str, now: datetime) -> Due:
     return found[1]
 
 
+def parse_day(text: str | None, now: datetime, what: str) -> date | None:
+    """The day a date phrase falls on (None for no phrase), for filters that compare days:
+    "fri", "2026-12-05", "in 3 days at 5pm" (its date). BadInput names `what` and the text."""
+    if not text:
+        return None
+    try:
+        due = parse_due(text, now)
+    except BadInput as exc:
+        raise BadInput(f"{what}: {exc.message}") from None
+    return due.date() if isinstance(due, datetime) else due
+
+
 def match_due(
     words: Sequence[str], now: datetime, *, bare_time: bool = False
 ) -> tuple[int, Due] | None:

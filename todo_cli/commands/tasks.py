@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -114,24 +114,14 @@ def build_filter(
         status=status.value,
         priority=parse_priority(priority) if priority else None,
         tags=normalise_tags(tag or ()),
-        due_before=_day_option("--due-before", due_before, now),
-        due_after=_day_option("--due-after", due_after, now),
+        due_before=dates.parse_day(due_before, now, "--due-before"),
+        due_after=dates.parse_day(due_after, now, "--due-after"),
         overdue=overdue,
         today=today,
         upcoming=upcoming,
         no_due=no_due,
         search=search,
     )
-
-
-def _day_option(name: str, value: str | None, now: datetime) -> date | None:
-    if value is None:
-        return None
-    try:
-        due = dates.parse_due(value, now)
-    except BadInput as exc:
-        raise BadInput(f"{name}: {exc.message}") from None
-    return due.date() if isinstance(due, datetime) else due
 
 
 def show(task_id: Annotated[int, typer.Argument(help="Task id.")], json: Json = False) -> None:
