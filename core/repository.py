@@ -127,8 +127,7 @@ def load_pk(db: Db, pk: int, tz: tzinfo) -> TaskRead:
 
 def pk_of_uuid(db: Db, owner: str, uuid: str) -> int | None:
     """The internal key of the owner's task with this uuid, if any."""
-    value = db.value("SELECT pk FROM task WHERE owner = ? AND uuid = ?", (owner, uuid))
-    return None if value is None else int(value)
+    return pks_of_uuids(db, owner, [uuid]).get(uuid)
 
 
 def pks_of_uuids(db: Db, owner: str, uuids: Sequence[str]) -> dict[str, int]:
@@ -284,12 +283,7 @@ def start_operation(
 
 def mark_applied(db: Db, group: str, event_id: str, now: datetime) -> bool:
     """Record that `group` applied `event_id`; False if it had already (a replayed event)."""
-    row = db.one(
-        "INSERT INTO applied_event (group_name, event_id, applied) VALUES (?, ?, ?) "
-        "ON CONFLICT DO NOTHING RETURNING event_id",
-        (group, event_id, db.dt(now)),
-    )
-    return row is not None
+    return event_id in mark_applied_many(db, group, [event_id], now)
 
 
 def mark_applied_many(db: Db, group: str, event_ids: Sequence[str], now: datetime) -> set[str]:

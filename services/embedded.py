@@ -33,6 +33,16 @@ def run_inline(service: TaskService) -> list[TaskRead]:
     return recurrence.created
 
 
+def run_inline_or_defer(service: TaskService) -> tuple[list[TaskRead], str | None]:
+    """`run_inline` as interfaces call it after a change: the change already committed, so a
+    consumer failure is not raised but returned as a message to show; the consumers keep
+    their positions and the next change retries."""
+    try:
+        return run_inline(service), None
+    except Exception as exc:  # reported by the caller; the work is retried on the next change
+        return [], f"background processing deferred ({exc})"
+
+
 def drain(service: TaskService, consumers: Sequence[Consumer]) -> None:
     """Apply every event each consumer has not seen yet, batch by batch."""
     log = EventLog(service.store)

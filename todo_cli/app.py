@@ -39,23 +39,12 @@ class TodoGroup(TyperGroup):
             raise typer.Exit(2) from None
 
 
-app = typer.Typer(
-    cls=TodoGroup,
-    help="A fast task manager for the terminal.",
-    no_args_is_help=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-"""Every command: what tests, help and shell completion see."""
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"todo {__version__}")
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     version: Annotated[
@@ -132,5 +121,7 @@ def app_for(args: Sequence[str]) -> typer.Typer:
     return app
 
 
+app = _new_app()
+"""Every command: what tests, help and shell completion see."""
 for _registrar in REGISTRARS:
     _registrar(app)

@@ -67,13 +67,12 @@ def drain() -> list[TaskRead]:
     svc = _current.service
     if svc is None or not svc.store.wrote or settings().kafka.bootstrap_servers:
         return []
-    from services.embedded import run_inline
+    from services.embedded import run_inline_or_defer
 
-    try:
-        return run_inline(svc)
-    except Exception as exc:  # reported; the work is retried on the next command
+    created, deferred = run_inline_or_defer(svc)
+    if deferred is not None:
         import sys
 
-        sys.stderr.write(f"warning: background processing deferred ({exc})\n")
-        return []
+        sys.stderr.write(f"warning: {deferred}\n")
+    return created
 

@@ -405,13 +405,26 @@ class ChatPrinter:
             self._mid_line = False
 
 
+def confirm_lines(request: Any, now: datetime, most: int | None = None) -> list[str]:
+    """A chat action and exactly the tasks it would change (a ConfirmRequest), as the CLI's
+    prompt and the TUI's modal show it; past `most` tasks, a count of the rest."""
+    shown = request.tasks if most is None else request.tasks[:most]
+    lines = [f"The agent wants to {request.action}:"]
+    for task in shown:
+        due = f"  due {dates.describe_relative(task.due, now)}" if task.due is not None else ""
+        lines.append(f"  #{task.id} {task.title!r}{due}")
+    if len(shown) < len(request.tasks):
+        lines.append(f"  … and {len(request.tasks) - len(shown)} more")
+    return lines
+
+
 def confirm_request(request: Any, now: datetime, out: Out | None = None) -> None:
     """What a chat action would change, before asking yes or no (a ConfirmRequest)."""
     out = out or Out()
-    out.line(out.style(f"The agent wants to {request.action}:", "bold"))
-    for task in request.tasks:
-        due = f"  due {dates.describe_relative(task.due, now)}" if task.due is not None else ""
-        out.line(f"  {out.style(str(task.id), 'bold')} {task.title!r}{due}")
+    heading, *tasks = confirm_lines(request, now)
+    out.line(out.style(heading, "bold"))
+    for line in tasks:
+        out.line(line)
 
 
 def chat_turn_json(turn: Any, out: Out | None = None) -> None:

@@ -78,7 +78,6 @@ class TodoApp(App[None]):
     ) -> None:
         super().__init__()
         self._chat = chat if chat is not None else default_session_factory(settings)
-        self._embedded = not settings.kafka.bootstrap_servers
         self.backend = backend if backend is not None else Backend(service, settings)
         self._clock = clock
         self.cursor_blink = cursor_blink
@@ -113,7 +112,7 @@ class TodoApp(App[None]):
                 yield Static("", id="filter-error")
                 yield TaskTable(self.now, id="table")
                 yield QuickAdd(self.now, id="quick-add")
-            yield ChatPane(self._chat, self.now, drain=self._embedded, id="chat")
+            yield ChatPane(self._chat, self.now, drain=self.backend.embedded, id="chat")
         yield Footer()
 
     def on_mount(self) -> None:

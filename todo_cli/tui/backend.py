@@ -206,14 +206,9 @@ class Backend:
     def _drain(self) -> None:
         """As the CLI does after each command (todo_cli.context.drain): completing a recurring
         task makes its next instance now, and the poll that follows shows it."""
-        from services.embedded import run_inline
+        from services.embedded import run_inline_or_defer
 
-        try:
-            run_inline(self.service)
-        except Exception as exc:  # the change stands; consumers keep their place and retry
-            self.deferred = f"background processing deferred ({exc})"
-        else:
-            self.deferred = None
+        _created, self.deferred = run_inline_or_defer(self.service)
 
     def add(self, text: str) -> TaskRead:
         """Create a task from quick-add text."""

@@ -21,8 +21,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, RichLog, Static
 
-from core import dates
 from core.errors import TodoError
+from todo_cli import render
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.widgets.task_table import TaskTable
 
@@ -34,17 +34,6 @@ SessionFactory = Callable[[Callable[["ConfirmRequest"], bool]], "ChatSession"]
 """Builds the session (in the worker thread) given the confirmer the pane provides."""
 
 _STYLES = {"tool": "green", "refused": "yellow", "notice": "dim italic", "error": "bold red"}
-
-
-def confirm_question(request: ConfirmRequest, now: datetime) -> str:
-    """The modal's text: the action and exactly the tasks it would change."""
-    lines = [f"The agent wants to {request.action}:"]
-    for task in request.tasks[:12]:
-        due = f"  (due {dates.describe_relative(task.due, now)})" if task.due is not None else ""
-        lines.append(f"  #{task.id} {task.title!r}{due}")
-    if len(request.tasks) > 12:
-        lines.append(f"  … and {len(request.tasks) - 12} more")
-    return "\n".join(lines)
 
 
 def default_session_factory(settings: Settings) -> SessionFactory:
@@ -136,13 +125,11 @@ class ChatPane(Vertical):
     def _run_consumers(self, session: ChatSession) -> None:
         """Embedded log: as `todo chat` does after each turn, so completing a recurring task
         through the agent makes its next instance at once."""
-        from services.embedded import run_inline
+        from services.embedded import run_inline_or_defer
 
-        try:
-            run_inline(session.service)
-        except Exception as exc:  # the change stands; the consumers retry on the next one
-            self.app.call_from_thread(self._line, f"background processing deferred ({exc})",
-                                      "notice")
+        _created, deferred = run_inline_or_defer(session.service)
+        if deferred is not None:
+            self.app.call_from_thread(self._line, deferred, "notice")
 
     def _on_event(self, event: ChatEvent) -> None:
         self.app.call_from_thread(self._show, event.kind, event.text)
@@ -181,7 +168,8 @@ class ChatPane(Vertical):
             answer.append(bool(result))
             answered.set()
 
-        question = confirm_question(request, self._now())
+        # The modal is small: the first dozen tasks, then how many more.
+        question = "\n".join(render.confirm_lines(request, self._now(), most=12))
         self.app.call_from_thread(
             self.app.push_screen, ConfirmScreen(question, yes="Yes, do it"), done
         )
