@@ -16,7 +16,7 @@ from config.settings import Settings
 from core import open_service
 from core.service import TaskService
 from tests.agent.file_keyring import FileKeyring
-from tests.agent.stub import GeminiStub, gemini_stub
+from tests.agent.stub import GeminiStub, gemini_stub, point_at
 from tests.cli.conftest import home, migrated_template  # noqa: F401  (CLI homes)
 from tests.conftest import Clock, make_settings
 
@@ -48,12 +48,7 @@ def stub() -> Iterator[GeminiStub]:
 
 def agent_settings(url: str, stub: GeminiStub) -> Settings:
     """Settings for `url` whose agent talks to the stub, with quick retries."""
-    settings = make_settings(url)
-    settings.agent.base_url = stub.url
-    settings.agent.retries = 1
-    settings.agent.retry_delay_s = 0.01
-    settings.agent.timeout_s = 5.0
-    return settings
+    return point_at(make_settings(url), stub)
 
 
 @pytest.fixture

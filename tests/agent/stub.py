@@ -16,7 +16,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 
 @dataclass
@@ -48,6 +51,15 @@ def function_call(
 def error(status: int) -> Reply:
     """An HTTP error with the API's error body."""
     return Reply(status=status)
+
+
+def point_at(settings: Settings, stub: GeminiStub) -> Settings:
+    """`settings` with the agent talking to `stub`, retrying quickly (tests stay fast)."""
+    settings.agent.base_url = stub.url
+    settings.agent.retries = 1
+    settings.agent.retry_delay_s = 0.01
+    settings.agent.timeout_s = 5.0
+    return settings
 
 
 @dataclass

@@ -13,7 +13,7 @@ from textual.widgets import Input
 from config.settings import Settings
 from core import Status, TaskFilter
 from core.service import TaskService
-from tests.agent.stub import GeminiStub, call, gemini_stub, text
+from tests.agent.stub import GeminiStub, call, gemini_stub, point_at, text
 from tests.conftest import Clock
 from tests.tui.conftest import SIZE, build, settle, titles
 from todo_cli.tui.app import TodoApp
@@ -37,11 +37,7 @@ def chat_settings(
 ) -> Settings:
     """The app's settings with the agent pointed at the stub and a key in the environment."""
     monkeypatch.setenv("GEMINI_API_KEY", "test-key-tui")
-    settings.agent.base_url = stub.url
-    settings.agent.retries = 1
-    settings.agent.retry_delay_s = 0.01
-    settings.agent.timeout_s = 5.0
-    return settings
+    return point_at(settings, stub)
 
 
 async def wait_for(pilot: Pilot[None], done: Callable[[], bool], what: str) -> None:
