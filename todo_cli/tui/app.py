@@ -77,7 +77,7 @@ class TodoApp(App[None]):
         chat: SessionFactory | None = None,
     ) -> None:
         super().__init__()
-        self._chat = chat if chat is not None else default_session_factory(settings)
+        self._chat = chat if chat is not None else default_session_factory(settings, clock)
         self.backend = backend if backend is not None else Backend(service, settings)
         self._clock = clock
         self.cursor_blink = cursor_blink

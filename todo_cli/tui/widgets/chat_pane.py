@@ -36,14 +36,17 @@ SessionFactory = Callable[[Callable[["ConfirmRequest"], bool]], "ChatSession"]
 _STYLES = {"tool": "green", "refused": "yellow", "notice": "dim italic", "error": "bold red"}
 
 
-def default_session_factory(settings: Settings) -> SessionFactory:
-    """Sessions over a service of their own, on the same database as the app's."""
+def default_session_factory(
+    settings: Settings, clock: Callable[[], datetime] | None = None
+) -> SessionFactory:
+    """Sessions over a service of their own, on the same database and clock as the app's
+    (so "today" in chat is the table's today)."""
 
     def build(confirm: Callable[[ConfirmRequest], bool]) -> ChatSession:
         from agent.session import ChatSession
         from core import open_service
 
-        return ChatSession(open_service(settings), settings, confirm=confirm)
+        return ChatSession(open_service(settings, clock), settings, confirm=confirm)
 
     return build
 
