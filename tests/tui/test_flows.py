@@ -431,9 +431,9 @@ async def test_moving_through_a_long_list(make_app: MakeApp, service: TaskServic
         await pilot.press("j", "j", "down", "k")
         assert table.cursor == 2
         await pilot.press("end")
-        assert table.cursor == 199 and table.scroll_y > 150  # the cursor row is on screen
+        assert table.cursor == 199 and table.top > 150  # the cursor row is on screen
         await pilot.press("home")
-        assert (table.cursor, table.scroll_y) == (0, 0)
+        assert (table.cursor, table.top) == (0, 0)
         await pilot.press("pagedown")
         assert table.cursor == table.size.height - 2
         await pilot.press("G")
@@ -477,7 +477,6 @@ async def test_rows_follow_the_terminal_width(make_app: MakeApp, service: TaskSe
         table = app.query_one(TaskTable)
         await pilot.resize_terminal(70, 20)
         await settle(pilot)
-        assert table.virtual_size.width == table.size.width
         assert table.render_line(1).cell_length == table.size.width
         assert "renew passpo… 2 days ago" in table.render_line(1).text  # the title gives way
 

@@ -3,6 +3,11 @@
 A DataTable builds every row up front, which at 50k tasks costs seconds. This widget keeps
 the tasks (already sorted) in a list and draws each visible line on demand (Textual's Line
 API), so a repaint costs the same at 50 tasks or 50,000.
+
+It scrolls itself (`top`, the first row shown) and draws its own scrollbar in the last
+column, instead of being a ScrollView: Textual treats a ScrollView's scroll as a layout
+change and repaints the whole screen, scrollbar widget included, on every step. Here moving
+by a page repaints the table's own lines and nothing else.
 """
 
 from __future__ import annotations
@@ -10,32 +15,50 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from core import dates
 from core.priorities import Priority
 from core.schemas import ReminderState, Status, TaskRead
 from core.urgency import is_overdue
+from todo_cli.tui.listing import EMPTY, Listing
 
 _PRIORITY_MARK = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L", Priority.NONE: " "}
 _ID_W, _DUE_W, _MARK_W = 5, 17, 4
+_LEAD_W = _ID_W + 4  # "  123  H " before the title
+_FIXED_W = _LEAD_W + 1 + _DUE_W + 1 + _MARK_W + 1  # everything but the title, bar included
 RECURRING = "↻"
 REMINDER = "⏰"
+WHEEL_ROWS = 3
 
 
-class TaskTable(ScrollView, can_focus=True):
+def _padded(marks: str) -> str:
+    return marks + " " * (_MARK_W - cell_len(marks))
+
+
+# Indexed by (recurring, reminder pending): the marker column, padded to its cells.
+_MARKS = {
+    (False, False): _padded(" "),
+    (True, False): _padded(RECURRING),
+    (False, True): _padded(" " + REMINDER),
+    (True, True): _padded(RECURRING + REMINDER),
+}
+
+
+class TaskTable(Widget, can_focus=True):
     """Tasks, one per line, under a fixed header; the cursor row is the current task."""
 
     DEFAULT_CSS = """
-    TaskTable { height: 1fr; overflow-x: hidden; }
+    TaskTable { height: 1fr; }
     TaskTable > .task-table--header { text-style: bold; color: $text-muted; }
     TaskTable > .task-table--cursor {
         background: $block-cursor-background; color: $block-cursor-foreground;
@@ -49,11 +72,13 @@ class TaskTable(ScrollView, can_focus=True):
     TaskTable > .task-table--low { color: $primary; }
     TaskTable > .task-table--marker { color: $secondary; }
     TaskTable > .task-table--empty { color: $text-muted; text-style: italic; }
+    TaskTable > .task-table--track { background: $scrollbar-background; }
+    TaskTable > .task-table--thumb { background: $scrollbar; }
     """
     COMPONENT_CLASSES = {
         "task-table--header", "task-table--cursor", "task-table--overdue", "task-table--tags",
         "task-table--settled", "task-table--high", "task-table--medium", "task-table--low",
-        "task-table--marker", "task-table--empty",
+        "task-table--marker", "task-table--empty", "task-table--track", "task-table--thumb",
     }
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -77,12 +102,15 @@ class TaskTable(ScrollView, can_focus=True):
     def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._now = now
-        self.tasks: Sequence[TaskRead] = ()
+        self.listing = EMPTY
+        self.top = 0
+        """The row shown first, under the header."""
         self.empty_text = "No tasks."
         # Rendered rows by (task, width): moving the cursor or scrolling by a line redraws
         # the rows from here. Tasks are immutable, so a changed task is a new key.
         self._rows: dict[tuple[int, int], tuple[TaskRead, Strip]] = {}
         self._styles: dict[str, Style] = {}
+        self._dragging = False
 
     def on_mount(self) -> None:
         # Relative due text ("today 17:00") and overdue red move with the clock.
@@ -93,8 +121,9 @@ class TaskTable(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        # Rows are drawn to the width: the virtual width follows it, so no sideways scroll.
-        self.virtual_size = Size(event.size.width, len(self.tasks) + 1)
+        self._show_from(self.top)
+        self._follow_cursor()
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -113,21 +142,22 @@ class TaskTable(ScrollView, can_focus=True):
 
     # -- data --------------------------------------------------------------------------------
 
-    def set_tasks(self, tasks: Sequence[TaskRead]) -> None:
-        """Show `tasks` in this order; the cursor stays on the same task when it still shows."""
+    def set_tasks(self, listing: Listing) -> None:
+        """Show `listing`. The cursor stays on the same task when it still shows, else on
+        the same row."""
         current = self.current
-        self.tasks = tasks
+        self.listing = listing
         if len(self._rows) > 4096:
             self._rows.clear()
-        size = Size(self.size.width, len(tasks) + 1)
-        if size != self.virtual_size:  # a new size means a new layout; skip it when we can
-            self.virtual_size = size
-        index = 0
-        if current is not None:
-            index = next((i for i, t in enumerate(tasks) if t.id == current.id),
-                         min(self.cursor, max(len(tasks) - 1, 0)))
-        self.cursor = index
+        row = listing.row_of(current.id) if current is not None else 0
+        self._show_from(self.top)
+        self.cursor = min(self.cursor, max(len(listing) - 1, 0)) if row is None else row
         self.refresh()
+
+    @property
+    def tasks(self) -> Sequence[TaskRead]:
+        """The tasks shown, in order."""
+        return self.listing.tasks
 
     @property
     def current(self) -> TaskRead | None:
@@ -136,24 +166,41 @@ class TaskTable(ScrollView, can_focus=True):
             return self.tasks[self.cursor]
         return None
 
+    @property
+    def page_rows(self) -> int:
+        """How many task rows fit under the header."""
+        return max(self.size.height - 1, 1)
+
     # -- moving ------------------------------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.tasks) - 1)) if self.tasks else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
-        rows = max(self.size.height - 1, 1)
-        top = round(self.scroll_y)
-        if new < top:
-            self.scroll_to(y=new, animate=False, immediate=True)
-        elif new >= top + rows:
-            self.scroll_to(y=new - rows + 1, animate=False, immediate=True)
-        else:
-            # Only the two rows whose highlight changed (virtual line = row + the header).
-            self.refresh_line(old + 1)
-            self.refresh_line(new + 1)
+        if self._follow_cursor():
             return
+        # Only the two rows whose highlight changed (line = row - top + the header).
+        for row in (old, new):
+            if self.top <= row < self.top + self.page_rows:
+                self.refresh(Region(0, row - self.top + 1, self.size.width, 1))
+
+    def _follow_cursor(self) -> bool:
+        """Scroll so the cursor row shows; True when that moved the view."""
+        rows = self.page_rows
+        if self.cursor < self.top:
+            return self._show_from(self.cursor)
+        if self.cursor >= self.top + rows:
+            return self._show_from(self.cursor - rows + 1)
+        return False
+
+    def _show_from(self, top: int) -> bool:
+        """Show row `top` first (kept in range); True when the view moved."""
+        top = max(0, min(top, len(self.tasks) - self.page_rows))
+        if top == self.top:
+            return False
+        self.top = top
         self.refresh()
+        return True
 
     def action_cursor(self, delta: int) -> None:
         self.cursor += delta
@@ -168,10 +215,42 @@ class TaskTable(ScrollView, can_focus=True):
         if self.current is not None:
             self.post_message(self.Selected(self.current))
 
+    # -- mouse -------------------------------------------------------------------------------
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self._show_from(self.top + WHEEL_ROWS)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._show_from(self.top - WHEEL_ROWS)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.x == self.size.width - 1 and event.y >= 1 and self._overflows():
+            event.stop()
+            self._dragging = True
+            self.capture_mouse()
+            self._drag_to(event.y)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            self._drag_to(event.y)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+
+    def _drag_to(self, y: int) -> None:
+        """Scroll so the scrollbar's thumb sits at line `y`, as far as the list allows."""
+        rows = self.page_rows
+        fraction = min(max(y - 1, 0) / max(rows - 1, 1), 1.0)
+        self._show_from(round(fraction * (len(self.tasks) - rows)))
+
     def on_click(self, event: events.Click) -> None:
-        if event.y < 1:
+        if event.y < 1 or event.x == self.size.width - 1:
             return
-        row = round(self.scroll_y) + event.y - 1
+        row = self.top + event.y - 1
         if row < len(self.tasks):
             self.cursor = row
             if event.chain == 2:
@@ -183,7 +262,7 @@ class TaskTable(ScrollView, can_focus=True):
         width = self.size.width
         if y == 0:
             return self._header(width)
-        row = round(self.scroll_y) + y - 1
+        row = self.top + y - 1
         if row >= len(self.tasks):
             if row == 0:
                 style = self.get_component_rich_style("task-table--empty")
@@ -198,15 +277,28 @@ class TaskTable(ScrollView, can_focus=True):
         else:
             strip = self._row(task, width)
             self._rows[(task.id, width)] = (task, strip)
+        segments = list(strip)
         if row == self.cursor:
             # Over the row's own styles (Strip.apply_style would put it under them).
-            strip = Strip(Segment.apply_style(strip, post_style=self._style("cursor")),
-                          strip.cell_length)
-        return strip
+            segments = list(Segment.apply_style(segments, post_style=self._style("cursor")))
+        segments.append(self._bar(y - 1))
+        return Strip(segments, width)
+
+    def _overflows(self) -> bool:
+        return len(self.tasks) > self.page_rows
+
+    def _bar(self, line: int) -> Segment:
+        """The scrollbar's cell on task line `line`: thumb or track."""
+        rows, total = self.page_rows, len(self.tasks)
+        if total <= rows:
+            return Segment(" ", self._base())
+        size = max(1, round(rows * rows / total))
+        start = round(self.top / (total - rows) * (rows - size))
+        return Segment(" ", self._style("thumb" if start <= line < start + size else "track"))
 
     def _header(self, width: int) -> Strip:
         style = self.get_component_rich_style("task-table--header")
-        title_w = max(width - _ID_W - _DUE_W - _MARK_W - 7, 8)
+        title_w = max(width - _FIXED_W, 8)
         text = f"{'ID':>{_ID_W}}  P {'Title':<{title_w}} {'Due':<{_DUE_W}} {'':<{_MARK_W}}"
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
@@ -218,11 +310,11 @@ class TaskTable(ScrollView, can_focus=True):
         return style
 
     def _row(self, task: TaskRead, width: int) -> Strip:
+        """One task's line, without the scrollbar cell (`width - 1` cells)."""
         now = self._now()
         base = self._base()
         settled = task.status is not Status.PENDING
-        title_w = max(width - _ID_W - _DUE_W - _MARK_W - 7, 8)
-        title_style = self._style("settled") if settled else base
+        title_w = max(width - _FIXED_W, 8)
         tags = " ".join("#" + t for t in task.tags)
         title, shown_tags = _fit(task.title, tags, title_w)
         due = dates.describe_relative(task.due, now) if task.due is not None else ""
@@ -231,18 +323,23 @@ class TaskTable(ScrollView, can_focus=True):
             Segment(f"{task.id:>{_ID_W}}  ", base),
             Segment(_PRIORITY_MARK[task.priority], self._priority_style(task.priority)),
             Segment(" ", base),
-            Segment(title, title_style),
-            Segment(" " if shown_tags else "", base),
-            Segment(shown_tags, self._style("tags")),
+            Segment(title, self._style("settled") if settled else base),
         ]
-        strip = Strip(segments).adjust_cell_length(_ID_W + 4 + title_w, base)
-        tail = [
+        if shown_tags:
+            segments += [Segment(" ", base), Segment(shown_tags, self._style("tags"))]
+        pad = title_w - _fitted_cells(title, shown_tags)
+        if pad < 0:  # wide characters: cut to the cells
+            segments = list(Strip(segments).adjust_cell_length(_LEAD_W + title_w, base))
+        elif pad:
+            segments.append(Segment(" " * pad, base))
+        pending = any(r.state is ReminderState.PENDING for r in task.reminders)
+        segments += [
             Segment(" ", base),
             Segment(f"{due:<{_DUE_W}}", self._style("overdue") if overdue else base),
             Segment(" ", base),
-            Segment(_markers(task), self._style("marker")),
+            Segment(_MARKS[task.recurrence is not None, pending], self._style("marker")),
         ]
-        return (strip + Strip(tail)).adjust_cell_length(width, base)
+        return Strip(segments).adjust_cell_length(width - 1, base)
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -266,8 +363,6 @@ def _fit(title: str, tags: str, room: int) -> tuple[str, str]:
     return title, tags
 
 
-def _markers(task: TaskRead) -> str:
-    marks = RECURRING if task.recurrence is not None else " "
-    if any(r.state is ReminderState.PENDING for r in task.reminders):
-        marks += REMINDER
-    return marks
+def _fitted_cells(title: str, tags: str) -> int:
+    """The cells title and tags take side by side (a space between when there are tags)."""
+    return cell_len(title) + (cell_len(tags) + 1 if tags else 0)
