@@ -10,6 +10,7 @@ reads, cheap enough to repeat every half second.
 from __future__ import annotations
 
 import json
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -89,14 +90,15 @@ def _reminder_due(event_id: str, data: str) -> ReminderDue:
     )
 
 
-def matching_ids(service: TaskService, flt: TaskFilter) -> set[int]:
-    """The ids of the tasks `flt` selects (sort and limit ignored), read as one string: at 50k
-    matches that is several times faster than fetching a row per task."""
+def matching_ids(service: TaskService, flt: TaskFilter) -> array[int]:
+    """The ids of the tasks `flt` selects, in no particular order (sort and limit ignored),
+    read as one string: at 50k matches that is several times faster than fetching a row
+    per task, and an array of them is cheaper to build than a set."""
     with service.store.read() as db:
         where = where_for(flt, service.owner, service.now(), db)
         agg = "group_concat(t.id)" if db.dialect == "sqlite" else "string_agg(t.id::text, ',')"
         text = db.value(f"SELECT {agg} FROM task t WHERE {where.sql()}", where.params)
-    return {int(part) for part in text.split(",")} if text else set()
+    return array("q", map(int, text.split(","))) if text else array("q")
 
 
 def optimize(service: TaskService) -> None:

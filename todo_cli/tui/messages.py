@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from textual.message import Message
 
 from core.live import ChangeSet
-from core.schemas import TaskRead
 from todo_cli.tui.backend import Counts
+from todo_cli.tui.listing import Listing
 from todo_cli.tui.views import View
 
 
@@ -23,7 +21,7 @@ class ViewChosen(Message):
 class TasksLoaded(Message):
     """A worker has the tasks of the current view and filter, sorted."""
 
-    def __init__(self, tasks: Sequence[TaskRead], generation: int) -> None:
+    def __init__(self, tasks: Listing, generation: int) -> None:
         super().__init__()
         self.tasks = tasks
         self.generation = generation
