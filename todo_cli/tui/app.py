@@ -8,13 +8,12 @@ event log: a timer asks core what changed since the last position, twice a secon
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,6 +24,7 @@ from core.errors import TodoError
 from core.schemas import SortKey, TaskFilter
 from todo_cli.tui import views
 from todo_cli.tui.backend import SORTS, Backend
+from todo_cli.tui.collector import IdleCollector
 from todo_cli.tui.messages import Changed, CountsLoaded, Done, Failed, TasksLoaded, ViewChosen
 from todo_cli.tui.ordering import InOrder
 from todo_cli.tui.screens.confirm import ConfirmScreen
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 POLL_S = 0.5
 """How often the app asks the log what changed: live updates arrive within this."""
+IDLE_TICK_S = 0.5
+"""How often the app looks for a pause to collect garbage in (todo_cli.tui.collector)."""
 
 
 class TodoApp(App[None]):
@@ -93,6 +95,7 @@ class TodoApp(App[None]):
         self._poll_error: str | None = None
         self.loaded = False
         self.shown_generation = -1
+        self.collector = IdleCollector()
 
     def now(self) -> datetime:
         """The current time in the user's zone (the test clock when given)."""
@@ -122,7 +125,17 @@ class TodoApp(App[None]):
         table.empty_text = "Loading…"
         table.focus()
         self._update_title(None)
+        self.collector.start()
+        self.set_interval(IDLE_TICK_S, self.collector.tick)
         self._first_load()
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.touched()
+        await super().on_event(event)
 
     @property
     def table(self) -> TaskTable:
@@ -153,10 +166,8 @@ class TodoApp(App[None]):
         # no load after this.
         self.backend.preload(self.sort)
         views.warm_up()
-        # 50k cached tasks are a million long-lived objects: left to the collector, every
-        # full collection walks them all, a pause of a few hundred ms in the middle of
-        # scrolling. Frozen, they are skipped.
-        gc.freeze()
+        # 50k cached tasks live as long as the app: frozen, no collection walks them again.
+        self.collector.freeze()
 
     def _start_polling(self) -> None:
         self.set_interval(self.poll_s, self.poll)
@@ -366,7 +377,8 @@ class TodoApp(App[None]):
         self.query_filter = query
         if query is not None and query.sort != "due":
             self.sort = query.sort
-        self._update_title(None)
+        # The title changes when the list arrives: once per key, not twice (each change of
+        # the header is a layout pass of the whole screen).
         self.reload()
 
     @on(Input.Submitted, "#filter")
