@@ -102,6 +102,17 @@ def _read_until(fd: int, wanted: list[bytes], timeout: float) -> bytes:
     return _ANSI.sub(b"", raw)
 
 
+def _drain_until_exit(fd: int, proc: subprocess.Popen[bytes], timeout: float) -> bytes:
+    """What the terminal showed until `proc` exited (TimeoutExpired if it does not)."""
+    raw = b""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None:
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        raw += _read_until(fd, [b"\0never"], 0.1)
+    return raw
+
+
 def test_todo_alone_on_a_terminal_opens_the_tui(tmp_path: Path) -> None:
     env = cli_env(tmp_path, TERM="xterm-256color", COLUMNS="100", LINES="30")
     assert todo_process("add", "zebra today", env=env).returncode == 0
@@ -117,7 +128,9 @@ def test_todo_alone_on_a_terminal_opens_the_tui(tmp_path: Path) -> None:
         assert b"zebra" in screen, screen[-2000:]
         assert b"Upcoming" in screen  # the sidebar: this is the TUI, not the plain list
         os.write(leader, b"q")
-        assert proc.wait(timeout=30) == 0, _read_until(leader, [], 1)[-2000:]
+        # Read on while it quits, as a terminal does: unread output would block its writes.
+        last = _drain_until_exit(leader, proc, 30)
+        assert proc.returncode == 0, last[-2000:]
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -30,6 +30,7 @@ from todo_cli.tui.ordering import InOrder
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.screens.help import HelpScreen
+from todo_cli.tui.screens.main import MainScreen
 from todo_cli.tui.views import FIXED, View, combine, first_filter, parse_query
 from todo_cli.tui.widgets.chat_pane import ChatPane, SessionFactory, default_session_factory
 from todo_cli.tui.widgets.quick_add import QuickAdd
@@ -104,6 +105,9 @@ class TodoApp(App[None]):
         return self.backend.now()
 
     # -- layout --------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="☐")
