@@ -54,6 +54,41 @@ def where_for(flt: TaskFilter, owner: str, now: datetime, db: Db) -> Where:
     return where
 
 
+_APPROX_DUE = {
+    "sqlite": "COALESCE(t.due_at, t.due_date)",
+    "postgresql": "COALESCE(t.due_at AT TIME ZONE 'UTC', t.due_date::timestamp)",
+}
+_OFFSET_MARGIN = timedelta(days=3)
+
+
+def first_by_due(where: Where, count: int, db: Db) -> Where:
+    """`where` narrowed to a superset of the first `count` tasks by due date, as
+    `sort_tasks(..., "due")` orders them: so `todo list --limit`, and the TUI's first
+    screen, read a few hundred rows instead of every match.
+
+    SQL orders all-day dates by the date and timed tasks by their UTC instant: that is the
+    true order (all-day dates at local midnight) give or take the zone's offset, at most
+    14 hours. So every task among the true first `count` is due before the `count`-th in SQL
+    order plus twice that; the margin here is three days. When fewer tasks than `count`
+    have a due date, the undated ones are in the answer too and nothing is narrowed.
+    """
+    if count < 1:
+        return where
+    key = _APPROX_DUE[db.dialect]
+    row = db.all(
+        f"SELECT {key} FROM task t WHERE {where.sql()} AND {key} IS NOT NULL "
+        f"ORDER BY {key} LIMIT 1 OFFSET ?",
+        [*where.params, count - 1],
+    )
+    if not row:
+        return where
+    last = row[0][0]
+    day = last.date() if isinstance(last, datetime) else date.fromisoformat(str(last)[:10])
+    narrowed = Where(list(where.clauses), list(where.params))
+    narrowed.add(f"{key} < ?", db.day(day + _OFFSET_MARGIN))
+    return narrowed
+
+
 def _add_due_conditions(where: Where, flt: TaskFilter, now: datetime, db: Db) -> None:
     tz = now.tzinfo
     assert tz is not None

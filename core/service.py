@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from core import audit, dates, events, quickadd, recurrence, reminders, repository
 from core.audit import AuditEntry
 from core.errors import BadInput, NotFound, NothingToDo
-from core.filters import sort_tasks, where_for
+from core.filters import first_by_due, sort_tasks, where_for
 from core.formats import jsonfmt
 from core.priorities import Priority, parse_priority
 from core.schemas import (
@@ -151,6 +151,8 @@ class TaskService:
         now = self.now()
         with self.store.read() as db:
             where = where_for(flt, self.owner, now, db)
+            if flt.limit is not None and flt.sort == "due" and not flt.reverse:
+                where = first_by_due(where, flt.limit, db)
             tasks = repository.select(db, where.sql(), where.params, self.tz)
         sort_tasks(tasks, flt.sort, flt.reverse, now)
         return tasks[: flt.limit] if flt.limit is not None else tasks

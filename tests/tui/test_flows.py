@@ -7,14 +7,16 @@ from datetime import date, datetime
 import pytest
 
 from core import Priority, Status, TaskFilter
-from core.schemas import ReminderState
+from core.schemas import ReminderState, TaskCreate
 from core.service import TaskService
 from tests.conftest import BERLIN
 from tests.tui.conftest import SIZE, MakeApp, seed, settle, titles
 from todo_cli.tui.app import TodoApp
+from todo_cli.tui.backend import FIRST_ROWS
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.screens.help import HelpScreen
+from todo_cli.tui.views import first_filter
 from todo_cli.tui.widgets.sidebar import Sidebar
 from todo_cli.tui.widgets.task_table import TaskTable
 
@@ -499,3 +501,26 @@ async def test_the_cursor_row_stands_out_and_dims_without_focus(
         await pilot.press("tab")  # the sidebar takes the focus
         await settle(pilot)
         assert background(1) not in (focused, other)
+
+
+async def test_a_long_view_paints_its_first_screen_then_all_of_it(
+    make_app: MakeApp, service: TaskService
+) -> None:
+    # Due yesterday, today and tomorrow at odd hours: the first screen is read by a narrower
+    # query (core.filters.first_by_due) and must be the head of the whole view.
+    for n in range(FIRST_ROWS + 150):
+        due = (datetime(2026, 11, 21 + n % 3, n % 24, tzinfo=BERLIN) if n % 4
+               else date(2026, 11, 22))
+        priority = Priority.HIGH if n % 5 else Priority.NONE
+        service.add(TaskCreate(title=f"task {n:03}", due=due, priority=priority))
+    app = make_app()
+    flt = first_filter(app.now())
+    first = app.backend.first_screen(flt)
+    assert len(first) == FIRST_ROWS
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = app.query_one(TaskTable).tasks
+        whole = service.list_tasks(flt)
+        assert list(shown) == whole and len(whole) > FIRST_ROWS
+        assert list(first.tasks) == whole[:FIRST_ROWS]
+        assert app.sub_title.endswith(f"· {len(whole)} tasks")

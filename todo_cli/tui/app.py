@@ -23,8 +23,9 @@ from textual.widgets import Footer, Header, Input, Static
 from core.errors import TodoError
 from core.schemas import SortKey, TaskFilter
 from todo_cli.tui import views
-from todo_cli.tui.backend import SORTS, Backend
+from todo_cli.tui.backend import FIRST_ROWS, SORTS, Backend
 from todo_cli.tui.collector import IdleCollector
+from todo_cli.tui.listing import Listing
 from todo_cli.tui.messages import Changed, CountsLoaded, Done, Failed, TasksLoaded, ViewChosen
 from todo_cli.tui.ordering import InOrder
 from todo_cli.tui.screens.confirm import ConfirmScreen
@@ -161,13 +162,16 @@ class TodoApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _first_load(self) -> None:
-        # The view first, so the table paints before the counts are in.
+        # The first screenful, so the table paints at once; then the counts, the rest of
+        # the view and everything pending, while the user reads: other views and filters
+        # need no load after this.
         self.backend.start()
-        self._load_view(self.generation, self.current_filter())
+        generation, flt = self.generation, self.current_filter()
+        first = self._load_view(generation, flt, first_screen=True)
         self.post_message(CountsLoaded(self.backend.counts(self._count_filters())))
         self.call_from_thread(self._start_polling)
-        # Then everything pending, while the user reads: other views and filters need
-        # no load after this.
+        if first is None or len(first) >= FIRST_ROWS:
+            self._load_view(generation, flt)
         self.backend.preload(self.sort)
         views.warm_up()
         # 50k cached tasks live as long as the app: frozen, no collection walks them again.
@@ -185,13 +189,18 @@ class TodoApp(App[None]):
     def _view_worker(self, generation: int, flt: TaskFilter) -> None:
         self._load_view(generation, flt)
 
-    def _load_view(self, generation: int, flt: TaskFilter) -> None:
+    def _load_view(
+        self, generation: int, flt: TaskFilter, first_screen: bool = False
+    ) -> Listing | None:
+        """Read `flt` (only its first screen when asked) and post it to the UI thread."""
         try:
-            tasks = self.backend.view(flt)
+            tasks = self.backend.first_screen(flt) if first_screen else self.backend.view(flt)
         except TodoError as exc:
             self.post_message(Failed(exc.message))
-            return
-        self.post_message(TasksLoaded(tasks, generation))
+            return None
+        partial = first_screen and len(tasks) >= FIRST_ROWS
+        self.post_message(TasksLoaded(tasks, generation, partial=partial))
+        return tasks
 
     def _count_filters(self) -> dict[str, TaskFilter]:
         now = self.now()
@@ -207,6 +216,9 @@ class TodoApp(App[None]):
         table = self.table
         table.empty_text = "No tasks." if self.query_filter is None else "No task matches."
         table.set_tasks(message.tasks)
+        if message.partial:  # the first screen: its count is not the view's
+            self._update_title(None)
+            return
         self.loaded = True
         self.shown_generation = message.generation
         self._update_title(len(message.tasks))

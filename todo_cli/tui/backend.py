@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 DERIVED_TTL_S = 60.0
+FIRST_ROWS = 200
+"""How many rows the first paint reads: more than a screen, far fewer than a big view."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,29 +84,35 @@ class Backend:
                 self._started = True
 
     def warm_up(self, flt: TaskFilter) -> None:
-        """Start reading `flt` in a thread now (while Textual is still being imported); the
-        first `view(flt)` takes the answer instead of asking again."""
+        """Start reading the first screen of `flt` in a thread now (while Textual is still
+        being imported); the first `first_screen(flt)` takes the answer."""
         self._lock.acquire()  # taken here, so nothing can get in before the thread runs
 
         def run() -> None:
             try:
                 self._seq = live.head(self.service)
                 self._started = True
-                self._warm = (flt, self._view(flt))
-            except BaseException as exc:  # handed to the first view() to raise
+                self._warm = (flt, self._first_screen(flt))
+            except BaseException as exc:  # handed to first_screen() to raise
                 self._warm = (flt, exc)
             finally:
                 self._lock.release()
 
         threading.Thread(target=run, name="todo-warm-up", daemon=True).start()
 
+    def first_screen(self, flt: TaskFilter) -> Listing:
+        """The first FIRST_ROWS tasks of `flt` (all of them when fewer): what the first
+        paint shows while `view` reads the rest. Its length says whether there are more."""
+        return self._locked(lambda: self._take_warm(flt) or self._first_screen(flt))
+
+    def _first_screen(self, flt: TaskFilter) -> Listing:
+        # Core reads a few hundred rows for this, not the 16k a big Today view has.
+        limit = FIRST_ROWS if flt.limit is None else min(flt.limit, FIRST_ROWS)
+        return Listing.of(self.service.list_tasks(replace(flt, limit=limit)))
+
     def view(self, flt: TaskFilter) -> Listing:
         """The tasks `flt` selects, sorted as it asks (tasks loaded only the first time)."""
-        return self._locked(lambda: self._warm_or_view(flt))
-
-    def _warm_or_view(self, flt: TaskFilter) -> Listing:
-        warm = self._take_warm(flt)
-        return warm if warm is not None else self._view(flt)
+        return self._locked(lambda: self._view(flt))
 
     def _take_warm(self, flt: TaskFilter) -> Listing | None:
         warm, self._warm = self._warm, None
@@ -117,7 +125,7 @@ class Backend:
     def _view(self, flt: TaskFilter) -> Listing:
         self._expire_derived()
         if not self._cache:
-            # The first paint: one query that core already sorts.
+            # The first full list: one query that core already sorts.
             tasks = self._load(flt)
             self._remember(tasks)
             return Listing.of(tasks).head(flt.limit)

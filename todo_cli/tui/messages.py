@@ -19,12 +19,14 @@ class ViewChosen(Message):
 
 
 class TasksLoaded(Message):
-    """A worker has the tasks of the current view and filter, sorted."""
+    """A worker has the tasks of the current view and filter, sorted (`partial`: only the
+    first screen of them; the rest follows)."""
 
-    def __init__(self, tasks: Listing, generation: int) -> None:
+    def __init__(self, tasks: Listing, generation: int, partial: bool = False) -> None:
         super().__init__()
         self.tasks = tasks
         self.generation = generation
+        self.partial = partial
 
 
 class CountsLoaded(Message):
