@@ -32,7 +32,7 @@ from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.screens.help import HelpScreen
 from todo_cli.tui.screens.main import MainScreen
-from todo_cli.tui.views import FIXED, View, combine, first_filter, parse_query
+from todo_cli.tui.views import FIXED, View, combine, first_filter, parse_query, tag_view
 from todo_cli.tui.widgets.chat_pane import ChatPane, SessionFactory, default_session_factory
 from todo_cli.tui.widgets.quick_add import QuickAdd
 from todo_cli.tui.widgets.sidebar import Sidebar
@@ -168,11 +168,13 @@ class TodoApp(App[None]):
         self.backend.start()
         generation, flt = self.generation, self.current_filter()
         first = self._load_view(generation, flt, first_screen=True)
-        self.post_message(CountsLoaded(self.backend.counts(self._count_filters())))
+        counts = self.backend.counts(self._count_filters())
+        self.post_message(CountsLoaded(counts))
         self.call_from_thread(self._start_polling)
         if first is None or len(first) >= FIRST_ROWS:
             self._load_view(generation, flt)
-        self.backend.preload(self.sort)
+        sidebar = [*FIXED, *(tag_view(tag) for tag, _ in counts.tags)]
+        self.backend.preload(self.sort, [v.filter(self.now()) for v in sidebar])
         views.warm_up()
         # 50k cached tasks live as long as the app: frozen, no collection walks them again.
         self.collector.freeze()

@@ -170,20 +170,26 @@ class Backend:
         return order
 
     def _expire_derived(self) -> None:
-        # "Today", "overdue" and urgency move with the clock: recompute at most a minute late.
+        # Urgency, and what "overdue", "today" and "upcoming" select, move with the clock:
+        # recompute them at most a minute late. The rest changes only with the tasks.
         stamp = time.monotonic()
         if stamp - self._derived_at > DERIVED_TTL_S:
-            self._orders.clear()
-            self._picks.clear()
+            for order in [k for k in self._orders if k[0] == "urgency"]:
+                del self._orders[order]
+            for pick in [k for k in self._picks if k[1] == "urgency" or _moves(k[0])]:
+                del self._picks[pick]
             self._derived_at = stamp
 
-    def preload(self, sort: SortKey) -> None:
+    def preload(self, sort: SortKey, views: Sequence[TaskFilter] = ()) -> None:
         """Load every pending task and sort them, so later views and filters need no load;
-        then let the database tune itself for the filters' queries."""
+        let the database tune itself for the filters' queries; then work out which tasks
+        each of `views` (the sidebar's) shows, so picking one costs no query."""
 
         def body() -> None:
             self._view(TaskFilter(sort=sort))
             live.optimize(self.service)
+            for flt in views:
+                self._view(replace(flt, sort=sort))
 
         self._locked(body)
 
@@ -272,6 +278,11 @@ class Backend:
     def get(self, task_id: int) -> TaskRead:
         """One task as it is now."""
         return self._locked(lambda: self.service.get(task_id))
+
+
+def _moves(flt: TaskFilter) -> bool:
+    """Whether what `flt` selects changes with the time of day, tasks unchanged."""
+    return flt.overdue or flt.today or flt.upcoming is not None
 
 
 SORTS: Sequence[SortKey] = ("due", "priority", "urgency", "created", "title", "id")
