@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from textual import events
 
 from core import Priority, Status, TaskFilter
 from core.schemas import ReminderState, TaskCreate
@@ -524,3 +525,37 @@ async def test_a_long_view_paints_its_first_screen_then_all_of_it(
         assert list(shown) == whole and len(whole) > FIRST_ROWS
         assert list(first.tasks) == whole[:FIRST_ROWS]
         assert app.sub_title.endswith(f"· {len(whole)} tasks")
+
+
+async def test_the_wheel_and_the_scrollbar_move_the_view(
+    make_app: MakeApp, service: TaskService
+) -> None:
+    service.import_text("\n".join(f"task {n:03}" for n in range(1, 201)))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlighted = 3  # All
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        rows, bar = table.page_rows, table.size.width - 1
+
+        def bar_cell(line: int) -> object:
+            return list(table.render_line(line))[-1].style
+
+        thumb, track = table._style("thumb"), table._style("track")
+        assert (bar_cell(1), bar_cell(rows)) == (thumb, track)  # a short thumb at the top
+        await pilot._post_mouse_events([events.MouseScrollDown], TaskTable, offset=(10, 5))
+        await pilot._post_mouse_events([events.MouseScrollDown], TaskTable, offset=(10, 5))
+        assert (table.top, table.cursor) == (6, 0)  # the view moves, the cursor stays
+        await pilot.mouse_down(TaskTable, offset=(bar, rows))  # the bottom of the bar
+        await pilot.mouse_up(TaskTable, offset=(bar, rows))
+        assert table.top == 200 - rows and table.cursor == 0
+        assert (bar_cell(1), bar_cell(rows)) == (track, thumb)
+        await pilot.mouse_down(TaskTable, offset=(bar, rows))  # drag the thumb up halfway
+        await pilot._post_mouse_events([events.MouseMove], TaskTable, offset=(bar, rows // 2))
+        await pilot.mouse_up(TaskTable, offset=(bar, rows // 2))
+        assert 0 < table.top < 200 - rows
+        await pilot.press("down")  # the cursor comes back into view
+        assert (table.cursor, table.top) == (1, 1)
+        await pilot.click(TaskTable, offset=(bar, 3))  # a click on the bar picks no row
+        assert table.cursor == 1

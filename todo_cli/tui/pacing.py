@@ -37,6 +37,8 @@ class FramePacer:
         self._last = float("-inf")
         self._due: asyncio.Handle | None = None
         self._wanted = False
+        self.frames = 0
+        """How many frames it has had rendered."""
 
     def resume(self) -> None:
         """Render as soon as the interval since the last frame allows."""
@@ -64,6 +66,7 @@ class FramePacer:
         if not self._wanted:
             return
         self._last = self._loop.time()
+        self.frames += 1
         try:
             self._render()
         except Exception as error:  # as Textual's timers do: the app reports it and exits
