@@ -65,10 +65,14 @@ def make_app(service: TaskService, settings: Settings, clock: Clock) -> MakeApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their messages land (a worker may start another)."""
+    """Let workers and the table's loader finish and their messages land (one may start
+    another)."""
+    app = pilot.app
     for _ in range(4):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await app.workers.wait_for_complete()
+        while isinstance(app, TodoApp) and app.loading:
+            await pilot.pause(0.005)
     await pilot.pause()
 
 

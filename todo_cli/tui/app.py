@@ -9,6 +9,7 @@ event log: a timer asks core what changed since the last position, twice a secon
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from core.errors import TodoError
 from core.schemas import SortKey, TaskFilter
@@ -26,6 +27,7 @@ from todo_cli.tui import views
 from todo_cli.tui.backend import FIRST_ROWS, SORTS, Backend
 from todo_cli.tui.collector import IdleCollector
 from todo_cli.tui.listing import Listing
+from todo_cli.tui.loader import LatestOnly
 from todo_cli.tui.messages import Changed, CountsLoaded, Done, Failed, TasksLoaded, ViewChosen
 from todo_cli.tui.ordering import InOrder
 from todo_cli.tui.screens.confirm import ConfirmScreen
@@ -37,6 +39,7 @@ from todo_cli.tui.widgets.chat_pane import ChatPane, SessionFactory, default_ses
 from todo_cli.tui.widgets.quick_add import QuickAdd
 from todo_cli.tui.widgets.sidebar import Sidebar
 from todo_cli.tui.widgets.task_table import TaskTable
+from todo_cli.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -98,6 +101,7 @@ class TodoApp(App[None]):
         self.loaded = False
         self.shown_generation = -1
         self.collector = IdleCollector()
+        self._loads = LatestOnly("todo-view", on_error=self._report)
 
     def now(self) -> datetime:
         """The current time in the user's zone (the test clock when given)."""
@@ -111,7 +115,7 @@ class TodoApp(App[None]):
         return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="☐")
+        yield TitleBar(icon="☐")
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="tasks"):
@@ -136,6 +140,7 @@ class TodoApp(App[None]):
 
     def on_unmount(self) -> None:
         self.collector.stop()
+        self._loads.close()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -183,13 +188,20 @@ class TodoApp(App[None]):
         self.set_interval(self.poll_s, self.poll)
 
     def reload(self) -> None:
-        """Read the current view again (in a worker); stale answers are dropped."""
+        """Read the current view again (off the UI thread); stale answers are dropped."""
         self.generation += 1
-        self._view_worker(self.generation, self.current_filter())
+        generation, flt = self.generation, self.current_filter()
+        self._loads.submit(lambda: self._load_view(generation, flt))
 
-    @work(thread=True, exclusive=True, group="view")
-    def _view_worker(self, generation: int, flt: TaskFilter) -> None:
-        self._load_view(generation, flt)
+    @property
+    def loading(self) -> bool:
+        """Whether a list is being read for the table."""
+        return self._loads.busy
+
+    def _report(self, error: Exception) -> None:
+        # From the loader's thread: the app shows the error and exits, as for a worker's.
+        with suppress(RuntimeError):  # the app is already gone
+            self.call_from_thread(self._handle_exception, error)
 
     def _load_view(
         self, generation: int, flt: TaskFilter, first_screen: bool = False
