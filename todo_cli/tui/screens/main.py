@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.screen import UPDATE_PERIOD, Screen
+from textual.screen import Screen
 
-from todo_cli.tui.pacing import FramePacer
+from todo_cli.tui.pacing import FRAME_S, FramePacer
 
 
 class MainScreen(Screen[None]):
@@ -19,7 +19,7 @@ class MainScreen(Screen[None]):
         # Screen renders when this "timer" ticks and only ever resumes or pauses it.
         if self._pacer is None:
             self._pacer = FramePacer(
-                self._on_timer_update, UPDATE_PERIOD, on_error=self.app._handle_exception
+                self._on_timer_update, FRAME_S, on_error=self.app._handle_exception
             )
         return self._pacer
 
