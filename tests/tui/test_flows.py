@@ -559,3 +559,17 @@ async def test_the_wheel_and_the_scrollbar_move_the_view(
         assert (table.cursor, table.top) == (1, 1)
         await pilot.click(TaskTable, offset=(bar, 3))  # a click on the bar picks no row
         assert table.cursor == 1
+
+
+async def test_a_long_tag_is_cut_to_one_line_with_its_count(
+    make_app: MakeApp, service: TaskService
+) -> None:
+    for n in range(1234):
+        service.add(TaskCreate(title=f"job {n}", tags=("house-renovation-2027",)))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        options = [str(o.prompt) for o in app.query_one(Sidebar).options]
+        [entry] = [o for o in options if o.startswith("#house")]
+        assert entry == "#house-renova… 1234" and len(entry) == 19
+        assert options[3] == "All" + " " * 12 + "1234"

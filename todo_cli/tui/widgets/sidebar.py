@@ -11,6 +11,9 @@ from textual.widgets.option_list import Option
 from todo_cli.tui.messages import ViewChosen
 from todo_cli.tui.views import FIXED, View, tag_view
 
+_LINE_W = 19
+"""The characters an entry has: its label, then its count flush right."""
+
 
 class Sidebar(OptionList):
     """Views to pick from; moving the highlight switches the view."""
@@ -26,10 +29,13 @@ class Sidebar(OptionList):
 
     @staticmethod
     def _option(view: View, count: int | None) -> Option:
-        label = Text(view.label)
-        if count is not None:
-            width = 19 - len(view.label)
-            label.append(f"{count:>{max(width, 1)}}", style="dim")
+        shown = "" if count is None else str(count)
+        room = _LINE_W - len(shown) - (1 if shown else 0)
+        # A long tag is cut, not wrapped onto a second line under its count.
+        name = view.label if len(view.label) <= room else view.label[: room - 1] + "…"
+        label = Text(name)
+        if shown:
+            label.append(f"{shown:>{_LINE_W - len(name)}}", style="dim")
         return Option(label, id=view.key)
 
     def show_counts(self, counts: dict[str, int], tags: Sequence[tuple[str, int]]) -> None:
