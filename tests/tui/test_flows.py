@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 from textual import events
+from textual.command import CommandPalette
 
 from core import Priority, Status, TaskFilter
 from core.schemas import ReminderState, TaskCreate
@@ -20,6 +21,7 @@ from todo_cli.tui.screens.help import HelpScreen
 from todo_cli.tui.views import first_filter
 from todo_cli.tui.widgets.sidebar import Sidebar
 from todo_cli.tui.widgets.task_table import TaskTable
+from todo_cli.tui.widgets.title_bar import TitleBar
 
 pytestmark = pytest.mark.asyncio
 
@@ -573,3 +575,22 @@ async def test_a_long_tag_is_cut_to_one_line_with_its_count(
         [entry] = [o for o in options if o.startswith("#house")]
         assert entry == "#house-renova… 1234" and len(entry) == 19
         assert options[3] == "All" + " " * 12 + "1234"
+
+
+async def test_the_title_bar_shows_the_view_and_its_icon_opens_the_palette(
+    make_app: MakeApp, service: TaskService
+) -> None:
+    seed(service)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(TitleBar)
+        assert "todo — Today · sort: due · 2 tasks" in str(bar.render())
+        await pilot.press("s")
+        await settle(pilot)
+        assert "sort: priority" in str(bar.render())
+        await pilot.click(TitleBar, offset=(12, 0))  # the title: nothing happens
+        assert not isinstance(app.screen, CommandPalette)
+        await pilot.click(TitleBar, offset=(2, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
