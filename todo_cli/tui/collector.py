@@ -1,12 +1,21 @@
 """When Python's cyclic garbage collector may run in the TUI: while the user is idle.
 
 A full collection walks every object not frozen and everything those point at. With the
-table's lists and the filters' id sets of up to 50k entries that is 10 to 80 ms, and it
-lands wherever the allocation count says: on a key press, as a visible stall. So the app
-freezes what it loaded (those objects live as long as the app), keeps the two young
-generations collecting as usual (each a millisecond or two), switches off automatic full
-collections, and runs them itself once the user has paused. Textual does the same around
-smooth scrolling (`App.PAUSE_GC_ON_SCROLL`); this covers every key.
+table's lists and the caches of 50k tasks that is 10 to 90 ms, and it lands wherever the
+allocation count says: on a key press, as a visible stall. So the app freezes what it loaded
+(those objects live as long as the app), keeps the young generations collecting as usual (a
+millisecond or two each: they also free most cyclic garbage while it is young), switches
+automatic full collections off, and runs them itself:
+
+- at a pause of a second: a full collection, then what survived it is frozen too, so the
+  next one walks only what is newer (a few ms, should a key land on it);
+- when the user has been away for a while: everything is unfrozen and collected once (the
+  only collection that can free garbage among frozen objects; ~0.2 s at 50k tasks);
+- after very many young collections without a pause, anyway: the heap must not grow
+  without bound for a user who never stops typing.
+
+Textual does the same around smooth scrolling (`App.PAUSE_GC_ON_SCROLL`); this covers every
+key.
 """
 
 from __future__ import annotations
@@ -17,9 +26,11 @@ from collections.abc import Callable
 
 IDLE_S = 1.0
 """A full collection waits until no key or mouse event came for this long."""
-MAX_DEFERRED = 500
-"""After this many young collections without a full one, collect anyway (a user who never
-pauses must not grow the heap without bound)."""
+AWAY_S = 30.0
+"""After this long without input, everything frozen is collected once too."""
+MAX_DEFERRED = 5000
+"""Young collections without a full one after which one runs even without a pause (minutes
+of continuous typing and redrawing)."""
 _NEVER = 1 << 30
 
 
@@ -30,7 +41,10 @@ class IdleCollector:
         self._clock = clock
         self._last_input = clock()
         self._saved: tuple[int, int, int] | None = None
+        self._swept = True  # nothing frozen that the sweep has not seen
+        self._loaded = False  # collecting before the first freeze would walk the load
         self.full_collections = 0
+        self.sweeps = 0
 
     def start(self) -> None:
         """Take over full collections (young ones stay automatic)."""
@@ -46,23 +60,32 @@ class IdleCollector:
             self._saved = None
 
     def freeze(self) -> None:
-        """Move everything alive now out of all future collections: call it once the app's
-        long-lived data (the preloaded tasks) is loaded."""
+        """Move everything alive now out of all future collections but the sweep: call it
+        once the app's long-lived data (the preloaded tasks) is loaded."""
         gc.freeze()
+        self._swept = False
+        self._loaded = True
 
     def touched(self) -> None:
         """The user did something: no full collection for a moment."""
         self._last_input = self._clock()
 
-    def tick(self) -> bool:
-        """Run a full collection if one is due and the user is idle (or it waited too
-        long); True when it ran."""
+    def tick(self) -> str | None:
+        """Collect if one is due: "full", "sweep" or None (nothing ran)."""
+        if self._saved is None or not self._loaded:
+            return None
+        idle = self._clock() - self._last_input
         pending = gc.get_count()[2]  # young collections since the last full one
-        if self._saved is None or pending == 0:
-            return False
-        idle = self._clock() - self._last_input >= IDLE_S
-        if not idle and pending < MAX_DEFERRED:
-            return False
-        gc.collect()
-        self.full_collections += 1
-        return True
+        if idle >= AWAY_S and not self._swept:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
+            self._swept = True
+            self.sweeps += 1
+            return "sweep"
+        if pending and (idle >= IDLE_S or pending >= MAX_DEFERRED):
+            gc.collect()
+            self.freeze()
+            self.full_collections += 1
+            return "full"
+        return None
