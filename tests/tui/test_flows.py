@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from textual import events
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 
 from core import Priority, Status, TaskFilter
 from core.schemas import ReminderState, TaskCreate
@@ -24,6 +25,18 @@ from todo_cli.tui.widgets.task_table import TaskTable
 from todo_cli.tui.widgets.title_bar import TitleBar
 
 pytestmark = pytest.mark.asyncio
+
+
+LONG_LIST = "\n".join(f"task {n:03}" for n in range(1, 201))
+"""200 undated tasks, in todo.txt lines."""
+
+
+async def _show_all(pilot: Pilot[None], app: TodoApp) -> TaskTable:
+    """Settle, switch to the All view, and return the table showing it."""
+    await settle(pilot)
+    app.query_one(Sidebar).highlighted = 3
+    await settle(pilot)
+    return app.query_one(TaskTable)
 
 
 def _cursor_to(app: TodoApp, title: str) -> None:
@@ -425,13 +438,10 @@ async def test_today_counts_follow_the_clock_date(make_app: MakeApp, service: Ta
 
 
 async def test_moving_through_a_long_list(make_app: MakeApp, service: TaskService) -> None:
-    service.import_text("\n".join(f"task {n:03}" for n in range(1, 201)))
+    service.import_text(LONG_LIST)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.query_one(Sidebar).highlighted = 3  # All
-        await settle(pilot)
-        table = app.query_one(TaskTable)
+        table = await _show_all(pilot, app)
         assert len(table.tasks) == 200
         await pilot.press("j", "j", "down", "k")
         assert table.cursor == 2
@@ -532,13 +542,10 @@ async def test_a_long_view_paints_its_first_screen_then_all_of_it(
 async def test_the_wheel_and_the_scrollbar_move_the_view(
     make_app: MakeApp, service: TaskService
 ) -> None:
-    service.import_text("\n".join(f"task {n:03}" for n in range(1, 201)))
+    service.import_text(LONG_LIST)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.query_one(Sidebar).highlighted = 3  # All
-        await settle(pilot)
-        table = app.query_one(TaskTable)
+        table = await _show_all(pilot, app)
         rows, bar = table.page_rows, table.size.width - 1
 
         def bar_cell(line: int) -> object:
