@@ -407,8 +407,7 @@ class TodoApp(App[None]):
         self.query_filter = query
         if query is not None and query.sort != "due":
             self.sort = query.sort
-        # The title changes when the list arrives: once per key, not twice (each change of
-        # the header is a layout pass of the whole screen).
+        # The title changes once the list (and its count) arrives.
         self.reload()
 
     @on(Input.Submitted, "#filter")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TypeVar
 from core import live
 from core.filters import sort_tasks
 from core.schemas import SortKey, Status, TaskFilter, TaskRead, TaskUpdate
+from todo_cli.tui.columns import Columns, answers
 from todo_cli.tui.listing import Listing
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class Backend:
         # A key press in the filter then costs one query at most, and no sort.
         self._orders: dict[tuple[SortKey, bool], Listing] = {}
         self._picks: dict[tuple[TaskFilter, SortKey, bool], array[int]] = {}
+        self._columns: dict[tuple[SortKey, bool], Columns] = {}
+        self._all_pending = False  # every pending task is in the cache (after the preload)
         self._derived_at = 0.0
         self.deferred: str | None = None  # why the last drain failed (the next write retries)
         self._started = False
@@ -103,7 +106,11 @@ class Backend:
     def first_screen(self, flt: TaskFilter) -> Listing:
         """The first FIRST_ROWS tasks of `flt` (all of them when fewer): what the first
         paint shows while `view` reads the rest. Its length says whether there are more."""
-        return self._locked(lambda: self._take_warm(flt) or self._first_screen(flt))
+        def body() -> Listing:
+            warm = self._take_warm(flt)
+            return warm if warm is not None else self._first_screen(flt)
+
+        return self._locked(body)
 
     def _first_screen(self, flt: TaskFilter) -> Listing:
         # Core reads a few hundred rows for this, not the 16k a big Today view has.
@@ -136,6 +143,8 @@ class Backend:
         return self._ordered(flt.sort, flt.reverse).pick(rows).head(flt.limit)
 
     def _rows_for(self, flt: TaskFilter) -> array[int]:
+        if self._all_pending and answers(flt):
+            return self._columns_of(flt.sort, flt.reverse).rows_of(flt)
         # A filtered sorted list is the sorted filtered list: the sort keys are total orders.
         ids = live.matching_ids(self.service, flt)
         rows = self._ordered(flt.sort, flt.reverse).rows_of(ids)
@@ -159,6 +168,7 @@ class Backend:
         for task in tasks:
             self._cache[task.id] = task
         self._orders.clear()
+        self._columns.clear()
         self._picks.clear()  # each holds rows of one of the orders
 
     def _ordered(self, sort: SortKey, reverse: bool) -> Listing:
@@ -169,6 +179,12 @@ class Backend:
             order = self._orders[(sort, reverse)] = Listing.of(tasks)
         return order
 
+    def _columns_of(self, sort: SortKey, reverse: bool) -> Columns:
+        found = self._columns.get((sort, reverse))
+        if found is None:
+            found = self._columns[(sort, reverse)] = Columns(self._ordered(sort, reverse))
+        return found
+
     def _expire_derived(self) -> None:
         # Urgency, and what "overdue", "today" and "upcoming" select, move with the clock:
         # recompute them at most a minute late. The rest changes only with the tasks.
@@ -176,6 +192,7 @@ class Backend:
         if stamp - self._derived_at > DERIVED_TTL_S:
             for order in [k for k in self._orders if k[0] == "urgency"]:
                 del self._orders[order]
+                self._columns.pop(order, None)
             for pick in [k for k in self._picks if k[1] == "urgency" or _moves(k[0])]:
                 del self._picks[pick]
             self._derived_at = stamp
@@ -187,6 +204,8 @@ class Backend:
 
         def body() -> None:
             self._view(TaskFilter(sort=sort))
+            self._all_pending = True
+            self._columns_of(sort, False).prepare()
             live.optimize(self.service)
             for flt in views:
                 self._view(replace(flt, sort=sort))
@@ -216,6 +235,8 @@ class Backend:
         if changes.reload:
             self._cache.clear()
             self._orders.clear()
+            self._columns.clear()
+            self._all_pending = False
         self._remember(changes.tasks)
         return changes
 
