@@ -601,3 +601,22 @@ async def test_the_title_bar_shows_the_view_and_its_icon_opens_the_palette(
         await pilot.click(TitleBar, offset=(2, 0))
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
+
+
+async def test_a_sidebar_longer_than_the_screen_follows_its_highlight(
+    make_app: MakeApp, service: TaskService
+) -> None:
+    for n in range(40):
+        service.add(TaskCreate(title=f"job {n}", tags=(f"tag{n:02}",)))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sidebar = app.query_one(Sidebar)
+        sidebar.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.view.key == "tag:tag39" and titles(app) == ["job 39"]
+        assert sidebar.top > 0  # scrolled: the last entry is on screen
+        assert sidebar.render_line(sidebar.highlighted - sidebar.top).text.startswith("#tag39")
+        await pilot.press("home")
+        assert (sidebar.top, app.view.key) == (0, "today")
