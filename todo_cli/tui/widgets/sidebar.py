@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from todo_cli.tui.messages import ViewChosen
 from todo_cli.tui.views import FIXED, View, tag_view
+from todo_cli.tui.widgets.viewport import WHEEL_ROWS, clamp, follow
 
 _LINE_W = 19
 """The characters an entry has: its label, then its count flush right."""
@@ -115,13 +116,19 @@ class Sidebar(Widget, can_focus=True):
 
     def _follow(self) -> bool:
         """Scroll so the highlight shows; True when that moved the view."""
-        rows = max(self.content_size.height, 1)
-        top = min(max(self.top, self.highlighted - rows + 1), self.highlighted)
+        return self._show_from(follow(self.top, self.highlighted, self._rows()))
+
+    def _show_from(self, top: int) -> bool:
+        """Show entry `top` first (kept in range); True when the view moved."""
+        top = clamp(top, len(self.options), self._rows())
         if top == self.top:
             return False
         self.top = top
         self.refresh()
         return True
+
+    def _rows(self) -> int:
+        return max(self.content_size.height, 1)
 
     def _refresh_row(self, row: int) -> None:
         line = row - self.top
@@ -146,18 +153,11 @@ class Sidebar(Widget, can_focus=True):
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
-        self._scroll(3)
+        self._show_from(self.top + WHEEL_ROWS)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
-        self._scroll(-3)
-
-    def _scroll(self, delta: int) -> None:
-        rows = max(self.content_size.height, 1)
-        top = max(0, min(self.top + delta, len(self.options) - rows))
-        if top != self.top:
-            self.top = top
-            self.refresh()
+        self._show_from(self.top - WHEEL_ROWS)
 
     def _choose(self, key: str) -> None:
         if key != self.chosen and key in self.views:

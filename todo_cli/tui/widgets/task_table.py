@@ -31,6 +31,7 @@ from core.priorities import Priority
 from core.schemas import ReminderState, Status, TaskRead
 from core.urgency import is_overdue
 from todo_cli.tui.listing import EMPTY, Listing
+from todo_cli.tui.widgets.viewport import WHEEL_ROWS, clamp, follow
 
 _PRIORITY_MARK = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L", Priority.NONE: " "}
 _ID_W, _DUE_W, _MARK_W = 5, 17, 4
@@ -38,7 +39,6 @@ _LEAD_W = _ID_W + 4  # "  123  H " before the title
 _FIXED_W = _LEAD_W + 1 + _DUE_W + 1 + _MARK_W + 1  # everything but the title, bar included
 RECURRING = "↻"
 REMINDER = "⏰"
-WHEEL_ROWS = 3
 
 
 def _padded(marks: str) -> str:
@@ -186,16 +186,11 @@ class TaskTable(Widget, can_focus=True):
 
     def _follow_cursor(self) -> bool:
         """Scroll so the cursor row shows; True when that moved the view."""
-        rows = self.page_rows
-        if self.cursor < self.top:
-            return self._show_from(self.cursor)
-        if self.cursor >= self.top + rows:
-            return self._show_from(self.cursor - rows + 1)
-        return False
+        return self._show_from(follow(self.top, self.cursor, self.page_rows))
 
     def _show_from(self, top: int) -> bool:
         """Show row `top` first (kept in range); True when the view moved."""
-        top = max(0, min(top, len(self.tasks) - self.page_rows))
+        top = clamp(top, len(self.tasks), self.page_rows)
         if top == self.top:
             return False
         self.top = top
