@@ -34,7 +34,14 @@ from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.screens.help import HelpScreen
 from todo_cli.tui.screens.main import MainScreen
-from todo_cli.tui.views import FIXED, View, combine, first_filter, parse_query, tag_view
+from todo_cli.tui.views import (
+    FIXED,
+    View,
+    combine,
+    first_filter,
+    parse_query,
+    sidebar_views,
+)
 from todo_cli.tui.widgets.chat_pane import ChatPane, SessionFactory, default_session_factory
 from todo_cli.tui.widgets.quick_add import QuickAdd
 from todo_cli.tui.widgets.sidebar import Sidebar
@@ -178,7 +185,7 @@ class TodoApp(App[None]):
         self.call_from_thread(self._start_polling)
         if first is None or len(first) >= FIRST_ROWS:
             self._load_view(generation, flt)
-        sidebar = [*FIXED, *(tag_view(tag) for tag, _ in counts.tags)]
+        sidebar = sidebar_views(counts.tags)
         self.backend.preload(self.sort, [v.filter(self.now()) for v in sidebar])
         views.warm_up()
         # 50k cached tasks live as long as the app: frozen, no collection walks them again.

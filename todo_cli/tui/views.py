@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
@@ -66,6 +66,11 @@ def first_filter(now: datetime) -> TaskFilter:
 def tag_view(tag: str) -> View:
     """The view of the pending tasks carrying `tag`."""
     return View(f"tag:{tag}", f"#{tag}", tag)
+
+
+def sidebar_views(tags: Sequence[tuple[str, int]]) -> list[View]:
+    """The sidebar's entries: the fixed views, then one per tag in use (tag, count)."""
+    return [*FIXED, *(tag_view(tag) for tag, _ in tags)]
 
 
 _DEFAULTS = TaskFilter()

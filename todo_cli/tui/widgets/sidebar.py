@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from todo_cli.tui.messages import ViewChosen
-from todo_cli.tui.views import FIXED, View, tag_view
+from todo_cli.tui.views import FIXED, View, sidebar_views, tag_view
 from todo_cli.tui.widgets.viewport import WHEEL_ROWS, clamp, follow
 
 _LINE_W = 19
@@ -88,7 +88,7 @@ class Sidebar(Widget, can_focus=True):
 
     def show_counts(self, counts: dict[str, int], tags: Sequence[tuple[str, int]]) -> None:
         """Redraw the entries with fresh counts; the tag entries follow the tags in use."""
-        views = [*FIXED, *(tag_view(tag) for tag, _ in tags)]
+        views = sidebar_views(tags)
         counts = {**counts, **{tag_view(tag).key: n for tag, n in tags}}
         self.views = {v.key: v for v in views}
         self.options = [_entry(v, counts.get(v.key)) for v in views]
