@@ -17,11 +17,10 @@ from textual.binding import Binding
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from todo_cli.tui.messages import ViewChosen
 from todo_cli.tui.views import FIXED, View, sidebar_views, tag_view
-from todo_cli.tui.widgets.viewport import WHEEL_ROWS, clamp, follow
+from todo_cli.tui.widgets.viewport import RowView
 
 _LINE_W = 19
 """The characters an entry has: its label, then its count flush right."""
@@ -46,7 +45,7 @@ def _entry(view: View, count: int | None) -> Entry:
     return Entry(view.key, name + count_text, len(name))
 
 
-class Sidebar(Widget, can_focus=True):
+class Sidebar(RowView, can_focus=True):
     """Views to pick from; moving the highlight switches the view."""
 
     DEFAULT_CSS = """
@@ -82,7 +81,6 @@ class Sidebar(Widget, can_focus=True):
         self.options: list[Entry] = [_entry(v, None) for v in FIXED]
         self.views: dict[str, View] = {v.key: v for v in FIXED}
         self.chosen = FIXED[0].key
-        self.top = 0
         self._quiet = False  # refilling the entries moves the highlight: not a choice
         self._styles: dict[str, Style] = {}
 
@@ -108,26 +106,16 @@ class Sidebar(Widget, can_focus=True):
         return max(0, min(value, len(self.options) - 1))
 
     def watch_highlighted(self, old: int, new: int) -> None:
-        if not self._follow():
+        if not self._show_row(new):
             for row in (old, new):
                 self._refresh_row(row)
         if not self._quiet:
             self._choose(self.options[new].id)
 
-    def _follow(self) -> bool:
-        """Scroll so the highlight shows; True when that moved the view."""
-        return self._show_from(follow(self.top, self.highlighted, self._rows()))
+    def row_count(self) -> int:
+        return len(self.options)
 
-    def _show_from(self, top: int) -> bool:
-        """Show entry `top` first (kept in range); True when the view moved."""
-        top = clamp(top, len(self.options), self._rows())
-        if top == self.top:
-            return False
-        self.top = top
-        self.refresh()
-        return True
-
-    def _rows(self) -> int:
+    def rows_shown(self) -> int:
         return max(self.content_size.height, 1)
 
     def _refresh_row(self, row: int) -> None:
@@ -150,14 +138,6 @@ class Sidebar(Widget, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is not None and self.top + offset.y < len(self.options):
             self.highlighted = self.top + offset.y
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self._show_from(self.top + WHEEL_ROWS)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self._show_from(self.top - WHEEL_ROWS)
 
     def _choose(self, key: str) -> None:
         if key != self.chosen and key in self.views:

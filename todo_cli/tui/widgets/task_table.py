@@ -24,14 +24,13 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from core import dates
 from core.priorities import Priority
 from core.schemas import ReminderState, Status, TaskRead
 from core.urgency import is_overdue
 from todo_cli.tui.listing import EMPTY, Listing
-from todo_cli.tui.widgets.viewport import WHEEL_ROWS, clamp, follow
+from todo_cli.tui.widgets.viewport import RowView
 
 _PRIORITY_MARK = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L", Priority.NONE: " "}
 _ID_W, _DUE_W, _MARK_W = 5, 17, 4
@@ -54,7 +53,7 @@ _MARKS = {
 }
 
 
-class TaskTable(Widget, can_focus=True):
+class TaskTable(RowView, can_focus=True):
     """Tasks, one per line, under a fixed header; the cursor row is the current task."""
 
     DEFAULT_CSS = """
@@ -103,8 +102,6 @@ class TaskTable(Widget, can_focus=True):
         super().__init__(id=id)
         self._now = now
         self.listing = EMPTY
-        self.top = 0
-        """The row shown first, under the header."""
         self.empty_text = "No tasks."
         # Rendered rows by (task, width): moving the cursor or scrolling by a line redraws
         # the rows from here. Tasks are immutable, so a changed task is a new key.
@@ -122,7 +119,7 @@ class TaskTable(Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._show_from(self.top)
-        self._follow_cursor()
+        self._show_row(self.cursor)
         self.refresh()
 
     def notify_style_update(self) -> None:
@@ -177,25 +174,18 @@ class TaskTable(Widget, can_focus=True):
         return max(0, min(value, len(self.tasks) - 1)) if self.tasks else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
-        if self._follow_cursor():
+        if self._show_row(self.cursor):
             return
         # Only the two rows whose highlight changed (line = row - top + the header).
         for row in (old, new):
             if self.top <= row < self.top + self.page_rows:
                 self.refresh(Region(0, row - self.top + 1, self.size.width, 1))
 
-    def _follow_cursor(self) -> bool:
-        """Scroll so the cursor row shows; True when that moved the view."""
-        return self._show_from(follow(self.top, self.cursor, self.page_rows))
+    def row_count(self) -> int:
+        return len(self.tasks)
 
-    def _show_from(self, top: int) -> bool:
-        """Show row `top` first (kept in range); True when the view moved."""
-        top = clamp(top, len(self.tasks), self.page_rows)
-        if top == self.top:
-            return False
-        self.top = top
-        self.refresh()
-        return True
+    def rows_shown(self) -> int:
+        return self.page_rows
 
     def action_cursor(self, delta: int) -> None:
         self.cursor += delta
@@ -211,14 +201,6 @@ class TaskTable(Widget, can_focus=True):
             self.post_message(self.Selected(self.current))
 
     # -- mouse -------------------------------------------------------------------------------
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self._show_from(self.top + WHEEL_ROWS)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self._show_from(self.top - WHEEL_ROWS)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.x == self.size.width - 1 and event.y >= 1 and self._overflows():
