@@ -56,7 +56,7 @@ def test_a_full_collection_waits_for_a_pause_then_freezes_what_survived(
     assert taken.tick() is None and gc.get_count()[2] > 0
     clock.now += IDLE_S
     frozen = gc.get_freeze_count()
-    assert taken.tick() == "full" and taken.full_collections == 1
+    assert taken.tick() == "full"
     assert gc.get_count()[2] == 0 and gc.get_freeze_count() >= frozen
     assert taken.tick() is None  # nothing new since
 
@@ -83,7 +83,7 @@ def test_garbage_among_frozen_objects_goes_when_the_user_is_away(
     gc.collect()
     assert gone() is not None  # a frozen cycle survives every ordinary collection
     clock.now += AWAY_S
-    assert taken.tick() == "sweep" and taken.sweeps == 1
+    assert taken.tick() == "sweep"
     assert gone() is None
     clock.now += AWAY_S
     assert taken.tick() is None  # one sweep per absence

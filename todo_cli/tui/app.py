@@ -105,7 +105,6 @@ class TodoApp(App[None]):
         self._polling = False
         self._writes = InOrder()
         self._poll_error: str | None = None
-        self.loaded = False
         self.shown_generation = -1
         self.collector = IdleCollector()
         self._loads = LatestOnly("todo-view", on_error=self._report)
@@ -240,7 +239,6 @@ class TodoApp(App[None]):
         if message.partial:  # the first screen: its count is not the view's
             self._update_title(None)
             return
-        self.loaded = True
         self.shown_generation = message.generation
         self._update_title(len(message.tasks))
 

@@ -43,8 +43,6 @@ class IdleCollector:
         self._saved: tuple[int, int, int] | None = None
         self._swept = True  # nothing frozen that the sweep has not seen
         self._loaded = False  # collecting before the first freeze would walk the load
-        self.full_collections = 0
-        self.sweeps = 0
 
     def start(self) -> None:
         """Take over full collections (young ones stay automatic)."""
@@ -81,11 +79,9 @@ class IdleCollector:
             gc.collect()
             gc.freeze()
             self._swept = True
-            self.sweeps += 1
             return "sweep"
         if pending and (idle >= IDLE_S or pending >= MAX_DEFERRED):
             gc.collect()
             self.freeze()
-            self.full_collections += 1
             return "full"
         return None
