@@ -140,6 +140,19 @@ class ConsumerOffset(SQLModel, table=True):
     updated: datetime = Field(sa_type=_utc())
 
 
+class Lease(SQLModel, table=True):
+    """A named lease one process holds until it expires: a group's active member, the relay's
+    leader. `fence` grows each time the lease changes hands."""
+
+    __tablename__ = "lease"
+
+    name: str = Field(sa_type=sa.String(128), primary_key=True)
+    holder: str = Field(sa_type=sa.String(256))
+    fence: int = Field(sa_type=sa.BigInteger)
+    acquired: datetime = Field(sa_type=_utc())
+    expires: datetime = Field(sa_type=_utc())
+
+
 class AppliedEvent(SQLModel, table=True):
     """An event a consumer group has applied, written in the same transaction as its effect."""
 

@@ -1,0 +1,84 @@
+"""Named leases in the database: at most one live holder per name.
+
+A consumer group on the embedded log is one member at a time (whoever holds the group's
+lease reads and applies; the others wait), and of several relays one leads. A holder
+renews before its lease runs out; a holder that died (kill -9) loses it when it expires,
+and the next taker carries on from the committed position. `fence` grows each time the
+lease changes hands, so a holder can tell that it was replaced while it was away.
+
+Time is the caller's wall clock, passed in: every process of one deployment shares it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.store import Store, read_dt
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A lease as held: by whom, since which hand-over (`fence`) and until when."""
+
+    name: str
+    holder: str
+    fence: int
+    expires: datetime
+
+
+def holder_id(role: str) -> str:
+    """A name for this process that no other process shares: role, host, pid, a nonce."""
+    return f"{role}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Leases:
+    """Takes, renews, reads and gives up leases in one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def acquire(self, name: str, holder: str, ttl_s: float, now: datetime) -> Lease | None:
+        """Take `name` for `ttl_s` seconds, or renew it if `holder` has it already.
+
+        Returns the lease, or None while another holder's lease is still live.
+        """
+        expires = now + timedelta(seconds=ttl_s)
+        with self.store.write() as db:
+            row = db.one(
+                "INSERT INTO lease (name, holder, fence, acquired, expires) "
+                "VALUES (?, ?, 1, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                "fence = CASE WHEN lease.holder = excluded.holder THEN lease.fence "
+                "ELSE lease.fence + 1 END, "
+                "acquired = CASE WHEN lease.holder = excluded.holder THEN lease.acquired "
+                "ELSE excluded.acquired END, "
+                "holder = excluded.holder, expires = excluded.expires "
+                "WHERE lease.holder = excluded.holder OR lease.expires <= ? "
+                "RETURNING fence",
+                (name, holder, db.dt(now), db.dt(expires), db.dt(now)),
+            )
+        return None if row is None else Lease(name, holder, int(row[0]), expires)
+
+    def release(self, name: str, holder: str) -> None:
+        """Give `name` up at once if `holder` has it, so a waiting member takes over now."""
+        with self.store.write() as db:
+            db.run(
+                "UPDATE lease SET expires = acquired WHERE name = ? AND holder = ?",
+                (name, holder),
+            )
+
+    def current(self, name: str, now: datetime) -> Lease | None:
+        """Who holds `name` now (None when nobody's lease is live)."""
+        with self.store.read() as db:
+            row = db.one(
+                "SELECT holder, fence, expires FROM lease WHERE name = ? AND expires > ?",
+                (name, db.dt(now)),
+            )
+        if row is None:
+            return None
+        expires = read_dt(row[2])
+        assert expires is not None
+        return Lease(name, str(row[0]), int(row[1]), expires)
