@@ -582,10 +582,24 @@ def _series(rule: Rule, dtstart: Due, tz: tzinfo) -> _Series:
     parts = _parts(rule)
     if isinstance(dtstart, datetime):
         wall = dates.to_utc(dtstart).astimezone(tz).replace(tzinfo=None)
-        return _Series(parts, wall, wall.time(), tz)
+        clock = _clock(rule.time, dtstart, tz) or wall.time()
+        return _Series(parts, datetime.combine(wall.date(), clock), clock, tz)
     if rule.time is not None:
         return _Series(parts, datetime.combine(dtstart, rule.time), rule.time, tz)
     return _Series(parts, datetime.combine(dtstart, time()), None, tz)
+
+
+def _clock(clock: time | None, due: datetime, tz: tzinfo) -> time | None:
+    """`clock` when `due` is that wall time on its day, None otherwise.
+
+    A time in a spring-forward gap is moved past it for that occurrence only (RFC 5545): a
+    series whose start fell into the gap (02:30 shown as 03:30) keeps 02:30 for the others.
+    """
+    if clock is None:
+        return None
+    clock = clock.replace(tzinfo=None)
+    local = dates.to_utc(due).astimezone(tz)
+    return clock if dates.combine(local.date(), clock, tz) == due else None
 
 
 def _parts(rule: Rule) -> _Parts:
@@ -719,7 +733,8 @@ def _next_from_completion(
     done = now.astimezone(tz).date()
     clock = series.clock
     if isinstance(after, datetime):
-        clock = dates.to_utc(after).astimezone(tz).time().replace(tzinfo=None, fold=0)
+        local = dates.to_utc(after).astimezone(tz).time().replace(tzinfo=None, fold=0)
+        clock = _clock(series.clock, after, tz) or local
     unit = _CALENDAR_UNIT[parts.freq]
     try:
         if parts.has_by_parts:
