@@ -829,6 +829,13 @@ def _describe_monthly(p: _Parts, every_unit: str) -> str | None:
     return f"{every_unit} on the {what}"
 
 
+def _short_months(day: int) -> str:
+    """The months that have no day `day` (29-31), in words."""
+    if day == 29:
+        return "Feb, except in leap years"
+    return _and([_MONTH_NAMES[m - 1] for m in range(1, 13) if dates.days_in_month(2001, m) < day])
+
+
 def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -857,7 +864,9 @@ def warnings(rule: Rule, *, start: Due | None = None) -> list[str]:
         if not (p.bymonthday or p.byday) and start is not None and start.day > 28:
             late = [start.day]
         if late:
-            out.append(f"months without a {_nth(max(late))} are skipped; {month_end}")
+            day = max(late)
+            out.append(f"months without a {_nth(day)} are skipped ({_short_months(day)}); "
+                       f"{month_end}")
         fifth = [d for n, d in p.byday if n == 5]
         if fifth:
             out.append(f"months without a fifth {_DAY_NAMES[fifth[0]]} are skipped")

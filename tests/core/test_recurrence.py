@@ -357,11 +357,14 @@ def test_the_31st_skips_months_without_one() -> None:
         d(31, 1, 2027), d(31, 3, 2027), d(31, 5, 2027), d(31, 7, 2027), d(31, 8, 2027)
     ]
     assert warnings(rule) == [
-        "months without a 31st are skipped; say 'every last day of the month' to hit every "
-        "month-end"
+        "months without a 31st are skipped (Feb, Apr, Jun, Sep and Nov); say 'every last day "
+        "of the month' to hit every month-end"
     ]
     assert warnings(parse_rule("every month on the 29th", NOW))[0].startswith(
-        "months without a 29th are skipped"
+        "months without a 29th are skipped (Feb, except in leap years); say 'every last day"
+    )
+    assert warnings(parse_rule("every month on the 30th", NOW))[0].startswith(
+        "months without a 30th are skipped (Feb); "
     )
 
 
@@ -379,7 +382,9 @@ def test_plain_monthly_from_the_31st_follows_rfc_5545_and_warns() -> None:
     assert occurrences(rule, d(31, 1, 2027), 3, BERLIN) == [
         d(31, 1, 2027), d(31, 3, 2027), d(31, 5, 2027)
     ]
-    assert warnings(rule, start=d(31, 1, 2027))[0].startswith("months without a 31st")
+    assert warnings(rule, start=d(31, 1, 2027)) == warnings(parse_rule("every month on the 31st",
+                                                                       NOW))
+    assert "(Feb)" in warnings(rule, start=at(30, 9, month=1, year=2027))[0]
     assert warnings(rule, start=d(28, 1, 2027)) == []
 
 

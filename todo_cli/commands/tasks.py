@@ -47,6 +47,8 @@ def add(
         render.Out().line(render.task_json(task, svc.tz))
     else:
         render.changed("Added", [task])
+        for note in render.repeat_notes(task):
+            render.Out().line(f"  note: {note}")
 
 
 def list_(
