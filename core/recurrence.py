@@ -513,7 +513,7 @@ def _tail(
     """"at TIME", "until DATE", "for N times" after the rule, each at most once, any order."""
     clock: time | None = None
     while j < len(w):
-        if w[j] == "at" and clock is None and (found := dates._time_words(w, j + 1)):
+        if w[j] == "at" and clock is None and (found := dates.time_after_at(w, j + 1)):
             clock, j = found[1], j + 1 + found[0]
         elif w[j] == "until" and parts.until is None and (until := _until_words(w, j + 1, now)):
             _one_end(parts, " ".join(w[j:until[0]]))
