@@ -854,8 +854,9 @@ def _until_text(until: str) -> str:
 
 def warnings(rule: Rule, *, start: Due | None = None) -> list[str]:
     """What may surprise about the rule (RFC 5545 skips what does not exist): "months without
-    a 31st are skipped; say 'every last day of the month' to hit every month-end". With the
-    series `start`, a plain "every month" from the 29th-31st warns too."""
+    a 31st are skipped (Feb, Apr, Jun, Sep and Nov); say 'every last day of the month' to hit
+    every month-end". With the series `start`, a plain "every month" from the 29th-31st warns
+    too."""
     p = _parts(rule)
     out: list[str] = []
     month_end = "say 'every last day of the month' to hit every month-end"

@@ -203,6 +203,8 @@ def test_tags_beyond_ascii_are_stored_listed_and_filtered() -> None:
 def test_a_negative_amount_is_exit_2_naming_the_phrase_and_adds_nothing() -> None:
     result = fails(2, "add", "call mom in -3 days")
     assert "'in -3 days'" in result.stderr
+    # Unquoted, the shell hands over "-3" as a word of its own: an unknown option, exit 2 too.
+    assert "'-3'" in fails(2, "add", "call", "mom", "in", "-3", "days").stderr
     fails(2, "add", "call mom", "--due", "in -3d")
     assert tasks_json("--status", "all") == []
 
