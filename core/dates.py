@@ -219,9 +219,13 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[t ][0-9]{2}:[0-9]{2}\S*")
 _AMOUNT = re.compile(r"[0-9]+|an?")
 _GLUED_AMOUNT = re.compile(r"([0-9]+)([a-z]+)")
+_NEGATIVE_AMOUNT = re.compile(r"-[0-9]+([a-z]*)")
+_BARE_HOUR = re.compile(r"[0-9]{1,2}")
+_PERIOD_ENDS = frozenset({"week", "month", "year"})
 
 KEYWORDS = frozenset(
-    {"today", "tonight", "tomorrow", "at", "in", *_WEEKDAYS, *_MONTHS, *_NAMED_TIMES}
+    {"today", "tonight", "tomorrow", "at", "in", "next", "end", *_WEEKDAYS, *_MONTHS,
+     *_NAMED_TIMES}
 )
 """Words with a meaning in date phrases (units and "a"/"an" only count after "in")."""
 
@@ -308,7 +312,7 @@ def _day_then_time(w: Sequence[str], now: datetime) -> _Found | None:
     if day is None:
         return None
     size, d, implied = day
-    clock = _at_time(w, size, at_required=False)
+    clock = _at_time(w, size, at_required=False, bare_hour=True)
     if clock is not None:
         return size + clock[0], combine(d, clock[1], _zone(now))
     if implied is not None:
@@ -333,12 +337,25 @@ def _zone(now: datetime) -> tzinfo:
     return now.tzinfo
 
 
-def _at_time(w: Sequence[str], i: int, at_required: bool) -> tuple[int, time] | None:
+def _at_time(
+    w: Sequence[str], i: int, at_required: bool, bare_hour: bool = False
+) -> tuple[int, time] | None:
+    # A bare hour only after a day ("fri at 9"): alone, "at 5" is too often just words.
     has_at = i < len(w) and w[i] == "at"
     if at_required and not has_at:
         return None
-    found = _time_words(w, i + has_at)
+    found = time_after_at(w, i + 1) if has_at and bare_hour else _time_words(w, i + has_at)
     return None if found is None else (found[0] + has_at, found[1])
+
+
+def time_after_at(w: Sequence[str], i: int) -> tuple[int, time] | None:
+    """The time that follows an "at" after a day or a repeat (lowercase words from w[i]), as
+    (words used, time): any time of day, or a bare hour on the 24-hour clock ("fri at 9",
+    "every day at 17"). A number that is no hour ("at 42") is not a time: it stays text."""
+    found = _time_words(w, i)
+    if found is None and i < len(w) and _BARE_HOUR.fullmatch(w[i]) and int(w[i]) <= 23:
+        return 1, time(int(w[i]))
+    return found
 
 
 def _time_words(w: Sequence[str], i: int) -> tuple[int, time] | None:
@@ -361,6 +378,28 @@ def _match_day(w: Sequence[str], i: int, today: date) -> _Day | None:
         if found is not None:
             return found
     return None
+
+
+def _next_weekday(w: Sequence[str], i: int, today: date) -> _Day | None:
+    """"next monday": that day in next week (weeks run Monday to Sunday), so on a Wednesday
+    "next fri" is nine days ahead where "fri" is two."""
+    if w[i] != "next" or i + 1 >= len(w) or w[i + 1] not in _WEEKDAYS:
+        return None
+    next_monday = today + timedelta(days=7 - today.weekday())
+    return 2, next_monday + timedelta(days=_WEEKDAYS[w[i + 1]]), None
+
+
+def _end_of(w: Sequence[str], i: int, today: date) -> _Day | None:
+    """"end of week" (its Sunday), "end of month", "end of the year": the period's last day,
+    today when today is that day."""
+    k = i + 2 + (i + 2 < len(w) and w[i + 2] == "the")
+    if w[i] != "end" or k >= len(w) or w[i + 1] != "of" or w[k] not in _PERIOD_ENDS:
+        return None
+    if w[k] == "week":
+        return k + 1 - i, today + timedelta(days=6 - today.weekday()), None
+    if w[k] == "month":
+        return k + 1 - i, today.replace(day=days_in_month(today.year, today.month)), None
+    return k + 1 - i, date(today.year, 12, 31), None
 
 
 def _named_day(w: Sequence[str], i: int, today: date) -> _Day | None:
@@ -402,6 +441,7 @@ def _in_amount(w: Sequence[str], i: int) -> tuple[int, int, str] | None:
     """ "in 3 days", "in an hour", "in 3d": (words used, amount, canonical unit)."""
     if i + 1 >= len(w) or w[i] != "in":
         return None
+    _refuse_negative(w, i)
     glued = _GLUED_AMOUNT.fullmatch(w[i + 1])
     if glued and (unit := parse_unit(glued[2])):
         return 2, int(glued[1]), unit
@@ -409,6 +449,18 @@ def _in_amount(w: Sequence[str], i: int) -> tuple[int, int, str] | None:
         amount = int(w[i + 1]) if w[i + 1][0].isdigit() else 1
         return 3, amount, unit
     return None
+
+
+def _refuse_negative(w: Sequence[str], i: int) -> None:
+    """"in -3 days" is a mistake, not a title: "in" counts ahead."""
+    negative = _NEGATIVE_AMOUNT.fullmatch(w[i + 1])
+    if negative is None:
+        return
+    glued = negative[1]
+    if parse_unit(glued) if glued else i + 2 < len(w) and parse_unit(w[i + 2]):
+        phrase = " ".join(w[i:i + (2 if glued else 3)])
+        raise BadInput(f"'{phrase}' counts back: 'in' takes a positive number, "
+                       "or give the date itself (2026-12-05)")
 
 
 def _month_day(w: Sequence[str], i: int, today: date) -> _Day | None:
@@ -460,7 +512,9 @@ def _bad_date(text: str) -> BadInput:
     return BadInput(f"'{text}' is not a valid date")
 
 
-_DAY_RULES: tuple[_DayRule, ...] = (_named_day, _iso_day, _calendar_offset, _month_day)
+_DAY_RULES: tuple[_DayRule, ...] = (
+    _named_day, _next_weekday, _end_of, _iso_day, _calendar_offset, _month_day
+)
 
 
 # --- output ----------------------------------------------------------------------------------

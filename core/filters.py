@@ -131,19 +131,37 @@ def _due_between(where: Where, db: Db, start: date | None, end: date | None, tz:
 
 
 def _add_search(where: Where, text: str, db: Db) -> None:
-    words = _WORD.findall(text)
-    if not words:
+    """Each word matches the start of a word in the title or notes ("pay ren" finds "Pay
+    rent"); a term with signs in it ("c++", "c#", "node.js") must appear as typed, ignoring
+    case, since the full-text index keeps only letters and digits ("c++" is the word "c")."""
+    terms = text.split()
+    if not _WORD.search(text):
         raise BadInput(f"search text '{text}' has no words to look for")
+    signed = [term for term in terms if _WORD.fullmatch(term) is None]
+    for term in signed:
+        where.add(f"{_CONTAINS[db.dialect]} > 0", term)
+    # The words go in as quoted FTS5 strings and plain tsquery lexemes: \w+ holds no quote,
+    # colon, star or operator, so nothing typed is read as query syntax. FTS5 splits a signed
+    # term into its words as our regex does, so they narrow the search through the index;
+    # PostgreSQL's parser keeps "node.js" whole, so there only the plain words go in.
     if db.dialect == "sqlite":
-        query = " AND ".join(f'"{w}"*' for w in words)
+        query = " AND ".join(f'"{w}"*' for w in _WORD.findall(text))
         where.add("t.pk IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)", query)
-    else:
-        query = " & ".join(f"{w}:*" for w in words)
+        return
+    words = [term for term in terms if term not in signed]
+    if words:
         where.add(
             "to_tsvector('simple', t.title || ' ' || coalesce(t.notes, '')) "
             "@@ to_tsquery('simple', ?)",
-            query,
+            " & ".join(f"{w}:*" for w in words),
         )
+
+
+_TEXT = "lower(t.title || ' ' || coalesce(t.notes, ''))"
+_CONTAINS = {
+    "sqlite": f"instr({_TEXT}, lower(?))",
+    "postgresql": f"strpos({_TEXT}, lower(?))",
+}
 
 
 def sort_tasks(tasks: list[TaskRead], key: SortKey, reverse: bool, now: datetime) -> None:

@@ -513,7 +513,7 @@ def _tail(
     """"at TIME", "until DATE", "for N times" after the rule, each at most once, any order."""
     clock: time | None = None
     while j < len(w):
-        if w[j] == "at" and clock is None and (found := dates._time_words(w, j + 1)):
+        if w[j] == "at" and clock is None and (found := dates.time_after_at(w, j + 1)):
             clock, j = found[1], j + 1 + found[0]
         elif w[j] == "until" and parts.until is None and (until := _until_words(w, j + 1, now)):
             _one_end(parts, " ".join(w[j:until[0]]))
@@ -582,10 +582,24 @@ def _series(rule: Rule, dtstart: Due, tz: tzinfo) -> _Series:
     parts = _parts(rule)
     if isinstance(dtstart, datetime):
         wall = dates.to_utc(dtstart).astimezone(tz).replace(tzinfo=None)
-        return _Series(parts, wall, wall.time(), tz)
+        clock = _clock(rule.time, dtstart, tz) or wall.time()
+        return _Series(parts, datetime.combine(wall.date(), clock), clock, tz)
     if rule.time is not None:
         return _Series(parts, datetime.combine(dtstart, rule.time), rule.time, tz)
     return _Series(parts, datetime.combine(dtstart, time()), None, tz)
+
+
+def _clock(clock: time | None, due: datetime, tz: tzinfo) -> time | None:
+    """`clock` when `due` is that wall time on its day, None otherwise.
+
+    A time in a spring-forward gap is moved past it for that occurrence only (RFC 5545): a
+    series whose start fell into the gap (02:30 shown as 03:30) keeps 02:30 for the others.
+    """
+    if clock is None:
+        return None
+    clock = clock.replace(tzinfo=None)
+    local = dates.to_utc(due).astimezone(tz)
+    return clock if dates.combine(local.date(), clock, tz) == due else None
 
 
 def _parts(rule: Rule) -> _Parts:
@@ -719,7 +733,8 @@ def _next_from_completion(
     done = now.astimezone(tz).date()
     clock = series.clock
     if isinstance(after, datetime):
-        clock = dates.to_utc(after).astimezone(tz).time().replace(tzinfo=None, fold=0)
+        local = dates.to_utc(after).astimezone(tz).time().replace(tzinfo=None, fold=0)
+        clock = _clock(series.clock, after, tz) or local
     unit = _CALENDAR_UNIT[parts.freq]
     try:
         if parts.has_by_parts:
@@ -814,6 +829,13 @@ def _describe_monthly(p: _Parts, every_unit: str) -> str | None:
     return f"{every_unit} on the {what}"
 
 
+def _short_months(day: int) -> str:
+    """The months that have no day `day` (29-31), in words."""
+    if day == 29:
+        return "Feb, except in leap years"
+    return _and([_MONTH_NAMES[m - 1] for m in range(1, 13) if dates.days_in_month(2001, m) < day])
+
+
 def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -832,8 +854,9 @@ def _until_text(until: str) -> str:
 
 def warnings(rule: Rule, *, start: Due | None = None) -> list[str]:
     """What may surprise about the rule (RFC 5545 skips what does not exist): "months without
-    a 31st are skipped; say 'every last day of the month' to hit every month-end". With the
-    series `start`, a plain "every month" from the 29th-31st warns too."""
+    a 31st are skipped (Feb, Apr, Jun, Sep and Nov); say 'every last day of the month' to hit
+    every month-end". With the series `start`, a plain "every month" from the 29th-31st warns
+    too."""
     p = _parts(rule)
     out: list[str] = []
     month_end = "say 'every last day of the month' to hit every month-end"
@@ -842,7 +865,9 @@ def warnings(rule: Rule, *, start: Due | None = None) -> list[str]:
         if not (p.bymonthday or p.byday) and start is not None and start.day > 28:
             late = [start.day]
         if late:
-            out.append(f"months without a {_nth(max(late))} are skipped; {month_end}")
+            day = max(late)
+            out.append(f"months without a {_nth(day)} are skipped ({_short_months(day)}); "
+                       f"{month_end}")
         fifth = [d for n, d in p.byday if n == 5]
         if fifth:
             out.append(f"months without a fifth {_DAY_NAMES[fifth[0]]} are skipped")

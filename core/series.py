@@ -53,10 +53,28 @@ def zone_name(tz: tzinfo) -> str:
     return str(getattr(tz, "key", None) or "UTC")
 
 
-def start_series(due: Due, tz: tzinfo, series_id: str | None = None) -> Series:
-    """Bookkeeping for a series whose rule starts at `due`."""
-    return Series(series_id or str(uuid.uuid4()), occurrence_key(due), dates.iso(due, tz),
-                  zone_name(tz))
+def start_series(
+    due: Due, tz: tzinfo, series_id: str | None = None, clock: time | None = None
+) -> Series:
+    """Bookkeeping for a series whose rule starts at `due`.
+
+    `clock` is the time of day the rule names ("at 2:30am"): when a spring-forward gap moved
+    `due` off it, the series keeps `clock`, so only that occurrence moves.
+    """
+    return Series(series_id or str(uuid.uuid4()), occurrence_key(due),
+                  _start_text(due, tz, clock), zone_name(tz))
+
+
+def _start_text(due: Due, tz: tzinfo, clock: time | None) -> str:
+    # Normally the start as ISO with its offset. A start that a gap moved is kept as floating
+    # wall time in the series' zone (RFC 5545's DTSTART;TZID=...), the time the rule means.
+    if isinstance(due, datetime) and clock is not None:
+        local = dates.to_local(due, tz)
+        assert isinstance(local, datetime)
+        wall = datetime.combine(local.date(), clock.replace(tzinfo=None))
+        if wall.time() != local.time() and dates.combine(wall.date(), wall.time(), tz) == due:
+            return wall.isoformat(timespec="seconds")
+    return dates.iso(due, tz)
 
 
 def rule_of(task: TaskRead) -> recurrence.Rule:
@@ -72,10 +90,9 @@ def next_instance(task: TaskRead, series: Series, now: datetime) -> Next | None:
     zone = _zone(series.zone, now)
     local_now = now.astimezone(zone)
     after = dates.to_local(task.due, zone)
-    rule = rule_of(task)
+    anchor, rule = _anchor(series, after, zone, rule_of(task))
     if task.recur_from_completion:
         return _next_from_completion(rule, after, local_now, series)
-    anchor = _anchor(series, after, zone)
     due = recurrence.next_due(rule, anchor, after, local_now)
     if due is None:
         return None
@@ -98,13 +115,30 @@ def _next_from_completion(
     zone = now.tzinfo
     assert zone is not None
     return Next(due, rrule, replace(series, occurrence=occurrence_key(due),
-                                    recur_start=dates.iso(due, zone)))
+                                    recur_start=_start_text(due, zone, rule.time)))
 
 
-def _anchor(series: Series, fallback: Due, zone: tzinfo) -> Due:
+def _anchor(
+    series: Series, fallback: Due, zone: tzinfo, rule: recurrence.Rule
+) -> tuple[Due, recurrence.Rule]:
+    """Where the series expands from, and the rule with the time of day it keeps."""
     if series.recur_start is None:
-        return fallback
-    return dates.to_local(dates.parse_iso_due(series.recur_start), zone)
+        return fallback, rule
+    floating = _floating(series.recur_start)
+    if floating is not None:
+        return floating.date(), replace(rule, time=floating.time())
+    start = dates.to_local(dates.parse_iso_due(series.recur_start), zone)
+    if isinstance(start, datetime):
+        return start, replace(rule, time=start.time())
+    return start, rule
+
+
+def _floating(text: str) -> datetime | None:
+    """A start kept as wall time without an offset (see _start_text), else None."""
+    if "T" not in text:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo is None else None
 
 
 def _zone(name: str | None, now: datetime) -> tzinfo:

@@ -297,7 +297,10 @@ class TaskService:
             recur_from_completion=rule is not None and rule.from_completion,
             reminders=tuple(self._reminder(spec, when) for spec in specs),
         )
-        return self.add(create)
+        if rule is None or when is None:
+            return self.add(create)
+        series = start_series(when, self.tz, clock=rule.time)
+        return self._write("add", lambda tx: self._insert(tx, create, series))
 
     def _reminder(self, spec: reminders.ReminderSpec, due: Due | None) -> ReminderRead:
         at = reminders.reminder_at(spec, due, self.all_day_time, self.tz)

@@ -14,10 +14,20 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from config.settings import Settings
 from core import open_service
 from core.service import TaskService
+
+# CI searches the same examples on every run (derandomized, no example database), so a red
+# build is reproducible and never depends on a local .hypothesis cache; locally the search is
+# random, to keep finding new cases.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, deadline=None, print_blob=True, database=None
+)
+hypothesis_settings.register_profile("dev", derandomize=False)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 PG_URL = os.environ.get("TODO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -219,8 +219,19 @@ def _recurrence_detail(task: TaskRead) -> list[tuple[str, str]]:
 
     rule = rule_of(task)
     rows = [("Repeats", f"{recurrence.describe(rule)}  ({task.recurrence})")]
-    rows += [("", f"note: {text}") for text in recurrence.warnings(rule)]
+    rows += [("", f"note: {text}") for text in repeat_notes(task)]
     return rows
+
+
+def repeat_notes(task: TaskRead) -> list[str]:
+    """What may surprise about a recurring task's rule from its due ("months without a 31st
+    are skipped ..."), for `add` and `show`; [] for a task that does not repeat."""
+    if task.recurrence is None:
+        return []
+    from core import recurrence
+    from core.series import rule_of
+
+    return recurrence.warnings(rule_of(task), start=task.due)
 
 
 def _reminder_detail(task: TaskRead, tz: tzinfo) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from typing import Any
 from core.errors import BadInput
 from core.tags import is_tag
 
-_NOT_TAG_CHARS = re.compile(r"[^a-z0-9_-]+")
+_NOT_TAG_CHARS = re.compile(r"[^\w-]+")
 
 
 @contextmanager
@@ -28,12 +28,11 @@ def located(where: str) -> Iterator[None]:
 def coerce_tag(text: str) -> str | None:
     """A valid tag made from a foreign tag or project name, or None when nothing usable is left.
 
-    Other tools allow dots, spaces and accents in tags; we keep what we can ("home.garden" ->
-    "home-garden", "Café" -> "cafe") rather than refuse a whole import over one tag, and drop
+    Other tools allow dots and spaces in tags; we keep what we can ("home.garden" ->
+    "home-garden", "Café" -> "café") rather than refuse a whole import over one tag, and drop
     what cannot start with a letter ("2do").
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    tag = _NOT_TAG_CHARS.sub("-", ascii_text.strip().lower())
+    tag = _NOT_TAG_CHARS.sub("-", unicodedata.normalize("NFC", text.strip().lower()))
     # Strip separators only: "2do" would become "do", a different word, so it is dropped.
     tag = tag.strip("_-")
     return tag if tag and is_tag(tag) else None

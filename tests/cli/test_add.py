@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from tests.cli.helpers import (
     add,
     berlin_iso,
     day,
+    fails,
     ok,
     run,
     show,
@@ -190,3 +191,28 @@ def test_add_json_is_one_line() -> None:
     result = run("add", "x", "--json")
     assert result.exit_code == 0
     assert result.stdout.count("\n") == 1
+
+
+def test_tags_beyond_ascii_are_stored_listed_and_filtered() -> None:
+    task = add("espresso #café +Über")
+    assert (task["title"], task["tags"]) == ("espresso", ["café", "über"])
+    assert [t["id"] for t in tasks_json("--tag", "#CAFÉ")] == [1]
+    assert ok("tags").stdout.split() == ["#café", "1", "#über", "1"]
+
+
+def test_a_negative_amount_is_exit_2_naming_the_phrase_and_adds_nothing() -> None:
+    result = fails(2, "add", "call mom in -3 days")
+    assert "'in -3 days'" in result.stderr
+    # Unquoted, the shell hands over "-3" as a word of its own: an unknown option, exit 2 too.
+    assert "'-3'" in fails(2, "add", "call", "mom", "in", "-3", "days").stderr
+    fails(2, "add", "call mom", "--due", "in -3d")
+    assert tasks_json("--status", "all") == []
+
+
+def test_quick_add_next_weekday_end_of_month_and_a_bare_hour() -> None:
+    now = today()
+    next_monday = now + timedelta(days=7 - now.weekday())
+    assert add("call mom next monday")["due"] == next_monday.isoformat()
+    month_end = (date(now.year + now.month // 12, now.month % 12 + 1, 1) - timedelta(days=1))
+    assert add("pay rent end of month")["due"] == month_end.isoformat()
+    assert add("review in 2 weeks at 9")["due"] == berlin_iso(now + timedelta(weeks=2), 9)

@@ -390,6 +390,25 @@ def test_every_month_on_the_31st_warns_that_short_months_are_skipped() -> None:
     assert "last day of the month" in note
 
 
+@pytest.mark.parametrize(
+    ("start", "nth", "skipped"),
+    [("2027-01-31", "31st", "(Feb, Apr, Jun, Sep and Nov)"), ("2027-01-30", "30th", "(Feb)"),
+     ("2027-01-29", "29th", "(Feb, except in leap years)")],
+)
+def test_every_month_from_a_late_day_says_which_months_it_skips(
+    start: str, nth: str, skipped: str
+) -> None:
+    added = ok("add", "pay rent", "--due", start, "--every", "every month").stdout.splitlines()
+    assert added[0] == "Added 1 'pay rent'"
+    [note] = added[1:]
+    assert note.startswith(f"  note: months without a {nth} are skipped {skipped}; ")
+    assert note.endswith("say 'every last day of the month' to hit every month-end")
+    assert _repeats_line(1)[1:] == [note.strip()]
+    # The 28th is in every month: nothing to say.
+    assert ok("add", "x", "--due", "2027-01-28", "--every", "every month").stdout == "Added 2 'x'\n"
+    assert "note:" not in ok("show", "2").stdout
+
+
 def test_every_last_day_of_the_month_has_no_note() -> None:
     task = add("pay bills every last day of the month")
     assert task["recurrence"] == "FREQ=MONTHLY;BYMONTHDAY=-1"

@@ -421,3 +421,50 @@ def test_iso_round_trips(due: Due, tz: ZoneInfo) -> None:
         assert dates.to_utc(back) == dates.to_utc(due)
     else:
         assert back == due
+
+
+# --- next WEEKDAY, end of week/month/year, a bare hour after a day, negative amounts ---------
+
+WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        # Weeks run Monday to Sunday: "next fri" is Friday of next week.
+        ("next monday", NOW, date(2026, 11, 23)),
+        ("next fri", NOW, date(2026, 11, 27)),
+        ("next monday", WEDNESDAY, date(2026, 11, 30)),
+        ("next fri", WEDNESDAY, date(2026, 12, 4)),
+        ("Next Wednesday", WEDNESDAY, date(2026, 12, 2)),
+        ("next sun", WEDNESDAY, date(2026, 12, 6)),
+        ("next monday at 9am", WEDNESDAY, at(30, 9)),
+        ("end of week", NOW, date(2026, 11, 22)),  # a Sunday: this week ends today
+        ("end of week", WEDNESDAY, date(2026, 11, 29)),
+        ("end of the week", WEDNESDAY, date(2026, 11, 29)),
+        ("end of month", NOW, date(2026, 11, 30)),
+        ("end of the month", datetime(2027, 2, 3, 9, tzinfo=BERLIN), date(2027, 2, 28)),
+        ("end of month", datetime(2026, 11, 30, 9, tzinfo=BERLIN), date(2026, 11, 30)),
+        ("end of year", NOW, date(2026, 12, 31)),
+        ("end of month at 17:00", NOW, at(30, 17)),
+        ("in 2 weeks at 9", NOW, at(6, 9, month=12)),
+        ("in 2 weeks at 17", NOW, at(6, 17, month=12)),
+        ("fri at 0", NOW, at(27, 0)),
+        ("tomorrow at 9", NOW, at(23, 9)),
+    ],
+)
+def test_next_weekday_period_ends_and_bare_hours(text: str, now: datetime, expected: Due) -> None:
+    assert_same_due(dates.parse_due(text, now), expected)
+
+
+def test_a_bare_number_after_at_is_an_hour_only_up_to_23() -> None:
+    assert dates.match_due(["fri", "at", "42"], NOW) == (1, date(2026, 11, 27))
+    assert dates.match_due(["at", "9"], NOW) is None  # alone, "at 9" may be words
+
+
+@pytest.mark.parametrize("text", ["in -3 days", "in -3d", "in -1 week", "in -2 hours"])
+def test_a_negative_amount_is_an_error_naming_the_phrase(text: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        dates.parse_due(text, NOW)
+    assert f"'{text}'" in caught.value.message
+    assert "positive" in caught.value.message

@@ -276,8 +276,9 @@ def test_taskwarrior_accepts_one_object_per_line() -> None:
 
 @pytest.mark.parametrize(
     ("project", "tag"),
-    [("home.garden", "home-garden"), ("Work Stuff", "work-stuff"), ("Café", "cafe"),
-     ("_inbox", "inbox"), ("2026", None), ("日本", None)],
+    [("home.garden", "home-garden"), ("Work Stuff", "work-stuff"), ("Café", "café"),
+     ("Cafe\u0301", "café"), ("_inbox", "inbox"), ("2026", None), ("日本", "日本"),
+     ("☕", None)],
 )
 def test_taskwarrior_projects_become_valid_tags_or_are_dropped(
     project: str, tag: str | None

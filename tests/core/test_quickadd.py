@@ -51,10 +51,21 @@ def test_tags_are_lowercased_deduplicated_and_sorted() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["c++", "bob@x.com", "#42", "a#b", "#", "+", "++x", "#-x", "x+y", "#ünï"]
+    "text", ["c++", "bob@x.com", "#42", "a#b", "#", "+", "++x", "#-x", "x+y", "#☕", "#_x",
+             "#²x"]
 )
 def test_words_that_are_not_tags_stay_in_the_title(text: str) -> None:
     assert parse(f"learn {text} now", NOW) == Parsed(f"learn {text} now")
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [("#café", "café"), ("#ü", "ü"), ("+Über", "über"), ("#ünï", "ünï"), ("#日本", "日本"),
+     ("#cafe\u0301", "café"), ("#straße-2", "straße-2")],
+)
+def test_tags_take_letters_of_any_script(text: str, tag: str) -> None:
+    # A combining accent (NFD input) is stored composed, so it is one tag either way.
+    assert parse(f"espresso {text} now", NOW) == Parsed("espresso now", tags=(tag,))
 
 
 # --- priority ----------------------------------------------------------------------------------
@@ -464,3 +475,30 @@ def test_tokens_anywhere_come_out_and_leave_the_title_clean(data: st.DataObject)
     in_line_order = [text.lower() for text, kind in line if kind == "reminder"]
     expected = [dict((t.lower(), spec) for t, spec in REMINDER_TOKENS)[t] for t in in_line_order]
     assert got.reminders == tuple(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call mom next monday", Parsed("call mom", due=date(2026, 11, 23))),
+        ("review in 2 weeks at 9 #work", Parsed("review", due=at(6, 9, month=12),
+                                                tags=("work",))),
+        ("pay rent end of month !high", Parsed("pay rent", due=date(2026, 11, 30),
+                                               priority=Priority.HIGH)),
+        ("report by end of week", Parsed("report", due=date(2026, 11, 22))),
+        ("meet at 5", Parsed("meet at 5")),
+        ("the end of an era", Parsed("the end of an era")),
+        ("next steps", Parsed("next steps")),
+    ],
+)
+def test_next_weekday_period_ends_and_bare_hours(text: str, expected: Parsed) -> None:
+    assert parse(text, NOW) == expected
+
+
+def test_every_day_at_a_bare_hour() -> None:
+    assert parse("stretch every day at 7", NOW).recurrence == Rule("FREQ=DAILY", time=time(7))
+
+
+def test_a_negative_amount_is_an_error_not_a_title() -> None:
+    with pytest.raises(BadInput, match="'in -3 days'"):
+        parse("call mom in -3 days", NOW)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from core import dates
@@ -357,11 +357,14 @@ def test_the_31st_skips_months_without_one() -> None:
         d(31, 1, 2027), d(31, 3, 2027), d(31, 5, 2027), d(31, 7, 2027), d(31, 8, 2027)
     ]
     assert warnings(rule) == [
-        "months without a 31st are skipped; say 'every last day of the month' to hit every "
-        "month-end"
+        "months without a 31st are skipped (Feb, Apr, Jun, Sep and Nov); say 'every last day "
+        "of the month' to hit every month-end"
     ]
     assert warnings(parse_rule("every month on the 29th", NOW))[0].startswith(
-        "months without a 29th are skipped"
+        "months without a 29th are skipped (Feb, except in leap years); say 'every last day"
+    )
+    assert warnings(parse_rule("every month on the 30th", NOW))[0].startswith(
+        "months without a 30th are skipped (Feb); "
     )
 
 
@@ -379,7 +382,9 @@ def test_plain_monthly_from_the_31st_follows_rfc_5545_and_warns() -> None:
     assert occurrences(rule, d(31, 1, 2027), 3, BERLIN) == [
         d(31, 1, 2027), d(31, 3, 2027), d(31, 5, 2027)
     ]
-    assert warnings(rule, start=d(31, 1, 2027))[0].startswith("months without a 31st")
+    assert warnings(rule, start=d(31, 1, 2027)) == warnings(parse_rule("every month on the 31st",
+                                                                       NOW))
+    assert "(Feb)" in warnings(rule, start=at(30, 9, month=1, year=2027))[0]
     assert warnings(rule, start=d(28, 1, 2027)) == []
 
 
@@ -455,6 +460,30 @@ def test_a_time_in_the_spring_gap_moves_past_it_that_day_only() -> None:
     assert [(g.day, g.hour, g.minute) for g in got if isinstance(g, datetime)] == [
         (13, 2, 30), (14, 3, 30), (15, 2, 30)
     ]
+
+
+def test_a_series_starting_in_the_spring_gap_goes_back_to_its_time() -> None:
+    rule = parse_rule("every day at 2:30am", NOW)
+    first = first_due(rule, at(13, 12, month=3, year=2027, tz=NEW_YORK), None)
+    assert first == at(14, 3, 30, month=3, year=2027, tz=NEW_YORK)
+    got = occurrences(rule, first, 3, NEW_YORK)
+    assert [(g.day, g.hour, g.minute) for g in got if isinstance(g, datetime)] == [
+        (14, 3, 30), (15, 2, 30), (16, 2, 30)
+    ]
+    after_noon = at(14, 12, month=3, year=2027, tz=NEW_YORK)
+    assert next_due(rule, first, first, after_noon) == at(15, 2, 30, month=3, year=2027,
+                                                          tz=NEW_YORK)
+
+
+def test_every_bang_from_an_instance_in_the_spring_gap_goes_back_to_its_time() -> None:
+    rule = parse_rule("every! day at 2:30am", NOW)
+    gap = at(14, 3, 30, month=3, year=2027, tz=NEW_YORK)  # 02:30 moved past the gap
+    got = next_due(rule, gap, gap, at(14, 12, month=3, year=2027, tz=NEW_YORK))
+    assert got == at(15, 2, 30, month=3, year=2027, tz=NEW_YORK)
+    # An instance the user moved to another time keeps that time.
+    moved = at(14, 7, month=3, year=2027, tz=NEW_YORK)
+    got = next_due(rule, gap, moved, at(14, 12, month=3, year=2027, tz=NEW_YORK))
+    assert got == at(15, 7, month=3, year=2027, tz=NEW_YORK)
 
 
 # --- RFC 5545 section 3.8.5.3 examples the grammar can say -----------------------------------
@@ -815,6 +844,10 @@ def _fits(due: Due, rrule: str) -> bool:
 @settings(max_examples=200, deadline=None)
 @given(rrules(), st.sampled_from(TIMES), zones, instants, st.integers(0, 12),
        st.integers(-30 * 24, 400 * 24))
+# A series whose first occurrence falls into the spring-forward gap (New York, 2025-03-09):
+# that one is 03:30, the ones after it go back to 02:30.
+@example("FREQ=DAILY;INTERVAL=1", time(2, 30), NEW_YORK, datetime(2025, 3, 9, 0, 0), 0, 30)
+@example("FREQ=WEEKLY;INTERVAL=1", time(2, 30), BERLIN, datetime(2027, 3, 27, 12, 0), 0, 24 * 8)
 def test_next_due_is_later_on_the_rule_and_not_in_the_past(
     rrule: str, clock: time | None, tz: ZoneInfo, start: datetime, k: int, hours_later: int
 ) -> None:

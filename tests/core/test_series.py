@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -143,6 +144,42 @@ class TestRecurrence:
             assert [d.utcoffset() for d in dues] == [
                 timedelta(hours=-5), timedelta(hours=-5), timedelta(hours=-4),
             ]  # US DST starts Sunday 2027-03-14
+        finally:
+            svc.close()
+
+    @pytest.mark.parametrize(
+        ("zone", "gap_day"),
+        [("America/New_York", date(2027, 3, 14)), ("Europe/Berlin", date(2027, 3, 28))],
+    )
+    @pytest.mark.parametrize("head", ["every", "every!"])
+    @pytest.mark.parametrize("days_before", [0, 1])
+    def test_a_gap_occurrence_moves_that_day_only(
+        self, db_url: str, zone: str, gap_day: date, head: str, days_before: int
+    ) -> None:
+        # 02:30 does not exist on the spring-forward day: that instance is 03:30 (RFC 5545),
+        # and every instance after it is back at 02:30, whether the series started before the
+        # gap or on it, counting from the schedule or from completion, done or skipped.
+        tz = ZoneInfo(zone)
+        start = gap_day - timedelta(days=days_before)
+        clock = Clock(datetime.combine(start - timedelta(days=1), time(12), tzinfo=tz))
+        svc = open_service(make_settings(db_url, timezone=zone), clock=clock)
+        try:
+            task = svc.add_text(f"water plants {head} day at 2:30am")
+            walls = []
+            for n in range(4):
+                assert isinstance(task.due, datetime)
+                walls.append((task.due.astimezone(tz).date(), task.due.astimezone(tz).time()))
+                clock.now = datetime.combine(task.due.date(), time(12), tzinfo=tz)
+                if n == 2 and head == "every":
+                    task = svc.skip([task.id])[0]
+                else:
+                    task = complete(svc, [task.id])[-1]
+            expected = [
+                (start + timedelta(days=n), time(3, 30) if start + timedelta(days=n) == gap_day
+                 else time(2, 30))
+                for n in range(4)
+            ]
+            assert walls == expected
         finally:
             svc.close()
 

@@ -109,6 +109,25 @@ class TestListFilters:
         with pytest.raises(BadInput, match="no words"):
             seeded.list_tasks(TaskFilter(search="!!"))
 
+    def test_search_with_signs_matches_the_text_as_typed(self, svc: TaskService) -> None:
+        svc.add_text("learn C++ templates")  # 1
+        svc.add_text("port the c# client")  # 2
+        svc.add_text("call carol")  # 3: a word starting with c, no signs
+        svc.add_text("read the docs", notes="see node.js and C++20")  # 4
+        svc.add_text("fix c-sharp typo")  # 5: the same words, other signs
+        assert self.ids(svc, search="c++") == [1, 4]
+        assert self.ids(svc, search="C#") == [2]
+        assert self.ids(svc, search="node.js") == [4]
+        assert self.ids(svc, search="c++ templ") == [1]  # words still match by prefix
+        assert self.ids(svc, search="c") == [1, 2, 3, 4, 5]
+        assert self.ids(svc, search="c++", status="all") == [1, 4]
+        assert svc.count(TaskFilter(search="c#")) == 1
+        # Quotes and FTS operators are text, not syntax.
+        svc.add(TaskCreate(title='say "hi" OR NOT bye'))  # 6
+        assert self.ids(svc, search='"hi"') == [6]
+        assert self.ids(svc, search="OR NOT") == [6]
+        assert self.ids(svc, search="hi*") == []
+
     def test_search_follows_edits(self, seeded: TaskService) -> None:
         seeded.update([5], TaskUpdate(title="renamed chore", notes=None))
         assert self.ids(seeded, search="invoice") == []

@@ -60,7 +60,8 @@ async def say(pilot: Pilot[None], app: TodoApp, message: str) -> ChatPane:
 
 
 def transcript(pane: ChatPane) -> str:
-    return "\n".join(line.text for line in pane.log_widget.lines)
+    """The transcript as the pane shows it, its wrapped lines read on as one text."""
+    return " ".join(line.text.strip() for line in pane.log_widget.lines)
 
 
 async def test_chat_adds_a_task_and_the_table_shows_it(
@@ -142,3 +143,36 @@ async def test_without_a_key_the_pane_runs_simple_commands_locally(
         assert "✓ added #1 'call mom'" in log
         assert "GEMINI_API_KEY" in log
     assert [t.title for t in service.list_tasks(EVERYTHING)] == ["call mom"]
+
+
+LONG_REPLY = (
+    "Here is what is on your plate this week, in the order I would take it: "
+    + " ".join(f"task-{n} (due in {n} days, tagged #work and #home)," for n in range(1, 12))
+    + " and finally the reference "
+    + "https://example.invalid/" + "a" * 90
+    + " which is one word too long for any line. That is all."
+)
+
+
+async def test_a_long_reply_wraps_inside_the_pane_and_keeps_every_character(
+    chat_settings: Settings, service: TaskService, clock: Clock, stub: GeminiStub
+) -> None:
+    stub.play(text(LONG_REPLY))
+    app = build(service, chat_settings, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = await say(pilot, app, "what is on this week?")
+        await wait_for(pilot, lambda: pane.turns == 1, "the turn to end")
+        await settle(pilot)
+        log = pane.log_widget
+        room = log.scrollable_content_region.width
+        assert 20 < room < 48
+        widths = [line.cell_length for line in log.lines]
+        shown = [line.text.rstrip() for line in log.lines]
+        assert max(len(line) for line in shown) <= room, (room, widths)
+        reply_lines = shown[1:]  # after the "› what is on this week?" line
+        assert len(reply_lines) > len(LONG_REPLY) // room
+        # Nothing is cut off: the lines hold the reply's characters, in order.
+        assert "".join("".join(reply_lines).split()) == "".join(LONG_REPLY.split())
+        # And what the screen shows is the same: no line runs past the pane's edge.
+        assert log.max_scroll_x == 0

@@ -32,8 +32,9 @@ def add(
     """Add a task: `todo add pay rent every month on the 1st at 9am remind me 1 day before #finance`.
 
     Quick-add tokens: #tag or +tag; !high/!h, !medium/!m, !low/!l, p1/p2/p3; a due date
-    optionally after due/by/on (today, tonight, tomorrow, fri, in 3 days, dec 5, 2026-12-05)
-    with an optional time (at 5pm, at 17:30, at noon); recurrence (every day, every weekday,
+    optionally after due/by/on (today, tonight, tomorrow, fri, next fri, end of month, in 3
+    days, dec 5, 2026-12-05) with an optional time (at 5pm, at 17:30, at noon, at 9);
+    recurrence (every day, every weekday,
     every mon and thu, every 2 weeks, every month on the 15th, every last fri, every year on
     dec 12, ... at 9am, until dec 31, for 5 times; every! repeats from completion); reminders
     (remind me 30m before, remind at 3pm). Quote text to keep it literal.
@@ -47,6 +48,8 @@ def add(
         render.Out().line(render.task_json(task, svc.tz))
     else:
         render.changed("Added", [task])
+        for note in render.repeat_notes(task):
+            render.Out().line(f"  note: {note}")
 
 
 def list_(

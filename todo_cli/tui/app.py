@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, Static
 from core.errors import TodoError
 from core.schemas import SortKey, TaskFilter
 from todo_cli.tui import views
-from todo_cli.tui.backend import FIRST_ROWS, SORTS, Backend
+from todo_cli.tui.backend import FIRST_ROWS, SORTS, Backend, moves
 from todo_cli.tui.collector import IdleCollector
 from todo_cli.tui.listing import Listing
 from todo_cli.tui.loader import LatestOnly
@@ -56,6 +56,9 @@ POLL_S = 0.5
 """How often the app asks the log what changed: live updates arrive within this."""
 IDLE_TICK_S = 0.5
 """How often the app looks for a pause to collect garbage in (todo_cli.tui.collector)."""
+CLOCK_TICK_S = 1.0
+"""How often the app looks at the clock: counts and views that move with it follow each
+minute (a task whose due time passed is overdue, after midnight today is another day)."""
 
 
 class TodoApp(App[None]):
@@ -106,6 +109,8 @@ class TodoApp(App[None]):
         self._writes = InOrder()
         self._poll_error: str | None = None
         self.shown_generation = -1
+        self._minute: datetime | None = None  # the minute the counts and views were made in
+        self._loaded: TaskFilter | None = None  # the filter the table was last read with
         self.collector = IdleCollector()
         self._loads = LatestOnly("todo-view", on_error=self._report)
 
@@ -178,6 +183,7 @@ class TodoApp(App[None]):
         # need no load after this.
         self.backend.start()
         generation, flt = self.generation, self.current_filter()
+        self._loaded = flt
         first = self._load_view(generation, flt, first_screen=True)
         counts = self.backend.counts(self._count_filters())
         self.post_message(CountsLoaded(counts))
@@ -192,11 +198,30 @@ class TodoApp(App[None]):
 
     def _start_polling(self) -> None:
         self.set_interval(self.poll_s, self.poll)
+        self.set_interval(CLOCK_TICK_S, self.clock_tick)
+
+    def clock_tick(self) -> None:
+        """On a new minute: count again, and read the view again if it moves with the clock
+        (Overdue, Upcoming, urgency order) or its filter did (Today after midnight)."""
+        minute = self.now().replace(second=0, microsecond=0)
+        if minute == self._minute:
+            return
+        self._minute = minute
+        flt = self.current_filter()
+        self._clock_worker(moves(flt) or flt.sort == "urgency" or flt != self._loaded)
+
+    @work(thread=True, exclusive=True, group="clock")
+    def _clock_worker(self, reload: bool) -> None:
+        self.backend.clock_moved()
+        if reload:
+            self.call_from_thread(self.reload)
+        self.post_message(CountsLoaded(self.backend.counts(self._count_filters())))
 
     def reload(self) -> None:
         """Read the current view again (off the UI thread); stale answers are dropped."""
         self.generation += 1
         generation, flt = self.generation, self.current_filter()
+        self._loaded = flt
         self._loads.submit(lambda: self._load_view(generation, flt))
 
     @property
@@ -224,6 +249,7 @@ class TodoApp(App[None]):
 
     def _count_filters(self) -> dict[str, TaskFilter]:
         now = self.now()
+        self._minute = now.replace(second=0, microsecond=0)
         return {v.key: v.filter(now) for v in FIXED}
 
     @work(thread=True, exclusive=True, group="counts")

@@ -190,12 +190,20 @@ class Backend:
         # recompute them at most a minute late. The rest changes only with the tasks.
         stamp = time.monotonic()
         if stamp - self._derived_at > DERIVED_TTL_S:
-            for order in [k for k in self._orders if k[0] == "urgency"]:
-                del self._orders[order]
-                self._columns.pop(order, None)
-            for pick in [k for k in self._picks if k[1] == "urgency" or _moves(k[0])]:
-                del self._picks[pick]
+            self._forget_clock_derived()
             self._derived_at = stamp
+
+    def _forget_clock_derived(self) -> None:
+        for order in [k for k in self._orders if k[0] == "urgency"]:
+            del self._orders[order]
+            self._columns.pop(order, None)
+        for pick in [k for k in self._picks if k[1] == "urgency" or moves(k[0])]:
+            del self._picks[pick]
+
+    def clock_moved(self) -> None:
+        """The minute changed: what moves with the clock is worked out again when next asked
+        (urgency, and which tasks overdue, today and upcoming select)."""
+        self._locked(self._forget_clock_derived)
 
     def preload(self, sort: SortKey, views: Sequence[TaskFilter] = ()) -> None:
         """Load every pending task and sort them, so later views and filters need no load;
@@ -301,7 +309,7 @@ class Backend:
         return self._locked(lambda: self.service.get(task_id))
 
 
-def _moves(flt: TaskFilter) -> bool:
+def moves(flt: TaskFilter) -> bool:
     """Whether what `flt` selects changes with the time of day, tasks unchanged."""
     return flt.overdue or flt.today or flt.upcoming is not None
 

@@ -57,7 +57,7 @@ class ChatPane(Vertical):
     DEFAULT_CSS = """
     ChatPane { width: 48; border-left: tall $accent 40%; display: none; }
     ChatPane.-open { display: block; }
-    ChatPane RichLog { height: 1fr; padding: 0 1; }
+    ChatPane RichLog { height: 1fr; padding: 0 1; scrollbar-gutter: stable; }
     ChatPane #chat-status { height: 1; padding: 0 1; color: $text-muted; }
     ChatPane Input { dock: bottom; }
     """
@@ -76,11 +76,12 @@ class ChatPane(Vertical):
         self._drain = drain
         self._session: ChatSession | None = None
         self._reply = ""
+        self._width = 0  # the transcript's text width when last seen open
         self.busy = False
         self.turns = 0
 
     def compose(self) -> ComposeResult:
-        yield RichLog(wrap=True, markup=False, id="chat-log")
+        yield RichLog(wrap=True, markup=False, min_width=1, id="chat-log")
         yield Static("", id="chat-status")
         yield Input(placeholder="Ask the agent: “what's overdue?”", id="chat-input")
 
@@ -106,7 +107,7 @@ class ChatPane(Vertical):
             return
         event.input.value = ""
         self.busy = True
-        self.log_widget.write(Text(f"› {text}", style="bold"))
+        self._write(Text(f"› {text}", style="bold"))
         self._status("thinking…")
         self._send(text)
 
@@ -146,12 +147,21 @@ class ChatPane(Vertical):
         self._line(text, kind)
 
     def _line(self, text: str, kind: str) -> None:
-        self.log_widget.write(Text(text, style=_STYLES.get(kind, "")))
+        self._write(Text(text, style=_STYLES.get(kind, "")))
 
     def _flush_reply(self) -> None:
         if self._reply.strip():
-            self.log_widget.write(Text(self._reply.strip()))
+            self._write(Text(self._reply.strip()))
         self._reply = ""
+
+    def _write(self, text: Text) -> None:
+        # Wrapped to the pane's own width: RichLog would otherwise render at least 78
+        # columns wide and the pane, narrower, would cut the end of every long line. The
+        # gutter is kept for the scrollbar, so the width stays put when one appears; while
+        # the pane is closed (Esc during a turn) its width is the one it had open.
+        log = self.log_widget
+        self._width = log.scrollable_content_region.width or self._width
+        log.write(text, width=self._width or None)
 
     def _finished(self) -> None:
         self._flush_reply()
