@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from core.errors import BadInput
+from core.text import check_text
 
 _TAG = re.compile(r"[a-z][a-z0-9_-]*\Z")
 
@@ -17,7 +18,7 @@ def is_tag(text: str) -> bool:
 
 def normalise_tag(text: str) -> str:
     """The stored form of a tag (lowercase, without a leading # or +), or BadInput naming it."""
-    tag = text.strip()
+    tag = check_text("tag", text).strip()
     if tag[:1] in ("#", "+"):
         tag = tag[1:]
     tag = tag.lower()

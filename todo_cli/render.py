@@ -14,6 +14,7 @@ from core import dates
 from core.formats import jsonfmt
 from core.priorities import Priority
 from core.schemas import Due, ReminderRead, ReminderState, Status, TaskRead
+from core.text import json_safe, visible
 from core.urgency import is_overdue
 
 _RESET = "\033[0m"
@@ -59,12 +60,12 @@ def _isatty(stream: TextIO) -> bool:
 
 def task_json(task: TaskRead, tz: tzinfo) -> str:
     """One task as the stable JSON object."""
-    return json.dumps(jsonfmt.task_to_dict(task, tz), ensure_ascii=False)
+    return json_safe(json.dumps(jsonfmt.task_to_dict(task, tz), ensure_ascii=False))
 
 
 def tasks_json(tasks: Sequence[TaskRead], tz: tzinfo, out: Out | None = None) -> None:
     """A JSON array of tasks."""
-    (out or Out()).stream.write(jsonfmt.dumps(tasks, tz) + "\n")
+    (out or Out()).stream.write(json_safe(jsonfmt.dumps(tasks, tz)) + "\n")
 
 
 def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None) -> None:
@@ -108,8 +109,8 @@ class _Row:
         self.priority = task.priority
         self.due = relative(task.due) if task.due is not None else ""
         self.overdue = task.due is not None and is_overdue(task.due, now)
-        self.title = task.title + _markers(task)
-        self.tags = " ".join(["#" + t for t in task.tags])
+        self.title = visible(task.title) + _markers(task)
+        self.tags = visible(" ".join(["#" + t for t in task.tags]))
         self.settled = task.status is not Status.PENDING
         self.repeats = repeats(task) if task.recurrence is not None else ""
 
@@ -190,10 +191,10 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
     assert tz is not None
     fields: list[tuple[str, str]] = [
         ("ID", str(task.id)),
-        ("Title", task.title),
+        ("Title", visible(task.title)),
         ("Status", task.status.value),
         ("Priority", task.priority.value),
-        ("Tags", " ".join("#" + t for t in task.tags) or "-"),
+        ("Tags", visible(" ".join("#" + t for t in task.tags)) or "-"),
         ("Due", _due_detail(task, now, tz)),
         *_recurrence_detail(task),
         *_reminder_detail(task, tz),
@@ -207,7 +208,7 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
         out.line(f"{out.style(name.ljust(10), 'bold')}{value}")
     if task.notes:
         out.line(out.style("Notes", "bold"))
-        for line in task.notes.splitlines():
+        for line in visible(task.notes, multiline=True).split("\n"):
             out.line(f"  {line}")
 
 
@@ -296,7 +297,7 @@ def reminder_list(
              "state": r.state.value}
             for t, r in pairs
         ]
-        out.line(json.dumps(rows, ensure_ascii=False))
+        out.line(json_safe(json.dumps(rows, ensure_ascii=False)))
         return
     if not pairs and out.tty:
         out.line(out.style("No reminders.", "dim"))
@@ -304,7 +305,7 @@ def reminder_list(
         when = f"{_stamp(reminder.at, tz)} ({dates.describe_relative(reminder.at, now)})"
         offset = f"{_duration_words(reminder.before)} before" if reminder.before else "at"
         state = "" if reminder.state is ReminderState.PENDING else f" [{reminder.state.value}]"
-        out.line(f"{when}  {out.style(str(task.id), 'bold')} {task.title}  "
+        out.line(f"{when}  {out.style(str(task.id), 'bold')} {visible(task.title)}  "
                  f"{out.style(offset + state, 'dim')}")
 
 
@@ -323,8 +324,8 @@ def _value(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, list):
-        return " ".join("#" + v for v in value) or "-"
-    return str(value)
+        return visible(" ".join(f"#{v}" for v in value)) or "-"
+    return visible(str(value))
 
 
 def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:
@@ -332,7 +333,7 @@ def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:
     out = out or Out()
     width = max((len(tag) for tag, _ in rows), default=0) + 1
     for tag, count in rows:
-        out.line(f"{out.style(('#' + tag).ljust(width), 'magenta')}  {count}")
+        out.line(f"{out.style(visible('#' + tag).ljust(width), 'magenta')}  {count}")
 
 
 def settings_table(rows: Sequence[tuple[str, str, str]], out: Out | None = None) -> None:
@@ -347,7 +348,7 @@ def settings_table(rows: Sequence[tuple[str, str, str]], out: Out | None = None)
 def error(message: str) -> None:
     """An error line on stderr."""
     err = Out(sys.stderr)
-    sys.stderr.write(f"{err.style('error:', 'red', 'bold')} {message}\n")
+    sys.stderr.write(f"{err.style('error:', 'red', 'bold')} {visible(message)}\n")
 
 
 def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
@@ -366,7 +367,7 @@ def audit(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:
         kind = entry.type.removeprefix("todo.")
         task = f"{entry.task_id} {entry.task_title!r}" if entry.task_id is not None else "-"
         out.line(f"{out.style(_stamp(entry.time, tz), 'dim')}  {out.style(kind, 'bold')}  "
-                 f"{task}  {out.style(entry.source, 'dim')}")
+                 f"{task}  {out.style(visible(entry.source), 'dim')}")
         for name, change in entry.changes.items():
             if isinstance(change, dict) and "old" in change:
                 out.line(f"    {name}: {_value(change['old'])} -> {_value(change['new'])}")
@@ -386,17 +387,19 @@ class ChatPrinter:
 
     def __call__(self, event: Any) -> None:
         if event.kind == "text":
-            self.out.stream.write(event.text)
+            # The model's words may repeat a stored title verbatim, escapes and all.
+            self.out.stream.write(visible(event.text, multiline=True))
             self.out.stream.flush()
             self._mid_line = not event.text.endswith("\n")
             return
         self.end_line()
+        text = visible(event.text, multiline=True)
         if event.kind == "notice":
-            sys.stderr.write(f"note: {event.text}\n")
+            sys.stderr.write(f"note: {text}\n")
         elif event.kind == "refused":
-            self.out.line(self.out.style(event.text, "yellow"))
+            self.out.line(self.out.style(text, "yellow"))
         else:
-            self.out.line(self.out.style(event.text, "green"))
+            self.out.line(self.out.style(text, "green"))
 
     def end_line(self) -> None:
         """Finish a partly written reply line."""
@@ -406,16 +409,29 @@ class ChatPrinter:
 
 
 def confirm_lines(request: Any, now: datetime, most: int | None = None) -> list[str]:
-    """A chat action and exactly the tasks it would change (a ConfirmRequest), as the CLI's
-    prompt and the TUI's modal show it; past `most` tasks, a count of the rest."""
-    shown = request.tasks if most is None else request.tasks[:most]
-    lines = [f"The agent wants to {request.action}:"]
-    for task in shown:
-        due = f"  due {dates.describe_relative(task.due, now)}" if task.due is not None else ""
-        lines.append(f"  #{task.id} {task.title!r}{due}")
-    if len(shown) < len(request.tasks):
-        lines.append(f"  … and {len(request.tasks) - len(shown)} more")
+    """Changes the agent wants to make and exactly the tasks each would change (a
+    ConfirmRequest), as the CLI's prompt and the TUI's modal show them; past `most` tasks a
+    count of the rest. Titles are stored text: shown through `visible`."""
+    lines = ["The agent wants to:"]
+    left = most
+    for change in request.changes:
+        lines.append(f"  {visible(change.action)}")
+        effects = list(change.effects) or [""] * len(change.tasks)
+        for n, (task, effect) in enumerate(zip(change.tasks, effects, strict=False)):
+            if left is not None and left <= 0:
+                lines.append(f"    … and {len(change.tasks) - n} more")
+                break
+            lines.append(f"    {_confirm_task(task, now)}" + (f"  → {effect}" if effect else ""))
+            left = None if left is None else left - 1
+    if request.done:
+        names = ", ".join(f"#{t.id} {t.title!r}" for t in request.done)  # repr escapes controls
+        lines.append(f"  (already changed by this message: {names})")
     return lines
+
+
+def _confirm_task(task: TaskRead, now: datetime) -> str:
+    due = f"  due {dates.describe_relative(task.due, now)}" if task.due is not None else ""
+    return f"#{task.id} {task.title!r}{due}"
 
 
 def confirm_request(request: Any, now: datetime, out: Out | None = None) -> None:
@@ -437,4 +453,4 @@ def chat_turn_json(turn: Any, out: Out | None = None) -> None:
     ]
     body = {"reply": turn.reply, "conversation": turn.conversation_id, "offline": turn.offline,
             "tool_calls": calls}
-    out.line(json.dumps(body, ensure_ascii=False, indent=2))
+    out.line(json_safe(json.dumps(body, ensure_ascii=False, indent=2)))

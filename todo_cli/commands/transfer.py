@@ -11,6 +11,7 @@ import typer
 
 from core.errors import BadInput
 from core.schemas import TaskFilter
+from core.text import visible
 from todo_cli import render
 from todo_cli.context import service
 
@@ -28,6 +29,8 @@ def export(
     """Export every task (JSON is lossless; todotxt and iCalendar VTODO for other tools)."""
     text = service().export(format.value, TaskFilter(status="all", sort="id"))
     if output is None:
+        if sys.stdout.isatty():  # a terminal shows stored text, it must not obey it
+            text = visible(text, multiline=True)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")

@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, RichLog, Static
 
 from core.errors import TodoError
+from core.text import visible
 from todo_cli import render
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.widgets.task_table import TaskTable
@@ -146,11 +147,11 @@ class ChatPane(Vertical):
         self._line(text, kind)
 
     def _line(self, text: str, kind: str) -> None:
-        self.log_widget.write(Text(text, style=_STYLES.get(kind, "")))
+        self.log_widget.write(Text(visible(text, multiline=True), style=_STYLES.get(kind, "")))
 
     def _flush_reply(self) -> None:
         if self._reply.strip():
-            self.log_widget.write(Text(self._reply.strip()))
+            self.log_widget.write(Text(visible(self._reply.strip(), multiline=True)))
         self._reply = ""
 
     def _finished(self) -> None:
