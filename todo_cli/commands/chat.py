@@ -31,10 +31,11 @@ def chat(
 ) -> None:
     """Manage tasks in plain language with the Gemini agent: `todo chat -m "what's overdue?"`.
 
-    Deleting, stopping a repeat and changing several tasks at once are shown and asked
-    (y/N) first; --yes skips the question, and without a terminal to ask such changes are
-    refused. Without an API key (GEMINI_API_KEY or `todo config set-key`) or network,
-    simple commands still work: "add call mom tomorrow 5pm", "done 12".
+    Once what one message changes would touch more than one task, or it deletes, stops a
+    repeat or undoes, the changes are shown and asked (y/N) first; --yes skips the question,
+    and without a terminal to ask such changes are refused (exit code 1). Without an API key
+    (GEMINI_API_KEY or `todo config set-key`) or network, simple commands still work:
+    "add call mom tomorrow 5pm", "done 12".
     """
     if json and message is None:
         raise BadInput("--json needs a message: todo chat -m \"...\" --json")
@@ -52,11 +53,24 @@ def chat(
             printer.end_line()
         if json:
             render.chat_turn_json(turn)
+        _exit(turn.exit_code, yes)
+    else:
+        _exit(_repl(session), yes)
+
+
+def _exit(code: int, yes: bool) -> None:
+    """A change refused or failed is a non-zero exit: 1 refused, else the error's code."""
+    if code == 0:
         return
-    _repl(session)
+    if code == 1 and not yes and not _terminal():
+        sys.stderr.write("note: changes that need a yes were not made: no terminal to confirm "
+                         "them (use --yes)\n")
+    raise typer.Exit(code)
 
 
-def _repl(session: ChatSession) -> None:
+def _repl(session: ChatSession) -> int:
+    """Chat until end of input; the worst exit code of the changes made on the way."""
+    worst = 0
     interactive = sys.stdin.isatty()
     if interactive:
         _history()
@@ -79,12 +93,13 @@ def _repl(session: ChatSession) -> None:
         if not line.strip():
             continue
         try:
-            session.send(line, printer)
+            worst = max(worst, session.send(line, printer).exit_code)
         except TodoError as exc:
             printer.end_line()
             render.error(exc.message)
         printer.end_line()
         drain()
+    return worst
 
 
 def _history() -> None:
@@ -105,17 +120,18 @@ def _history() -> None:
         pass  # no readline on this platform: the REPL works without history
 
 
-def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool]:
-    """Ask y/N on the terminal; refuse when there is none, unless --yes."""
+def _terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool] | None:
+    """Ask y/N on the terminal; None (nobody to ask: refused) without one, unless --yes."""
+    if not yes and not _terminal():
+        return None
 
     def ask(request: ConfirmRequest) -> bool:
         if yes:
             return True
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            sys.stderr.write(
-                f"note: refused to {request.action}: no terminal to confirm it (use --yes)\n"
-            )
-            return False
         sys.stdout.write("\n")
         render.confirm_request(request, service().now())
         try:
@@ -130,8 +146,9 @@ def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool]:
 def mcp() -> None:
     """Serve the task tools over the Model Context Protocol on stdin/stdout.
 
-    For assistants that speak MCP (Claude Desktop, Gemini CLI, ...). Tools that delete,
-    stop a repeat or change several tasks need an explicit `confirm: true` argument.
+    For assistants that speak MCP (Claude Desktop, Gemini CLI, ...). A call that deletes,
+    stops a repeat, undoes or changes several tasks needs an explicit `confirm: true`
+    argument: the client's human-in-the-loop.
     """
     from agent.mcp_server import serve
 
