@@ -67,11 +67,9 @@ def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("todo")
-    except PackageNotFoundError:  # run from a source tree without installing
-        from todo_cli import __version__
-
-        return __version__
+        return version("todo")  # the distribution's version: todo_cli.__version__
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
 
 
 def _description(spec: ToolSpec) -> str:

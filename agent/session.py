@@ -1,48 +1,39 @@
 """The chat session: the loop between the user, the Gemini model and the tools.
 
-Interface contract (`todo chat` and the TUI chat pane are built on it):
+Interface contract (`todo chat` and the TUI chat pane are built on it; records in turn.py):
 
     session = ChatSession(service, settings, confirm=ask_user, conversation="last")
     turn = session.send("move everything tagged #errands to saturday", on_event=show)
-    turn.reply        # the final reply text
-    turn.tool_calls   # [ToolCall(id, name, args, ok, summary, result), ...] for --json
+    turn.reply, turn.tool_calls, turn.exit_code
 
-- `ChatSession(service, settings, confirm=None, conversation=None, api_key=FROM_ENVIRONMENT)`:
-  `conversation` is None (a new one, stored on the first exchange), a conversation id, or
-  "last" (resume the most recent one, or start one if there is none). Without an API key the
-  session runs offline (simple commands only, see agent/offline.py).
-- `send(text, on_event=None) -> ChatTurn` blocks until the turn ends; call it from a worker
-  thread in a UI. It raises ModelError (a TodoError: `message` is one sentence) when the
-  model cannot answer and the message is not a simple command.
-- `on_event(ChatEvent)` is called on the thread running `send`, in order: kind "text" for
-  each streamed piece of the reply, "tool" for each tool call that ran (`text` is a line
-  such as "✓ added #12 'dentist' fri 10:30"), "refused" for a call the user did not
-  confirm or that failed, "notice" for the step limit and for running offline because the
-  model could not be reached.
-- `confirm(ConfirmRequest) -> bool` is called on the same thread before a change that needs
-  the user's yes (the rule below): it gets each change in words with the exact tasks
-  (TaskRead) it would change, and the tasks this message changed already. False refuses the
-  changes asked about; the refusal goes back to the model as the tools' results and to the
-  UI as events. `confirm=None` means nobody can be asked: such changes are refused.
+- `conversation`: None (a new one, stored on the first exchange), an id, or "last". Without
+  an API key the session runs offline (simple commands only, see agent/offline.py).
+- `send(text, on_event=None) -> ChatTurn` blocks until the turn ends (call it from a worker
+  thread in a UI); ModelError (one sentence) when the model cannot answer and the message
+  is not a simple command; BadInput for an empty message.
+- `on_event(ChatEvent)`, on the thread running `send`, in order: "text" for each streamed
+  piece of the reply, "tool" for each call that ran ("✓ added #12 'dentist' fri 10:30"),
+  "refused" for a call refused or failed, "notice" for the step limit and for offline.
+- `confirm(ConfirmRequest) -> bool`, on the same thread, before changes that need the user's
+  yes: each change in words with the exact tasks it would change, and the tasks this
+  message changed already. False refuses them; the model and the UI are told. `None`: there
+  is nobody to ask, and such changes are refused.
 
-The rule is per user message, not per tool call (`Gate`, the one place it is enforced, for
-the chat REPL, `todo chat -m`, the TUI chat pane and the MCP server, where each tools/call
+The rule is per user message, not per tool call, and `Gate` is the one place it is enforced
+(the chat REPL, `todo chat -m`, the TUI chat pane, and the MCP server, where each tools/call
 is a message): the user is asked once the changes one message causes, summed over every
 call of every model turn answering it, would touch more than one task (adding included),
 and before anything that deletes, stops a repeat or undoes (showing exactly what the undo
 reverts). The calls of one model turn are asked about together, before any of them runs.
-
-Tool results are JSON data; the titles and notes of tasks in them are untrusted text and are
-never spliced into the instructions. Safety does not depend on the model obeying: the
-confirmation gate is here, in code.
+Tool results are JSON data: task titles in them are untrusted text, never instructions, and
+safety does not depend on the model obeying.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from agent import offline, tools
 from agent.errors import ModelError, NoApiKey
@@ -56,6 +47,17 @@ from agent.toolspec import (
     normalise_args,
     refusal,
 )
+from agent.turn import (
+    Change,
+    ChatEvent,
+    ChatTurn,
+    Confirmer,
+    ConfirmRequest,
+    Content,
+    EventSink,
+    Model,
+    ToolCall,
+)
 from core.errors import BadInput, TodoError
 from core.formats.jsonfmt import task_to_dict
 from core.schemas import TaskRead
@@ -64,94 +66,7 @@ if TYPE_CHECKING:
     from config.settings import Settings
     from core.service import TaskService
 
-Content = dict[str, Any]
-EventKind = Literal["text", "tool", "refused", "notice"]
 FROM_ENVIRONMENT = "<from the environment or keyring>"
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    """One tool call of a turn, as run: what was asked, whether it worked, what came back."""
-
-    id: str | None
-    name: str
-    args: dict[str, Any]
-    ok: bool
-    summary: str
-    result: dict[str, Any]
-    exit_code: int = 0
-
-
-@dataclass(frozen=True)
-class ChatEvent:
-    """Something to show while a turn runs (see the module docstring for the kinds)."""
-
-    kind: EventKind
-    text: str
-    call: ToolCall | None = None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One call's change as the user sees it before saying yes: the action in words, the
-    tasks it changes as they are now and, for undo, what happens to each (`effects`)."""
-
-    tool: str
-    action: str
-    tasks: list[TaskRead]
-    args: dict[str, Any]
-    effects: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ConfirmRequest:
-    """Changes that need the user's yes, asked together before any of them runs; `done` are
-    the tasks this message has changed already."""
-
-    changes: list[Change]
-    done: list[TaskRead] = field(default_factory=list)
-
-    @property
-    def action(self) -> str:
-        """Every change in words, e.g. "complete 1 task; delete 2 tasks"."""
-        return "; ".join(c.action for c in self.changes)
-
-    @property
-    def tasks(self) -> list[TaskRead]:
-        """Every task the changes touch, once each, in order."""
-        seen: dict[int, TaskRead] = {}
-        for change in self.changes:
-            for task in change.tasks:
-                seen.setdefault(task.id, task)
-        return list(seen.values())
-
-
-@dataclass
-class ChatTurn:
-    """The outcome of one `send`."""
-
-    reply: str
-    tool_calls: list[ToolCall] = field(default_factory=list)
-    conversation_id: int | None = None
-    offline: bool = False
-    steps: int = 0
-
-    @property
-    def exit_code(self) -> int:
-        """0, or the CLI's code for a change that was refused (1) or failed (its error's)."""
-        return max((c.exit_code for c in self.tool_calls), default=0)
-
-
-class Model(Protocol):
-    """What the session needs of a model (agent/gemini.py provides it)."""
-
-    def generate(
-        self, contents: Sequence[Content], system: str, on_text: Callable[[str], None]
-    ) -> Content: ...
-
-
-Confirmer = Callable[[ConfirmRequest], bool]
-EventSink = Callable[[ChatEvent], None]
 
 _ACTIONS = {
     "update_tasks": "change", "complete_tasks": "complete", "reopen_tasks": "reopen",
@@ -398,10 +313,7 @@ def _run(
                         0 if result.ok else code)
         made.append(call)
         emit(ChatEvent("tool" if result.ok else "refused", result.summary, call))
-        response: dict[str, Any] = {"name": name, "response": result.data}
-        if call.id is not None:
-            response = {"id": call.id, **response}
-        parts.append({"functionResponse": response})
+        parts.append(_response(fc, result.data))
     return parts
 
 
@@ -466,13 +378,15 @@ def _text_of(content: Content) -> str:
 
 
 def _responses(calls: list[dict[str, Any]], result: ToolResult) -> Content:
-    parts = []
-    for fc in calls:
-        response: dict[str, Any] = {"name": fc.get("name", ""), "response": result.data}
-        if fc.get("id") is not None:
-            response = {"id": fc["id"], **response}
-        parts.append({"functionResponse": response})
-    return {"role": "user", "parts": parts}
+    return {"role": "user", "parts": [_response(fc, result.data) for fc in calls]}
+
+
+def _response(fc: dict[str, Any], data: dict[str, Any]) -> Content:
+    """The FunctionResponse part answering the functionCall `fc` (same id and name)."""
+    response: dict[str, Any] = {"name": fc.get("name", ""), "response": data}
+    if fc.get("id") is not None:
+        response = {"id": fc["id"], **response}
+    return {"functionResponse": response}
 
 
 def _action(name: str, args: dict[str, Any], tasks: list[TaskRead]) -> str:

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from core.errors import BadInput, TodoError
-from todo_cli import render
+from todo_cli import chat_render, render
 from todo_cli.commands.options import Json
 from todo_cli.context import drain, service, settings
 
 if TYPE_CHECKING:
-    from agent.session import ChatSession, ConfirmRequest
+    from agent.session import ChatSession
+    from agent.turn import ConfirmRequest
 
 _QUIT = frozenset({"exit", "quit", "/exit", "/quit", ":q"})
 
@@ -46,13 +47,13 @@ def chat(
         svc, settings(), confirm=_confirmer(yes), conversation="last" if resume else None
     )
     if message is not None:
-        printer = None if json else render.ChatPrinter()
+        printer = None if json else chat_render.ChatPrinter()
         turn = session.send(message, printer)
         drain()
         if printer is not None:
             printer.end_line()
         if json:
-            render.chat_turn_json(turn)
+            chat_render.chat_turn_json(turn)
         _exit(turn.exit_code, yes)
     else:
         _exit(_repl(session), yes)
@@ -79,7 +80,7 @@ def _repl(session: ChatSession) -> int:
             "note: no Gemini API key (set GEMINI_API_KEY or run `todo config set-key`): "
             "only simple commands such as \"add call mom tomorrow 5pm\" or \"done 12\" work\n"
         )
-    printer = render.ChatPrinter()
+    printer = chat_render.ChatPrinter()
     while True:
         try:
             line = input("you> " if interactive else "")
@@ -133,7 +134,7 @@ def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool] | None:
         if yes:
             return True
         sys.stdout.write("\n")
-        render.confirm_request(request, service().now())
+        chat_render.confirm_request(request, service().now())
         try:
             answer = input("Go ahead? [y/N] ")
         except EOFError:

@@ -23,12 +23,13 @@ from textual.widgets import Input, RichLog, Static
 
 from core.errors import TodoError
 from core.text import visible
-from todo_cli import render
+from todo_cli import chat_render
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.widgets.task_table import TaskTable
 
 if TYPE_CHECKING:
-    from agent.session import ChatEvent, ChatSession, ConfirmRequest
+    from agent.session import ChatSession
+    from agent.turn import ChatEvent, ConfirmRequest
     from config.settings import Settings
 
 SessionFactory = Callable[[Callable[["ConfirmRequest"], bool]], "ChatSession"]
@@ -173,7 +174,7 @@ class ChatPane(Vertical):
             answered.set()
 
         # The modal is small: the first dozen tasks, then how many more.
-        question = "\n".join(render.confirm_lines(request, self._now(), most=12))
+        question = "\n".join(chat_render.confirm_lines(request, self._now(), most=12))
         self.app.call_from_thread(
             self.app.push_screen, ConfirmScreen(question, yes="Yes, do it"), done
         )
