@@ -292,7 +292,7 @@ class TaskService:
         ("30m before", "at 3pm").
         """
         now = self.now()
-        parsed = quickadd.parse(check_text("text", text), now)
+        parsed = quickadd.parse(check_text("title", text), now)
         rule = recurrence.parse_rule(every, now) if every else parsed.recurrence
         when = dates.parse_due(due, now) if due else parsed.due
         if rule is not None:

@@ -251,3 +251,37 @@ def test_an_empty_message_is_bad_input(message: str) -> None:
 
     assert (result.exit_code, result.stdout) == (2, ""), describe(("chat",), result)
     assert result.stderr.startswith("error: the message is empty")
+
+
+def test_a_stored_escape_sequence_in_a_reply_never_reaches_the_terminal(
+    online: GeminiStub, home: Path
+) -> None:
+    import sqlite3
+
+    ok("add", "pay rent")
+    evil = "\x1b]0;pwned\x07pay \x1b[2Jrent"
+    with sqlite3.connect(home / "todo.db") as db:  # an older version wrote it
+        db.execute("UPDATE task SET title = ? WHERE id = 1", (evil,))
+        db.execute("INSERT INTO task_fts(task_fts) VALUES ('rebuild')")
+    online.play(call("list_tasks", {}, "l1"), call("complete_tasks", {"ids": [1]}, "c1"),
+                text(f"Done: {evil} is complete."))
+
+    result = run("chat", "-m", "I paid the rent")
+
+    assert result.exit_code == 0, describe(("chat",), result)
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Done: \\x1b]0;pwned\\x07pay \\x1b[2Jrent is complete." in result.stdout
+
+
+def test_the_agent_cannot_write_a_control_character(online: GeminiStub) -> None:
+    online.play(call("add_task", {"text": "pay \x1b[2Jrent"}, "a1"),
+                call("add_task", {"text": "rent", "notes": "x\x9by"}, "a2"),
+                text("I could not add it."))
+
+    result = run("chat", "-m", "add rent")
+
+    assert result.exit_code == 2, describe(("chat",), result)
+    assert ids() == []
+    first, second = online.received()[-1].function_responses()
+    assert first["response"]["error"].startswith("title holds the control character \\x1b")
+    assert second["response"]["error"].startswith("notes holds the control character \\x9b")

@@ -133,6 +133,19 @@ def test_mcp_reports_user_errors_as_results(home: Path) -> None:
     assert refused_data(nothing)["error"] == "nothing to undo"
 
 
+def test_mcp_cannot_write_a_control_character(home: Path) -> None:
+    _listed, [title, tag] = run_mcp(home, [
+        ("add_task", {"text": "pay \x1b]0;pwned\x07 rent"}),
+        ("add_task", {"text": "rent", "notes": "fine\n\tnotes"}),
+    ])
+    _listed, [tagged] = run_mcp(home, [("tag_tasks", {"ids": [1], "tags": ["x\x1by"]})])
+
+    assert refused_data(title)["error"].startswith("title holds the control character \\x1b")
+    assert result_data(tag)["tasks"][0]["notes"] == "fine\n\tnotes"
+    assert refused_data(tagged)["error"].startswith("tag holds the control character")
+    assert [t["tags"] for t in all_tasks().values()] == [[]]
+
+
 @pytest.fixture(autouse=True)
 def _no_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
