@@ -248,7 +248,8 @@ def snooze_reminders(svc: TaskService, ids: list[int], duration: str) -> ToolRes
 
 
 def undo_last_change(svc: TaskService) -> ToolResult:
-    """Revert the most recent change to the task list (call again to go further back)."""
+    """Revert the most recent change to the task list. The user confirms it, seeing what it
+    would revert."""
     result = svc.undo()
     data = {"ok": True, "undid": result.kind, "tasks": _dicts(result.tasks, svc)}
     return ToolResult(data, f"↶ undid {result.kind} ({_count(result.tasks)})")
