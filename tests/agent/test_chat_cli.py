@@ -211,6 +211,7 @@ def test_a_failed_change_exits_with_its_error_code(online: GeminiStub) -> None:
 
     assert result.exit_code == 1, describe(("chat",), result)
     assert "✗ no task with id 99" in result.stdout
+    assert "no terminal" not in result.stderr  # it failed; nothing was refused
 
 
 def test_a_failed_lookup_the_model_recovers_from_is_not_a_failed_change(

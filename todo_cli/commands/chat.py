@@ -19,7 +19,7 @@ from todo_cli.context import drain, service, settings
 
 if TYPE_CHECKING:
     from agent.session import ChatSession
-    from agent.turn import ConfirmRequest
+    from agent.turn import ChatTurn, ConfirmRequest
 
 _QUIT = frozenset({"exit", "quit", "/exit", "/quit", ":q"})
 
@@ -54,22 +54,24 @@ def chat(
             printer.end_line()
         if json:
             chat_render.chat_turn_json(turn)
-        _exit(turn.exit_code, yes)
+        code = _outcome(turn, yes)
     else:
-        _exit(_repl(session), yes)
+        code = _repl(session, yes)
+    if code:
+        raise typer.Exit(code)
 
 
-def _exit(code: int, yes: bool) -> None:
-    """A change refused or failed is a non-zero exit: 1 refused, else the error's code."""
-    if code == 0:
-        return
-    if code == 1 and not yes and not _terminal():
+def _outcome(turn: ChatTurn, yes: bool) -> int:
+    """The turn's exit code (a change refused: 1, failed: its error's); says on stderr when
+    changes were refused for want of a terminal to confirm them."""
+    refused = any(c.result.get("refused") for c in turn.tool_calls)
+    if refused and not yes and not _terminal():
         sys.stderr.write("note: changes that need a yes were not made: no terminal to confirm "
                          "them (use --yes)\n")
-    raise typer.Exit(code)
+    return turn.exit_code
 
 
-def _repl(session: ChatSession) -> int:
+def _repl(session: ChatSession, yes: bool) -> int:
     """Chat until end of input; the worst exit code of the changes made on the way."""
     worst = 0
     interactive = sys.stdin.isatty()
@@ -93,13 +95,16 @@ def _repl(session: ChatSession) -> int:
             break
         if not line.strip():
             continue
+        turn: ChatTurn | None = None
         try:
-            worst = max(worst, session.send(line, printer).exit_code)
+            turn = session.send(line, printer)
         except TodoError as exc:
             printer.end_line()
             render.error(exc.message)
         printer.end_line()
         drain()
+        if turn is not None:
+            worst = max(worst, _outcome(turn, yes))
     return worst
 
 
