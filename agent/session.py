@@ -338,7 +338,7 @@ def _undo_change(service: TaskService, tool: str) -> Change:
         effects.setdefault(task.id, []).append(_reverted(preview.kind, etype, changes))
     order = sorted(tasks)
     count = f"{len(tasks)} task" + ("" if len(tasks) == 1 else "s")
-    action = f"undo the last change ({preview.kind} of {count}, {preview.time:%Y-%m-%d %H:%M})"
+    action = f"undo the last change ({preview.kind}, {count}, {preview.time:%Y-%m-%d %H:%M})"
     return Change(tool, action, [tasks[i] for i in order], {},
                   tuple("; ".join(effects[i]) for i in order))
 

@@ -199,7 +199,7 @@ def test_an_injected_undo_is_refused_without_a_terminal_and_exits_1(
 
     assert result.exit_code == 1, describe(("chat",), result)
     assert ids() == [1, 2, 3, 4, 5, 6]
-    assert "✗ not done: undo the last change (import of 5 tasks" in result.stdout
+    assert "✗ not done: undo the last change (import, 5 tasks, " in result.stdout
     responses = online.received()[-1].function_responses()
     assert [r["response"].get("refused") for r in responses] == [None, True, True]
 
