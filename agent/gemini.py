@@ -16,7 +16,7 @@ from google import genai
 from google.genai import errors, types
 
 from agent.errors import ModelError
-from agent.tools import ToolSpec
+from agent.toolspec import ToolSpec
 from config.settings import AgentSettings
 
 Content = dict[str, Any]

@@ -7,20 +7,17 @@ declarations from `TOOLS`.
 
 Results are structured JSON: task titles and notes travel as data fields of task objects
 (core/formats/jsonfmt.py), never spliced into sentences, because they are untrusted text.
-Each `ToolSpec` says when a call needs the user's confirmation ("always", or "bulk": when it
-changes more than one task); agent/session.py and the MCP server enforce that in code.
+Each `ToolSpec` (agent/toolspec.py) says what a call does to the task list; the
+confirmation rule built on that is in agent/session.py, for the chat and MCP alike.
 """
 
 from __future__ import annotations
 
-import inspect
-import re
-import types
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal
 
+from agent.toolspec import ToolResult, ToolSpec, check_args, failure, ids_of, normalise_args
 from core import dates
 from core.errors import TodoError
 from core.formats import jsonfmt
@@ -31,22 +28,8 @@ from core.tags import normalise_tags
 if TYPE_CHECKING:
     from core.service import TaskService
 
-Confirm = Literal["never", "bulk", "always"]
 PriorityName = Literal["high", "medium", "low", "none"]
 StatusName = Literal["pending", "completed", "deleted", "all"]
-
-
-@dataclass(frozen=True)
-class ToolResult:
-    """What a tool call did: `data` goes back to the model, `summary` is for people."""
-
-    data: dict[str, Any]
-    summary: str
-
-    @property
-    def ok(self) -> bool:
-        """True unless the call failed or was refused."""
-        return bool(self.data.get("ok"))
 
 
 # -- the tools ------------------------------------------------------------------------------
@@ -265,7 +248,8 @@ def snooze_reminders(svc: TaskService, ids: list[int], duration: str) -> ToolRes
 
 
 def undo_last_change(svc: TaskService) -> ToolResult:
-    """Revert the most recent change to the task list (call again to go further back)."""
+    """Revert the most recent change to the task list. The user confirms it, seeing what it
+    would revert."""
     result = svc.undo()
     data = {"ok": True, "undid": result.kind, "tasks": _dicts(result.tasks, svc)}
     return ToolResult(data, f"↶ undid {result.kind} ({_count(result.tasks)})")
@@ -274,77 +258,25 @@ def undo_last_change(svc: TaskService) -> ToolResult:
 # -- declarations ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ToolSpec:
-    """One tool: its function and when it needs the user's confirmation."""
-
-    function: Callable[..., ToolResult]
-    confirm: Confirm = "never"
-
-    @property
-    def name(self) -> str:
-        """The tool's name: the function's."""
-        return self.function.__name__
-
-    @property
-    def destructive(self) -> bool:
-        """Whether any call may need confirmation."""
-        return self.confirm != "never"
-
-    def description(self) -> str:
-        """The docstring up to its Args section, as one paragraph per blank-line block."""
-        doc = inspect.getdoc(self.function) or ""
-        body = doc.split("\nArgs:", 1)[0].strip()
-        return "\n\n".join(" ".join(p.split()) for p in body.split("\n\n"))
-
-    def parameters(self) -> list[inspect.Parameter]:
-        """The tool's own parameters (the service is not one), with resolved annotations."""
-        # The service is only named for type checkers; tools never see it as a parameter.
-        hints = get_type_hints(self.function, localns={"TaskService": object})
-        params = list(inspect.signature(self.function).parameters.values())[1:]
-        return [p.replace(annotation=hints[p.name]) for p in params]
-
-    def schema(self) -> dict[str, Any]:
-        """The JSON schema of the arguments."""
-        notes = _arg_docs(inspect.getdoc(self.function) or "")
-        props: dict[str, Any] = {}
-        for p in self.parameters():
-            prop = json_schema(p.annotation)
-            if p.name in notes:
-                prop["description"] = notes[p.name]
-            props[p.name] = prop
-        required = [p.name for p in self.parameters() if p.default is inspect.Parameter.empty]
-        schema: dict[str, Any] = {"type": "object", "properties": props}
-        if required:
-            schema["required"] = required
-        return schema
-
-    def needs_confirmation(self, args: dict[str, Any]) -> bool:
-        """Whether this call must be confirmed: always, or when it names several tasks."""
-        if self.confirm == "always":
-            return True
-        return self.confirm == "bulk" and len(set(_ids(args))) > 1
-
-
 TOOLS: dict[str, ToolSpec] = {
     spec.name: spec
     for spec in (
-        ToolSpec(add_task),
+        ToolSpec(add_task, "add", idempotent=False),
         ToolSpec(list_tasks),
         ToolSpec(show_task),
-        ToolSpec(update_tasks, "bulk"),
-        ToolSpec(complete_tasks, "bulk"),
-        ToolSpec(reopen_tasks, "bulk"),
-        ToolSpec(delete_tasks, "always"),
-        ToolSpec(restore_tasks, "bulk"),
-        ToolSpec(tag_tasks, "bulk"),
-        ToolSpec(untag_tasks, "bulk"),
-        ToolSpec(set_recurrence, "bulk"),
-        ToolSpec(clear_recurrence, "always"),
-        ToolSpec(add_reminder, "bulk"),
-        ToolSpec(remove_reminders, "bulk"),
-        ToolSpec(snooze_reminders, "bulk"),
-        ToolSpec(undo_last_change),
+        ToolSpec(update_tasks, "change"),
+        ToolSpec(complete_tasks, "change"),
+        ToolSpec(reopen_tasks, "change"),
+        ToolSpec(delete_tasks, "delete"),
+        ToolSpec(restore_tasks, "change"),
+        ToolSpec(tag_tasks, "change"),
+        ToolSpec(untag_tasks, "change"),
+        ToolSpec(set_recurrence, "change", idempotent=False),
+        ToolSpec(clear_recurrence, "stop_repeat"),
+        ToolSpec(add_reminder, "change", idempotent=False),
+        ToolSpec(remove_reminders, "change"),
+        ToolSpec(snooze_reminders, "change", idempotent=False),
+        ToolSpec(undo_last_change, "undo", idempotent=False),
     )
 }
 """Every tool by name, in the order they are offered to the model."""
@@ -352,7 +284,7 @@ TOOLS: dict[str, ToolSpec] = {
 
 def affected(svc: TaskService, args: dict[str, Any]) -> list[TaskRead]:
     """The tasks a call names, as they are now (NotFound for an unknown id)."""
-    return [svc.get(i) for i in dict.fromkeys(_ids(args))]
+    return [svc.get(i) for i in ids_of(args)]
 
 
 def call(svc: TaskService, name: str, args: dict[str, Any]) -> ToolResult:
@@ -367,109 +299,10 @@ def call(svc: TaskService, name: str, args: dict[str, Any]) -> ToolResult:
     try:
         return spec.function(svc, **args)
     except TodoError as exc:
-        return failure(exc.message)
-
-
-def failure(message: str, **extra: Any) -> ToolResult:
-    """A failed call: the message for the model and for people."""
-    return ToolResult({"ok": False, "error": message, **extra}, f"✗ {message}")
-
-
-def refusal(action: str, reason: str) -> ToolResult:
-    """A call the user did not confirm: nothing changed."""
-    message = f"not done: {action} needs the user's confirmation and {reason}"
-    return ToolResult({"ok": False, "refused": True, "error": message}, f"✗ {message}")
-
-
-def check_args(spec: ToolSpec, args: dict[str, Any]) -> str | None:
-    """What is wrong with the arguments of a call, or None."""
-    params = {p.name: p for p in spec.parameters()}
-    unknown = sorted(set(args) - set(params))
-    if unknown:
-        return f"{spec.name} has no parameter {', '.join(unknown)}"
-    missing = [n for n, p in params.items() if p.default is inspect.Parameter.empty and
-               n not in args]
-    if missing:
-        return f"{spec.name} needs {', '.join(missing)}"
-    for name, value in args.items():
-        if not _fits(value, params[name].annotation):
-            return f"{spec.name}: {name}={value!r} is not a valid value"
-    return None
-
-
-def json_schema(hint: Any) -> dict[str, Any]:
-    """The JSON schema of one parameter type (the types the tools use)."""
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        inner = [a for a in get_args(hint) if a is not type(None)]
-        return json_schema(inner[0])
-    if origin is Literal:
-        return {"type": "string", "enum": list(get_args(hint))}
-    if origin is list:
-        return {"type": "array", "items": json_schema(get_args(hint)[0])}
-    names = {str: "string", int: "integer", bool: "boolean", float: "number"}
-    return {"type": names[hint]}
+        return failure(exc.message, exc.exit_code)
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-def _fits(value: Any, hint: Any) -> bool:
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        return any(_fits(value, a) for a in get_args(hint))
-    if hint is type(None):
-        return value is None
-    if origin is Literal:
-        return value in get_args(hint)
-    if origin is list:
-        return isinstance(value, list) and all(_fits(v, get_args(hint)[0]) for v in value)
-    if hint is int:
-        # JSON numbers may arrive as 12.0.
-        return isinstance(value, int | float) and not isinstance(value, bool) and \
-            float(value).is_integer()
-    if hint is bool:
-        return isinstance(value, bool)
-    return isinstance(value, hint)
-
-
-def normalise_args(spec: ToolSpec, args: dict[str, Any]) -> dict[str, Any]:
-    """Arguments with JSON numbers turned into ints where the tool wants ints."""
-    out = dict(args)
-    for p in spec.parameters():
-        if p.name not in out:
-            continue
-        if p.annotation is int and isinstance(out[p.name], float):
-            out[p.name] = int(out[p.name])
-        if get_args(p.annotation) == (int,) and isinstance(out[p.name], list):
-            out[p.name] = [int(v) if isinstance(v, float) else v for v in out[p.name]]
-    return out
-
-
-_ARG_LINE = re.compile(r"^    (\w+): (.*)$")
-
-
-def _arg_docs(doc: str) -> dict[str, str]:
-    """Parameter descriptions from a docstring's Google-style Args section."""
-    if "\nArgs:" not in doc:
-        return {}
-    notes: dict[str, str] = {}
-    current = None
-    for line in doc.split("\nArgs:", 1)[1].splitlines():
-        m = _ARG_LINE.match(line)
-        if m:
-            current = m[1]
-            notes[current] = m[2].strip()
-        elif current and line.strip():
-            notes[current] += " " + line.strip()
-    return notes
-
-
-def _ids(args: dict[str, Any]) -> list[int]:
-    ids = args.get("ids")
-    if isinstance(ids, list):
-        return [int(i) for i in ids if isinstance(i, int | float) and not isinstance(i, bool)]
-    return [int(args["id"])] if isinstance(args.get("id"), int) else []
 
 
 def _given(**values: Any) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from core.series import (
 )
 from core.store import Db, Store, read_dt
 from core.tags import normalise_tag, normalise_tags
+from core.text import check_text
 
 if TYPE_CHECKING:
     from core.conversations import Conversations
@@ -68,6 +69,16 @@ class UndoResult:
 
     kind: str
     tasks: list[TaskRead]
+
+
+@dataclass(frozen=True, slots=True)
+class UndoPreview:
+    """What `undo()` would revert now: the operation's kind and time, and per event (newest
+    first) the task as it is, the event type and the changes it would take back."""
+
+    kind: str
+    time: datetime
+    reverts: list[tuple[TaskRead, str, events.Changes]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +292,7 @@ class TaskService:
         ("30m before", "at 3pm").
         """
         now = self.now()
-        parsed = quickadd.parse(text, now)
+        parsed = quickadd.parse(check_text("title", text), now)
         rule = recurrence.parse_rule(every, now) if every else parsed.recurrence
         when = dates.parse_due(due, now) if due else parsed.due
         if rule is not None:
@@ -326,7 +337,11 @@ class TaskService:
         known = repository.pks_of_uuids(tx.db, self.owner, [c.uuid for c in creates if c.uuid])
         for n, create in enumerate(creates, 1):
             if create.uuid is None or create.uuid not in seen:
-                task = self._import_one(tx, create, known)
+                try:
+                    task = self._import_one(tx, create, known)
+                except BadInput as exc:  # the whole import is rolled back
+                    raise BadInput(f"task {n} ({create.title[:40]!r}): {exc.message}; "
+                                   "nothing was imported") from None
                 if task is not None:
                     added.append(task)
             if create.uuid:
@@ -742,36 +757,60 @@ class TaskService:
         """Revert the owner's most recent operation not yet undone (repeat to go further back)."""
         return self._write("undo", self._undo)
 
-    def _undo(self, tx: _Tx) -> UndoResult:
+    def undo_preview(self) -> UndoPreview:
+        """What `undo()` would revert now, changing nothing (NothingToDo when nothing)."""
+        with self.store.read() as db:
+            op_id, kind, at = self._undoable(db, None)
+            reverts = [
+                (repository.load_pk(db, pk, self.tz), etype, changes)
+                for pk, etype, changes in self._undo_events(db, op_id)
+            ]
+        when = read_dt(at)
+        assert when is not None
+        return UndoPreview(str(kind), when.astimezone(self.tz), reverts)
+
+    def _undoable(self, db: Db, before_op: int | None) -> tuple[int, str, Any]:
+        """The owner's most recent operation not yet undone: (id, kind, time)."""
         # A user's change and what consumers did because of it (the next instance of a
         # completed recurring task) are undone together.
-        row = tx.db.one(
-            "SELECT id, kind FROM operation WHERE owner = ? AND undone IS NULL "
-            "AND kind <> 'undo' AND caused_by IS NULL AND id < ? "
+        below = "" if before_op is None else f"AND id < {int(before_op)} "
+        row = db.one(
+            "SELECT id, kind, created FROM operation WHERE owner = ? AND undone IS NULL "
+            f"AND kind <> 'undo' AND caused_by IS NULL {below}"
             "AND EXISTS (SELECT 1 FROM outbox o WHERE o.op_id = operation.id "
             "AND o.type LIKE 'todo.task.%') "
             "ORDER BY id DESC LIMIT 1",
-            (self.owner, tx.op_id),
+            (self.owner,),
         )
         if row is None:
             raise NothingToDo("nothing to undo")
-        op_id, kind = row
+        return int(row[0]), str(row[1]), row[2]
+
+    def _undo_events(self, db: Db, op_id: int) -> list[tuple[int, str, events.Changes]]:
+        """The task events of an operation and of what it caused, newest first."""
+        return [
+            (int(task_pk), str(etype), json.loads(data)["changes"])
+            for task_pk, etype, data in db.all(
+                "SELECT o.task_pk, o.type, o.data FROM outbox o JOIN operation p "
+                "ON p.id = o.op_id WHERE (p.id = ? OR p.caused_by = ?) "
+                "AND o.type LIKE 'todo.task.%' ORDER BY o.seq DESC",
+                (op_id, op_id),
+            )
+        ]
+
+    def _undo(self, tx: _Tx) -> UndoResult:
+        op_id, kind, _at = self._undoable(tx.db, tx.op_id)
         tx.db.run("UPDATE operation SET undo_of = ? WHERE id = ?", (op_id, tx.op_id))
         tx.db.run(
             "UPDATE operation SET undone = ? WHERE id = ? OR caused_by = ?",
             (tx.db.dt(tx.now), op_id, op_id),
         )
         reverted = []
-        for task_pk, etype, data in tx.db.all(
-            "SELECT o.task_pk, o.type, o.data FROM outbox o JOIN operation p ON p.id = o.op_id "
-            "WHERE (p.id = ? OR p.caused_by = ?) AND o.type LIKE 'todo.task.%' "
-            "ORDER BY o.seq DESC",
-            (op_id, op_id),
-        ):
+        for task_pk, etype, changes in self._undo_events(tx.db, op_id):
             task = repository.load_pk(tx.db, task_pk, self.tz)
-            older = self._reverted(task, etype, json.loads(data)["changes"], tx.now)
+            older = self._reverted(task, etype, changes, tx.now)
             reverted.append(self._save(tx, task_pk, task, older))
-        return UndoResult(str(kind), reverted)
+        return UndoResult(kind, reverted)
 
     def _reverted(
         self, task: TaskRead, etype: str, changes: events.Changes, now: datetime
@@ -819,7 +858,7 @@ def _deleted(task: TaskRead, now: datetime) -> TaskRead:
 
 
 def _valid_title(title: str) -> str:
-    cleaned = " ".join(title.split())
+    cleaned = " ".join(check_text("title", title).split())
     if not cleaned:
         raise BadInput("a task needs a title")
     if len(cleaned) > _MAX_TITLE:
@@ -830,7 +869,7 @@ def _valid_title(title: str) -> str:
 def _clean_notes(notes: str | None) -> str | None:
     if notes is None or not notes.strip():
         return None
-    return notes.rstrip()
+    return check_text("notes", notes, multiline=True).replace("\r\n", "\n").rstrip()
 
 
 def _valid_due(due: Due | None, tz: tzinfo | None) -> Due | None:

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from core.errors import BadInput
+from core.text import check_text
 
 # Letters of any script ("café", "ü", "日本"): \w without the leading digit or underscore.
 _TAG = re.compile(r"[^\W\d_][\w-]*\Z")
@@ -26,7 +27,7 @@ def is_tag(text: str) -> bool:
 def normalise_tag(text: str) -> str:
     """The stored form of a tag (lowercase, NFC, without a leading # or +), or BadInput
     naming it."""
-    tag = text.strip()
+    tag = check_text("tag", text).strip()
     if tag[:1] in ("#", "+"):
         tag = tag[1:]
     if not is_tag(tag):

@@ -14,6 +14,7 @@ from core import dates
 from core.formats import jsonfmt
 from core.priorities import Priority
 from core.schemas import Due, ReminderRead, ReminderState, Status, TaskRead
+from core.text import json_safe, visible
 from core.urgency import is_overdue
 
 _RESET = "\033[0m"
@@ -59,12 +60,12 @@ def _isatty(stream: TextIO) -> bool:
 
 def task_json(task: TaskRead, tz: tzinfo) -> str:
     """One task as the stable JSON object."""
-    return json.dumps(jsonfmt.task_to_dict(task, tz), ensure_ascii=False)
+    return json_safe(json.dumps(jsonfmt.task_to_dict(task, tz), ensure_ascii=False))
 
 
 def tasks_json(tasks: Sequence[TaskRead], tz: tzinfo, out: Out | None = None) -> None:
     """A JSON array of tasks."""
-    (out or Out()).stream.write(jsonfmt.dumps(tasks, tz) + "\n")
+    (out or Out()).stream.write(json_safe(jsonfmt.dumps(tasks, tz)) + "\n")
 
 
 def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None) -> None:
@@ -108,8 +109,8 @@ class _Row:
         self.priority = task.priority
         self.due = relative(task.due) if task.due is not None else ""
         self.overdue = task.due is not None and is_overdue(task.due, now)
-        self.title = task.title + _markers(task)
-        self.tags = " ".join(["#" + t for t in task.tags])
+        self.title = visible(task.title) + _markers(task)
+        self.tags = visible(" ".join(["#" + t for t in task.tags]))
         self.settled = task.status is not Status.PENDING
         self.repeats = repeats(task) if task.recurrence is not None else ""
 
@@ -190,10 +191,10 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
     assert tz is not None
     fields: list[tuple[str, str]] = [
         ("ID", str(task.id)),
-        ("Title", task.title),
+        ("Title", visible(task.title)),
         ("Status", task.status.value),
         ("Priority", task.priority.value),
-        ("Tags", " ".join("#" + t for t in task.tags) or "-"),
+        ("Tags", visible(" ".join("#" + t for t in task.tags)) or "-"),
         ("Due", _due_detail(task, now, tz)),
         *_recurrence_detail(task),
         *_reminder_detail(task, tz),
@@ -207,7 +208,7 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
         out.line(f"{out.style(name.ljust(10), 'bold')}{value}")
     if task.notes:
         out.line(out.style("Notes", "bold"))
-        for line in task.notes.splitlines():
+        for line in visible(task.notes, multiline=True).split("\n"):
             out.line(f"  {line}")
 
 
@@ -307,7 +308,7 @@ def reminder_list(
              "state": r.state.value}
             for t, r in pairs
         ]
-        out.line(json.dumps(rows, ensure_ascii=False))
+        out.line(json_safe(json.dumps(rows, ensure_ascii=False)))
         return
     if not pairs and out.tty:
         out.line(out.style("No reminders.", "dim"))
@@ -315,7 +316,7 @@ def reminder_list(
         when = f"{_stamp(reminder.at, tz)} ({dates.describe_relative(reminder.at, now)})"
         offset = f"{_duration_words(reminder.before)} before" if reminder.before else "at"
         state = "" if reminder.state is ReminderState.PENDING else f" [{reminder.state.value}]"
-        out.line(f"{when}  {out.style(str(task.id), 'bold')} {task.title}  "
+        out.line(f"{when}  {out.style(str(task.id), 'bold')} {visible(task.title)}  "
                  f"{out.style(offset + state, 'dim')}")
 
 
@@ -334,8 +335,8 @@ def _value(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, list):
-        return " ".join("#" + v for v in value) or "-"
-    return str(value)
+        return visible(" ".join(f"#{v}" for v in value)) or "-"
+    return visible(str(value))
 
 
 def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:
@@ -343,7 +344,7 @@ def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:
     out = out or Out()
     width = max((len(tag) for tag, _ in rows), default=0) + 1
     for tag, count in rows:
-        out.line(f"{out.style(('#' + tag).ljust(width), 'magenta')}  {count}")
+        out.line(f"{out.style(visible('#' + tag).ljust(width), 'magenta')}  {count}")
 
 
 def settings_table(rows: Sequence[tuple[str, str, str]], out: Out | None = None) -> None:
@@ -358,7 +359,7 @@ def settings_table(rows: Sequence[tuple[str, str, str]], out: Out | None = None)
 def error(message: str) -> None:
     """An error line on stderr."""
     err = Out(sys.stderr)
-    sys.stderr.write(f"{err.style('error:', 'red', 'bold')} {message}\n")
+    sys.stderr.write(f"{err.style('error:', 'red', 'bold')} {visible(message)}\n")
 
 
 def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
@@ -377,75 +378,7 @@ def audit(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:
         kind = entry.type.removeprefix("todo.")
         task = f"{entry.task_id} {entry.task_title!r}" if entry.task_id is not None else "-"
         out.line(f"{out.style(_stamp(entry.time, tz), 'dim')}  {out.style(kind, 'bold')}  "
-                 f"{task}  {out.style(entry.source, 'dim')}")
+                 f"{task}  {out.style(visible(entry.source), 'dim')}")
         for name, change in entry.changes.items():
             if isinstance(change, dict) and "old" in change:
                 out.line(f"    {name}: {_value(change['old'])} -> {_value(change['new'])}")
-
-
-
-# -- chat (todo chat) -------------------------------------------------------------------------
-
-
-class ChatPrinter:
-    """Streams a chat turn: reply text as it arrives, one line per tool call, notices on
-    stderr. Takes the agent's ChatEvent objects (kind, text)."""
-
-    def __init__(self, out: Out | None = None) -> None:
-        self.out = out or Out()
-        self._mid_line = False
-
-    def __call__(self, event: Any) -> None:
-        if event.kind == "text":
-            self.out.stream.write(event.text)
-            self.out.stream.flush()
-            self._mid_line = not event.text.endswith("\n")
-            return
-        self.end_line()
-        if event.kind == "notice":
-            sys.stderr.write(f"note: {event.text}\n")
-        elif event.kind == "refused":
-            self.out.line(self.out.style(event.text, "yellow"))
-        else:
-            self.out.line(self.out.style(event.text, "green"))
-
-    def end_line(self) -> None:
-        """Finish a partly written reply line."""
-        if self._mid_line:
-            self.out.line()
-            self._mid_line = False
-
-
-def confirm_lines(request: Any, now: datetime, most: int | None = None) -> list[str]:
-    """A chat action and exactly the tasks it would change (a ConfirmRequest), as the CLI's
-    prompt and the TUI's modal show it; past `most` tasks, a count of the rest."""
-    shown = request.tasks if most is None else request.tasks[:most]
-    lines = [f"The agent wants to {request.action}:"]
-    for task in shown:
-        due = f"  due {dates.describe_relative(task.due, now)}" if task.due is not None else ""
-        lines.append(f"  #{task.id} {task.title!r}{due}")
-    if len(shown) < len(request.tasks):
-        lines.append(f"  … and {len(request.tasks) - len(shown)} more")
-    return lines
-
-
-def confirm_request(request: Any, now: datetime, out: Out | None = None) -> None:
-    """What a chat action would change, before asking yes or no (a ConfirmRequest)."""
-    out = out or Out()
-    heading, *tasks = confirm_lines(request, now)
-    out.line(out.style(heading, "bold"))
-    for line in tasks:
-        out.line(line)
-
-
-def chat_turn_json(turn: Any, out: Out | None = None) -> None:
-    """A chat turn for scripts: the reply and every tool call with its result."""
-    out = out or Out()
-    calls = [
-        {"id": c.id, "name": c.name, "args": c.args, "ok": c.ok, "summary": c.summary,
-         "result": c.result}
-        for c in turn.tool_calls
-    ]
-    body = {"reply": turn.reply, "conversation": turn.conversation_id, "offline": turn.offline,
-            "tool_calls": calls}
-    out.line(json.dumps(body, ensure_ascii=False, indent=2))

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.session import ChatSession, ConfirmRequest
+from agent.session import ChatSession
+from agent.turn import ConfirmRequest
 from config.settings import Settings
 from core import open_service
 from core.service import TaskService

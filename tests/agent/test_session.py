@@ -7,7 +7,7 @@ import json
 import pytest
 
 from agent.errors import ModelError
-from agent.session import ChatEvent
+from agent.turn import ChatEvent
 from config.settings import Settings
 from core.schemas import Status, TaskFilter
 from core.service import TaskService

@@ -56,5 +56,5 @@ def test_a_delete_shows_the_task_and_waits_for_yes(
 
     shown = in_terminal(home, ["chat", "-m", "delete 1"], answer)
 
-    assert "The agent wants to delete 1 task:\n  #1 'old plan'  due tomorrow\n" in shown
+    assert "The agent wants to:\n  delete 1 task\n    #1 'old plan'  due tomorrow\n" in shown
     assert all_tasks()[1]["status"] == status

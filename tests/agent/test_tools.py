@@ -44,14 +44,18 @@ def test_every_tool_has_a_description_and_documents_every_parameter() -> None:
             assert prop.get("description"), f"{spec.name}.{name}"
 
 
-def test_confirmation_rules() -> None:
-    delete, complete, add = (tools.TOOLS[n] for n in ("delete_tasks", "complete_tasks",
-                                                       "add_task"))
-    assert delete.needs_confirmation({"ids": [1]})
-    assert not complete.needs_confirmation({"ids": [1, 1]})
-    assert complete.needs_confirmation({"ids": [1, 2]})
-    assert not add.needs_confirmation({"text": "x"})
-    assert tools.TOOLS["clear_recurrence"].needs_confirmation({"ids": [3]})
+def test_every_tool_says_what_it_does_to_the_task_list() -> None:
+    effects = {name: spec.effect for name, spec in tools.TOOLS.items()}
+    assert effects["list_tasks"] == effects["show_task"] == "read"
+    assert effects["add_task"] == "add"
+    assert (effects["delete_tasks"], effects["clear_recurrence"], effects["undo_last_change"]) \
+        == ("delete", "stop_repeat", "undo")
+    assert {n for n, e in effects.items() if e == "change"} == {
+        "update_tasks", "complete_tasks", "reopen_tasks", "restore_tasks", "tag_tasks",
+        "untag_tasks", "set_recurrence", "add_reminder", "remove_reminders", "snooze_reminders",
+    }
+    assert not tools.TOOLS["add_task"].may_need_confirmation
+    assert tools.TOOLS["undo_last_change"].may_need_confirmation
 
 
 def test_schemas_follow_the_type_hints() -> None:

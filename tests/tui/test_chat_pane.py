@@ -176,3 +176,31 @@ async def test_a_long_reply_wraps_inside_the_pane_and_keeps_every_character(
         assert "".join("".join(reply_lines).split()) == "".join(LONG_REPLY.split())
         # And what the screen shows is the same: no line runs past the pane's edge.
         assert log.max_scroll_x == 0
+
+
+async def test_stored_escapes_are_shown_escaped_in_the_table_and_the_chat(
+    chat_settings: Settings, service: TaskService, clock: Clock, stub: GeminiStub
+) -> None:
+    import sqlite3
+
+    from todo_cli.tui.widgets.task_table import TaskTable
+
+    service.add_text("pay rent today #home")
+    evil = "\x1b]0;pwned\x07pay \x1b[2Jrent\x9b2J"
+    path = chat_settings.database.url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:  # what an older version may have stored
+        db.execute("UPDATE task SET title = ? WHERE id = 1", (evil,))
+        db.execute("INSERT INTO task_fts(task_fts) VALUES ('rebuild')")
+    stub.play(text(f"You still have {evil} to do."))
+    app = build(service, chat_settings, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        rows = "\n".join(table.render_line(y).text for y in range(table.size.height))
+        pane = await say(pilot, app, "what is left?")
+        await wait_for(pilot, lambda: pane.turns == 1, "the turn to end")
+        shown = transcript(pane)
+    assert "\\x1b]0;pwned\\x07pay \\x1b[2Jrent" in rows
+    assert "You still have \\x1b]0;pwned\\x07pay \\x1b[2Jrent\\x9b2J to do." in shown
+    for text_shown in (rows, shown):
+        assert not any(c in text_shown for c in "\x1b\x07\x9b")

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from core.errors import BadInput, TodoError
-from todo_cli import render
+from todo_cli import chat_render, render
 from todo_cli.commands.options import Json
 from todo_cli.context import drain, service, settings
 
 if TYPE_CHECKING:
-    from agent.session import ChatSession, ConfirmRequest
+    from agent.session import ChatSession
+    from agent.turn import ChatTurn, ConfirmRequest
 
 _QUIT = frozenset({"exit", "quit", "/exit", "/quit", ":q"})
 
@@ -31,10 +32,11 @@ def chat(
 ) -> None:
     """Manage tasks in plain language with the Gemini agent: `todo chat -m "what's overdue?"`.
 
-    Deleting, stopping a repeat and changing several tasks at once are shown and asked
-    (y/N) first; --yes skips the question, and without a terminal to ask such changes are
-    refused. Without an API key (GEMINI_API_KEY or `todo config set-key`) or network,
-    simple commands still work: "add call mom tomorrow 5pm", "done 12".
+    Once what one message changes would touch more than one task, or it deletes, stops a
+    repeat or undoes, the changes are shown and asked (y/N) first; --yes skips the question,
+    and without a terminal to ask such changes are refused (exit code 1). Without an API key
+    (GEMINI_API_KEY or `todo config set-key`) or network, simple commands still work:
+    "add call mom tomorrow 5pm", "done 12".
     """
     if json and message is None:
         raise BadInput("--json needs a message: todo chat -m \"...\" --json")
@@ -45,18 +47,33 @@ def chat(
         svc, settings(), confirm=_confirmer(yes), conversation="last" if resume else None
     )
     if message is not None:
-        printer = None if json else render.ChatPrinter()
+        printer = None if json else chat_render.ChatPrinter()
         turn = session.send(message, printer)
         drain()
         if printer is not None:
             printer.end_line()
         if json:
-            render.chat_turn_json(turn)
-        return
-    _repl(session)
+            chat_render.chat_turn_json(turn)
+        code = _outcome(turn, yes)
+    else:
+        code = _repl(session, yes)
+    if code:
+        raise typer.Exit(code)
 
 
-def _repl(session: ChatSession) -> None:
+def _outcome(turn: ChatTurn, yes: bool) -> int:
+    """The turn's exit code (a change refused: 1, failed: its error's); says on stderr when
+    changes were refused for want of a terminal to confirm them."""
+    refused = any(c.result.get("refused") for c in turn.tool_calls)
+    if refused and not yes and not _terminal():
+        sys.stderr.write("note: changes that need a yes were not made: no terminal to confirm "
+                         "them (use --yes)\n")
+    return turn.exit_code
+
+
+def _repl(session: ChatSession, yes: bool) -> int:
+    """Chat until end of input; the worst exit code of the changes made on the way."""
+    worst = 0
     interactive = sys.stdin.isatty()
     if interactive:
         _history()
@@ -65,7 +82,7 @@ def _repl(session: ChatSession) -> None:
             "note: no Gemini API key (set GEMINI_API_KEY or run `todo config set-key`): "
             "only simple commands such as \"add call mom tomorrow 5pm\" or \"done 12\" work\n"
         )
-    printer = render.ChatPrinter()
+    printer = chat_render.ChatPrinter()
     while True:
         try:
             line = input("you> " if interactive else "")
@@ -78,13 +95,17 @@ def _repl(session: ChatSession) -> None:
             break
         if not line.strip():
             continue
+        turn: ChatTurn | None = None
         try:
-            session.send(line, printer)
+            turn = session.send(line, printer)
         except TodoError as exc:
             printer.end_line()
             render.error(exc.message)
         printer.end_line()
         drain()
+        if turn is not None:
+            worst = max(worst, _outcome(turn, yes))
+    return worst
 
 
 def _history() -> None:
@@ -105,19 +126,20 @@ def _history() -> None:
         pass  # no readline on this platform: the REPL works without history
 
 
-def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool]:
-    """Ask y/N on the terminal; refuse when there is none, unless --yes."""
+def _terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool] | None:
+    """Ask y/N on the terminal; None (nobody to ask: refused) without one, unless --yes."""
+    if not yes and not _terminal():
+        return None
 
     def ask(request: ConfirmRequest) -> bool:
         if yes:
             return True
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            sys.stderr.write(
-                f"note: refused to {request.action}: no terminal to confirm it (use --yes)\n"
-            )
-            return False
         sys.stdout.write("\n")
-        render.confirm_request(request, service().now())
+        chat_render.confirm_request(request, service().now())
         try:
             answer = input("Go ahead? [y/N] ")
         except EOFError:
@@ -130,8 +152,9 @@ def _confirmer(yes: bool) -> Callable[[ConfirmRequest], bool]:
 def mcp() -> None:
     """Serve the task tools over the Model Context Protocol on stdin/stdout.
 
-    For assistants that speak MCP (Claude Desktop, Gemini CLI, ...). Tools that delete,
-    stop a repeat or change several tasks need an explicit `confirm: true` argument.
+    For assistants that speak MCP (Claude Desktop, Gemini CLI, ...). A call that deletes,
+    stops a repeat, undoes or changes several tasks needs an explicit `confirm: true`
+    argument: the client's human-in-the-loop.
     """
     from agent.mcp_server import serve
 

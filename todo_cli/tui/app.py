@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Static
 
 from core.errors import TodoError
 from core.schemas import SortKey, TaskFilter
+from core.text import visible
 from todo_cli.tui import views
 from todo_cli.tui.backend import FIRST_ROWS, SORTS, Backend, moves
 from todo_cli.tui.collector import IdleCollector
@@ -302,7 +303,8 @@ class TodoApp(App[None]):
 
     def on_changed(self, message: Changed) -> None:
         for due in message.changes.reminders_due:
-            self.notify(f"{due.title} (task {due.task_id})", title="⏰ Reminder", timeout=10)
+            self.notify(f"{visible(due.title)} (task {due.task_id})", title="⏰ Reminder",
+                        timeout=10)
         if message.changes.tasks or message.changes.reload:
             self.reload()
             self._counts_worker()
@@ -329,7 +331,7 @@ class TodoApp(App[None]):
         self.post_message(Changed(changes))
 
     def on_failed(self, message: Failed) -> None:
-        self.notify(message.text, title="Not done", severity="error", timeout=6)
+        self.notify(visible(message.text), title="Not done", severity="error", timeout=6)
 
     def on_done(self, message: Done) -> None:
         if message.text:
@@ -342,7 +344,7 @@ class TodoApp(App[None]):
         quick = self.query_one(QuickAdd)
         quick.action_close()
         self._write(lambda: self.backend.add(message.text),
-                    lambda task: f"Added {task.id} '{task.title}'")
+                    lambda task: f"Added {task.id} '{visible(task.title)}'")
 
     def action_toggle_done(self) -> None:
         task = self.table.current
@@ -350,7 +352,8 @@ class TodoApp(App[None]):
             return
 
         def say(tasks: Any) -> str:
-            return "; ".join(f"{t.status.value.capitalize()} {t.id} '{t.title}'" for t in tasks)
+            return "; ".join(f"{t.status.value.capitalize()} {t.id} '{visible(t.title)}'"
+                             for t in tasks)
 
         self._write(lambda: self.backend.toggle_done(task.id), say)
 
@@ -362,13 +365,13 @@ class TodoApp(App[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._write(lambda: self.backend.delete(task.id),
-                            lambda _: f"Deleted {task.id} '{task.title}' (u undoes)")
+                            lambda _: f"Deleted {task.id} '{visible(task.title)}' (u undoes)")
 
-        self.push_screen(ConfirmScreen(f"Delete task {task.id} '{task.title}'?"), answered)
+        self.push_screen(ConfirmScreen(f"Delete task {task.id} '{visible(task.title)}'?"), answered)
 
     def action_undo(self) -> None:
         def say(result: Any) -> str:
-            titles = ", ".join(f"{t.id} '{t.title}'" for t in result.tasks)
+            titles = ", ".join(f"{t.id} '{visible(t.title)}'" for t in result.tasks)
             return f"Undid {result.kind}: {titles}"
 
         self._write(self.backend.undo, say)

@@ -21,6 +21,7 @@ from core import dates
 from core.errors import TodoError
 from core.priorities import Priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
+from core.text import visible
 from todo_cli.tui.backend import Backend
 
 _CLEAR = ("", "none", "never")
@@ -65,14 +66,17 @@ class EditScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(f"[b]Edit task {t.id}[/b]", markup=True)
             with Grid():
-                yield from _field("Title", Input(t.title, id="edit-title", compact=True))
-                yield from _field("Notes", TextArea(t.notes or "", id="edit-notes", compact=True))
+                # Stored text is shown escaped (core/text.py): saving keeps what was shown.
+                yield from _field("Title", Input(visible(t.title), id="edit-title", compact=True))
+                yield from _field("Notes", TextArea(visible(t.notes or "", multiline=True),
+                                                    id="edit-notes", compact=True))
                 yield from _field("Priority", Select(
                     [(p.value, p) for p in Priority], value=t.priority, allow_blank=False,
                     id="edit-priority", compact=True))
                 yield from _field("Due", Input(due, id="edit-due", compact=True,
                                                placeholder="fri 5pm, 2026-12-05, none"))
-                yield from _field("Tags", Input(" ".join(t.tags), id="edit-tags", compact=True,
+                yield from _field("Tags", Input(visible(" ".join(t.tags)), id="edit-tags",
+                                                compact=True,
                                                 placeholder="space separated"))
                 yield from _field("Repeats", Input(t.recurrence or "", id="edit-recurrence",
                                                    compact=True,
@@ -102,8 +106,8 @@ class EditScreen(ModalScreen[bool]):
         rule = self._text("recurrence").strip()
         remind = self._text("remind").strip()
         return TaskUpdate(
-            title=title if title != t.title else UNSET,
-            notes=notes if notes != (t.notes or "") else UNSET,
+            title=title if title != visible(t.title) else UNSET,
+            notes=notes if notes != visible(t.notes or "", multiline=True) else UNSET,
             priority=priority if isinstance(priority, Priority) and priority != t.priority
             else UNSET,
             due=self._due(now),

@@ -22,12 +22,14 @@ from textual.containers import Vertical
 from textual.widgets import Input, RichLog, Static
 
 from core.errors import TodoError
-from todo_cli import render
+from core.text import visible
+from todo_cli import chat_render
 from todo_cli.tui.screens.confirm import ConfirmScreen
 from todo_cli.tui.widgets.task_table import TaskTable
 
 if TYPE_CHECKING:
-    from agent.session import ChatEvent, ChatSession, ConfirmRequest
+    from agent.session import ChatSession
+    from agent.turn import ChatEvent, ConfirmRequest
     from config.settings import Settings
 
 SessionFactory = Callable[[Callable[["ConfirmRequest"], bool]], "ChatSession"]
@@ -147,11 +149,11 @@ class ChatPane(Vertical):
         self._line(text, kind)
 
     def _line(self, text: str, kind: str) -> None:
-        self._write(Text(text, style=_STYLES.get(kind, "")))
+        self._write(Text(visible(text, multiline=True), style=_STYLES.get(kind, "")))
 
     def _flush_reply(self) -> None:
         if self._reply.strip():
-            self._write(Text(self._reply.strip()))
+            self._write(Text(visible(self._reply.strip(), multiline=True)))
         self._reply = ""
 
     def _write(self, text: Text) -> None:
@@ -182,7 +184,7 @@ class ChatPane(Vertical):
             answered.set()
 
         # The modal is small: the first dozen tasks, then how many more.
-        question = "\n".join(render.confirm_lines(request, self._now(), most=12))
+        question = "\n".join(chat_render.confirm_lines(request, self._now(), most=12))
         self.app.call_from_thread(
             self.app.push_screen, ConfirmScreen(question, yes="Yes, do it"), done
         )

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from core import dates, quickadd, recurrence
 from core.errors import BadInput
 from core.reminders import ReminderSpec, describe_before
+from core.text import check_text, visible
 
 
 def preview(text: str, now: datetime) -> Text:
@@ -28,12 +29,12 @@ def preview(text: str, now: datetime) -> Text:
         return Text("e.g. pay rent fri 9am #home !high every month remind me 1 day before",
                     style="dim")
     try:
-        parsed = quickadd.parse(text, now)
+        parsed = quickadd.parse(check_text("title", text), now)  # as core's add_text
         due = parsed.due
         if parsed.recurrence is not None:
             due = recurrence.first_due(parsed.recurrence, now, due)
     except BadInput as exc:
-        return Text(exc.message, style="bold red")
+        return Text(visible(exc.message), style="bold red")
     parts: list[tuple[str, str]] = [("title", parsed.title or "(none: a task needs a title)")]
     if due is not None:
         tz = now.tzinfo

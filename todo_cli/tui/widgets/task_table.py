@@ -28,6 +28,7 @@ from textual.strip import Strip
 from core import dates
 from core.priorities import Priority
 from core.schemas import ReminderState, Status, TaskRead
+from core.text import visible
 from core.urgency import is_overdue
 from todo_cli.tui.listing import EMPTY, Listing
 from todo_cli.tui.widgets.viewport import RowView
@@ -292,8 +293,8 @@ class TaskTable(RowView, can_focus=True):
         base = self._base()
         settled = task.status is not Status.PENDING
         title_w = max(width - _FIXED_W, 8)
-        tags = " ".join("#" + t for t in task.tags)
-        title, shown_tags = _fit(task.title, tags, title_w)
+        tags = visible(" ".join("#" + t for t in task.tags))
+        title, shown_tags = _fit(visible(task.title), tags, title_w)
         due = dates.describe_relative(task.due, now) if task.due is not None else ""
         overdue = task.due is not None and not settled and is_overdue(task.due, now)
         segments = [
