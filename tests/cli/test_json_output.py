@@ -221,7 +221,7 @@ def test_audit_shows_a_reminder_event_with_its_reminder() -> None:
     task = add("dentist in 2 days at 10am remind me 1h before")
     svc = open_service(load_settings())
     try:
-        [claimed] = svc.claim_due_reminders(svc.now() + timedelta(days=3))
+        claimed = svc.claim_due_reminders(svc.now() + timedelta(days=3))
         run_inline(svc)  # the audit consumer, as after any command
     finally:
         svc.close()
@@ -232,7 +232,7 @@ def test_audit_shows_a_reminder_event_with_its_reminder() -> None:
     assert due["changes"] == {}
     assert due["reminder"]["at"] == task["reminders"][0]["at"]
     assert due["reminder"]["before"] == "PT1H"
-    assert claimed is not None
+    assert [c.task.id for c in claimed] == [1]
 
 
 # -- reminders ---------------------------------------------------------------------------------
@@ -358,3 +358,10 @@ def test_the_real_script_prints_the_json_alone(home: Path, schema: str) -> None:
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.count("\n") == 1 and proc.stdout.endswith("\n")
     jsonschema.validate(json.loads(proc.stdout), SCHEMAS[schema])
+
+
+def test_a_first_run_prints_the_json_alone(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"  # no database yet: this command creates and migrates it
+    fresh.mkdir()
+    proc = todo_process("count", "--json", env=cli_env(fresh))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, '{"count": 0}\n', "")
