@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import dates
 from core.schemas import ReminderRead, TaskRead
 from core.text import json_safe
 from todo_cli.render import Out
+
+if TYPE_CHECKING:
+    from core.audit import AuditEntry
+    from core.service import HistoryEntry
 
 _REMINDER_EVENT = "todo.reminder."
 
@@ -36,7 +40,7 @@ def tag_counts(rows: Sequence[tuple[str, int]]) -> None:
     emit([{"tag": tag, "pending": n} for tag, n in rows])
 
 
-def history(task: TaskRead, entries: Sequence[Any], tz: tzinfo) -> None:
+def history(task: TaskRead, entries: Sequence[HistoryEntry], tz: tzinfo) -> None:
     """`todo history ID --json`: the task and its events, oldest first."""
     emit({
         "task": task.id,
@@ -49,12 +53,12 @@ def history(task: TaskRead, entries: Sequence[Any], tz: tzinfo) -> None:
     })
 
 
-def audit(entries: Sequence[Any], tz: tzinfo) -> None:
+def audit(entries: Sequence[AuditEntry], tz: tzinfo) -> None:
     """`todo audit --json`: one object per audited event, oldest first."""
     emit([_audit_entry(e, tz) for e in entries])
 
 
-def _audit_entry(entry: Any, tz: tzinfo) -> dict[str, Any]:
+def _audit_entry(entry: AuditEntry, tz: tzinfo) -> dict[str, Any]:
     # The audit row keeps a reminder event's reminder where a task event keeps its changes.
     reminder = entry.type.startswith(_REMINDER_EVENT)
     return {
