@@ -889,10 +889,11 @@ def bench_kafka_processes(
     folder = opts.root / f"{name}-files"
     folder.mkdir()
     from services import kafka
+    from services.topics import EventStreamError
 
     try:
         kafka.ensure_topics(settings.kafka)  # once, before two processes race to create them
-    except kafka.EventStreamError as exc:
+    except EventStreamError as exc:
         raise RuntimeError(str(exc)) from None
     service = open_service(settings)  # creates the database (migrations) before the workers
     log = EventLog(service.store)

@@ -31,10 +31,12 @@ import pytest
 from config.settings import KafkaSettings, WorkerSettings
 from core import open_service
 from core.service import TaskService
-from services import kafka
+from services import kafka, kafka_status
 from services.devbroker import TansuBroker
+from services.topics import topic_names
 from services.transport import Message
 from tests.conftest import make_settings
+from tests.services.kafka_tools import produce_raw
 from tests.services.processes import REPO, TODO, Worker
 from tests.services.servers import HookServer, hook_server, smtp_server
 
@@ -581,13 +583,13 @@ def test_a_malformed_record_is_dead_lettered_and_the_audit_worker_carries_on(
     env: dict[str, str], kafka_settings: KafkaSettings, fleet: Fleet
 ) -> None:
     kafka.ensure_topics(kafka_settings)
-    topics = kafka.topic_names(kafka_settings)
+    topics = topic_names(kafka_settings)
     # Two bad records keyed like task 1's events, so task 1's events queue up behind them.
     bad = [b"{not json", json.dumps({"hello": "world"}).encode()]
     for value in bad:
-        kafka.produce_raw(kafka_settings, topics.task_events, b"tester/1", value,
+        produce_raw(kafka_settings, topics.task_events, b"tester/1", value,
                           {"origin": b"test"})
-    ends = kafka.high_watermarks(kafka_settings, [topics.task_events])
+    ends = kafka_status.high_watermarks(kafka_settings, [topics.task_events])
     [(topic, partition)] = [where for where, end in ends.items() if end == 2]
     assert sum(ends.values()) == 2, ends
 
@@ -713,7 +715,7 @@ def test_the_relay_and_workers_recover_when_the_broker_restarts(
         # its default partition count first; ensure_topics then keeps it.)
         kafka.ensure_topics(kafka_settings)
         found = kafka.topic_partitions(kafka_settings)
-        assert all(name in found for name in kafka.topic_names(kafka_settings).all()), found
+        assert all(name in found for name in topic_names(kafka_settings).all()), found
 
         # More records per partition than the consumers had read before the outage: a
         # consumer that kept its old position would skip the first ones of each partition.
