@@ -38,7 +38,7 @@ from services.transport import Message, message_of
 log = logging.getLogger(__name__)
 
 #: How long a client's re-check of the topics may wait for the broker before retrying later.
-_RECHECK_TIMEOUT_S = 2.0
+_RECHECK_TIMEOUT_S = 1.0
 #: Errors after which the topics are checked again: the broker was away (it may come back
 #: without them) or a topic is missing.
 _TOPICS_AT_RISK = {

@@ -141,14 +141,16 @@ class Relay:
                 sink.publish(self.topic_for(entry.topic), entry.key.encode(), entry.value,
                              ce_headers(entry.attributes), entry.seq)
             deadline = time.monotonic() + self.flush_timeout_s
-            while (remaining := sink.flush(self._flush_slice(deadline))) > 0:
+            while True:
+                if self.leader is not None:
+                    self.leader.hold()  # a long wait must not let the lease run out
+                remaining = sink.flush(self._flush_slice(deadline))
+                if remaining == 0:
+                    return None
                 if time.monotonic() >= deadline:
                     sink.reset()  # they may still arrive; unmarked, they are sent again
                     waited = self.flush_timeout_s
                     return f"{remaining} record(s) not acknowledged within {waited:g} s"
-                if self.leader is not None:
-                    self.leader.hold()  # a long wait must not let the lease run out
-            return None
         except (DeliveryError, BufferError) as exc:
             return str(exc)
         except RuntimeError as exc:  # the sink was closed under us: build a new one

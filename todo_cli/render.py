@@ -355,7 +355,8 @@ def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
     out = out or Out()
     width = max(len(r.group) for r in rows)
     for row in rows:
-        out.line(f"{out.style(row.group.ljust(width), 'bold')}  backlog {row.backlog:>6}  "
+        backlog = " " * 14 if row.backlog is None else f"backlog {row.backlog:>6}"
+        out.line(f"{out.style(row.group.ljust(width), 'bold')}  {backlog}  "
                  f"{out.style(row.position, 'dim')}")
 
 

@@ -36,7 +36,7 @@ from services.devbroker import TansuBroker
 from services.topics import topic_names
 from services.transport import Message
 from tests.conftest import make_settings
-from tests.services.kafka_tools import produce_raw
+from tests.services.kafka_tools import partition_counts, produce_raw
 from tests.services.processes import REPO, TODO, Worker
 from tests.services.servers import HookServer, hook_server, smtp_server
 
@@ -709,13 +709,17 @@ def test_the_relay_and_workers_recover_when_the_broker_restarts(
         finally:
             kafka_broker.start()
         # Tansu keeps everything in memory: the restarted broker has no topics, records or
-        # group offsets. `todo worker ...` creates the topics only at start-up, and the
-        # workers are not restarted here, so the test creates them again itself. (The
-        # relay, retrying the outage event, may have had Tansu auto-create task-events with
-        # its default partition count first; ensure_topics then keeps it.)
-        kafka.ensure_topics(kafka_settings)
-        found = kafka.topic_partitions(kafka_settings)
-        assert all(name in found for name in topic_names(kafka_settings).all()), found
+        # group offsets. The running relay and workers create the topics again themselves,
+        # with kafka.partitions partitions: no client may let the broker auto-create one
+        # (with its default count), and none is restarted here.
+        wanted = {name: kafka_settings.partitions for name in topic_names(kafka_settings).all()}
+
+        def ours() -> dict[str, int]:
+            return {n: p for n, p in partition_counts(kafka_settings).items() if n in wanted}
+
+        took = wait_until(lambda: ours() == wanted, "the workers to create the topics again",
+                          fleet, timeout=30, state=ours)
+        print(f"topics back {took:.1f} s after the broker restarted: {ours()}")
 
         # More records per partition than the consumers had read before the outage: a
         # consumer that kept its old position would skip the first ones of each partition.
@@ -725,7 +729,8 @@ def test_the_relay_and_workers_recover_when_the_broker_restarts(
         took = wait_until(lambda: db.count("task") == 93 and db.events() == 94
                           and db.all_audited(), "the events after the restart", fleet,
                           timeout=60, state=db.summary)
-        print(f"recovered {took:.1f} s after the new events; partitions now {found}")
+        print(f"recovered {took:.1f} s after the new events")
+        assert ours() == wanted  # still: nothing re-created a topic with another count
 
         assert_audited_exactly_once(db)
         assert assert_per_task_order(db) == 93

@@ -9,8 +9,9 @@ confluent-kafka consumer (tests/services/kafka_reader.py).
 from __future__ import annotations
 
 import io
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,10 @@ from services.relay import Relay
 from services.topics import topic_names
 from tests.conftest import make_settings
 from tests.services.kafka_tools import event_ids
+from tests.services.processes import Worker
 
 DELIVERY_S = 3.0
+LEASE_S = 3.0
 
 
 @pytest.fixture
@@ -102,3 +105,155 @@ def test_the_relay_waits_for_delivery_reports_as_long_as_the_delivery_timeout(
             assert relay.flush_timeout_s > timeout
         finally:
             relay.close()
+
+
+# --- relay processes: one leader ----------------------------------------------------------
+
+
+@pytest.fixture
+def relay_env(tmp_path: Path, kafka_settings: KafkaSettings) -> dict[str, str]:
+    """`todo worker relay` in Kafka mode on a SQLite file, a 3 s delivery timeout and a
+    lease of LEASE_S seconds."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TODO_")}
+    assert kafka_settings.bootstrap_servers
+    home = tmp_path / "home"
+    home.mkdir()
+    base.update(
+        TODO_HOME=str(home), TZ="Europe/Berlin", TODO_USER="tester", NO_COLOR="1",
+        TODO_KAFKA__BOOTSTRAP_SERVERS=kafka_settings.bootstrap_servers,
+        TODO_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
+        TODO_KAFKA__PARTITIONS=str(kafka_settings.partitions),
+        TODO_KAFKA__DELIVERY_TIMEOUT_S=str(DELIVERY_S),
+        TODO_KAFKA__RELAY_LEASE_S=str(LEASE_S),
+    )
+    return base
+
+
+@pytest.fixture
+def home_service(relay_env: dict[str, str]) -> Iterator[TaskService]:
+    """The service on the relays' database (created, with its schema, before they start)."""
+    svc = open_service(make_settings(f"sqlite:///{Path(relay_env['TODO_HOME']) / 'todo.db'}",
+                                     user="tester"))
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def relays(tmp_path: Path) -> Iterator[list[Worker]]:
+    """The test's relay processes; any still running at the end is killed."""
+    started: list[Worker] = []
+    yield started
+    for worker in started:
+        worker.ensure_dead()
+        print(worker.tail())
+
+
+def add_tasks(service: TaskService, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        service.add(TaskCreate(title=f"task {n}"))
+
+
+def unsent(service: TaskService) -> int:
+    return EventLog(service.store).unsent_count()
+
+
+def wait_for(condition: Callable[[], bool], what: str, relays: list[Worker],
+             timeout: float = 30.0) -> float:
+    started = time.monotonic()
+    while not condition():
+        for worker in relays:
+            if not worker.killed and worker.process.poll() is not None:
+                raise AssertionError(f"{worker.label} exited\n{worker.tail()}")
+        if time.monotonic() - started > timeout:
+            report = "\n".join(w.tail() for w in relays)
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}\n{report}")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def leaders(relays: list[Worker]) -> list[Worker]:
+    """The relays that logged that they lead, in the order they started to."""
+    first: dict[str, str] = {}
+    for worker in relays:
+        for line in worker.lines():
+            if line.get("result") == "leading":
+                first.setdefault(worker.label, str(line["ts"]))
+                break
+    return sorted((w for w in relays if w.label in first), key=lambda w: first[w.label])
+
+
+def test_two_relays_publish_every_event_exactly_once(
+    relay_env: dict[str, str], home_service: TaskService, kafka_settings: KafkaSettings,
+    relays: list[Worker], tmp_path: Path,
+) -> None:
+    add_tasks(home_service, 300)
+    relays.extend(Worker("relay", relay_env, tmp_path, f"relay-{n}") for n in (1, 2))
+    wait_for(lambda: unsent(home_service) == 0, "the backlog to be published", relays)
+    add_tasks(home_service, 100, start=300)  # while both run
+    took = wait_for(lambda: unsent(home_service) == 0, "the new events", relays)
+    print(f"100 events published {took:.2f} s after they were written")
+    codes = [worker.terminate() for worker in relays]
+    assert [code for code, _s in codes] == [0, 0], "\n".join(w.tail() for w in relays)
+
+    wanted = outbox_ids(home_service)
+    assert len(wanted) == 400
+    seen = event_ids(kafka_settings, [topic_names(kafka_settings).task_events], wanted)
+    twice = {event: n for event, n in seen.items() if n > 1}
+    assert twice == {}, f"{len(twice)} events published more than once"
+    assert sorted(seen) == sorted(wanted)
+    assert len(leaders(relays)) == 1, "\n".join(w.tail() for w in relays)
+
+
+@pytest.mark.parametrize("how", ["kill -9", "SIGTERM"])
+def test_the_other_relay_takes_over_when_the_leader_dies_or_stops(
+    how: str, relay_env: dict[str, str], home_service: TaskService,
+    kafka_settings: KafkaSettings, relays: list[Worker], tmp_path: Path,
+) -> None:
+    add_tasks(home_service, 200)
+    relays.extend(Worker("relay", relay_env, tmp_path, f"relay-{n}") for n in (1, 2))
+    wait_for(lambda: unsent(home_service) == 0, "the backlog to be published", relays)
+    [leader] = leaders(relays)
+    [follower] = [w for w in relays if w is not leader]
+    if how == "kill -9":
+        leader.kill9()
+    else:
+        code, _took = leader.terminate()
+        assert code == 0, leader.tail()
+    stopped = time.monotonic()
+    add_tasks(home_service, 100, start=200)
+    wait_for(lambda: unsent(home_service) == 0, "the follower to publish", relays)
+    took = time.monotonic() - stopped
+    print(f"{how}: the follower published the new events {took:.2f} s after the leader went")
+    # A killed leader's lease runs out after LEASE_S; a stopped one gives it up at once.
+    assert took < (LEASE_S + 3.0 if how == "kill -9" else LEASE_S), follower.tail()
+    assert leaders(relays) == [leader, follower]
+
+    wanted = outbox_ids(home_service)
+    seen = event_ids(kafka_settings, [topic_names(kafka_settings).task_events], wanted)
+    assert set(wanted) <= set(seen), f"never published: {sorted(set(wanted) - set(seen))[:5]}"
+
+
+def test_a_relay_process_marks_nothing_while_the_broker_is_paused_and_publishes_after(
+    relay_env: dict[str, str], home_service: TaskService, kafka_settings: KafkaSettings,
+    kafka_broker: TansuBroker, relays: list[Worker], tmp_path: Path,
+) -> None:
+    add_tasks(home_service, 50)
+    relays.append(Worker("relay", relay_env, tmp_path))
+    wait_for(lambda: unsent(home_service) == 0, "the first events to be published", relays)
+    kafka_broker.pause()
+    try:
+        add_tasks(home_service, 20, start=50)
+        paused = time.monotonic()
+        while time.monotonic() - paused < DELIVERY_S + 3.0:  # beyond the delivery timeout
+            assert unsent(home_service) == 20, relays[0].tail()
+            time.sleep(0.1)
+    finally:
+        kafka_broker.resume()
+    took = wait_for(lambda: unsent(home_service) == 0, "the events after the pause", relays)
+    print(f"published {took:.2f} s after the broker was resumed")
+
+    wanted = outbox_ids(home_service)
+    seen = event_ids(kafka_settings, [topic_names(kafka_settings).task_events], wanted)
+    assert set(wanted) <= set(seen), f"never published: {sorted(set(wanted) - set(seen))[:5]}"
+    code, _took = relays[0].terminate()
+    assert code == 0, relays[0].tail()
