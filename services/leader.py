@@ -5,9 +5,9 @@ lease every ttl/3; the others try to take it every ttl/3 and get it once the lea
 it (SIGTERM) or it expired (kill -9, a stalled process, a lost database).
 
 A term is one unbroken stretch of holding the lease. Work done under a term counts only if
-the term was still unbroken when the work finished (`unbroken`): the lease is renewed in
-time, by the same holder, with the same fence, and the local deadline (the moment before the
-last renewal was asked for, plus the ttl) has not passed.
+the term was still unbroken when the work finished (`unbroken`): the lease was renewed in
+time (the local deadline, the moment before the last renewal was asked for plus the ttl, has
+not passed) and the database still names this holder with the same fence.
 """
 
 from __future__ import annotations
@@ -67,8 +67,16 @@ class Leader:
         return True
 
     def unbroken(self, term: int) -> bool:
-        """This process has led without a break since `term` started, and still does."""
-        return self._lease is not None and term == self.term and self._clock() < self._deadline
+        """This process has led without a break since `term` started, and still does: the
+        local deadline has not passed, and the database still names this holder with the
+        same fence (which also catches another process whose wall clock runs ahead)."""
+        if self._lease is None or term != self.term or self._clock() >= self._deadline:
+            return False
+        now = self.leases.current(self.name, self._wall())
+        if now is None or now.holder != self.holder or now.fence != self._lease.fence:
+            self._drop()  # the next `hold` asks the database again
+            return False
+        return True
 
     def current(self) -> str | None:
         """Who holds the lease now (None: nobody)."""

@@ -12,6 +12,7 @@ import io
 import os
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,12 @@ import pytest
 from config.settings import KafkaSettings
 from core import events, open_service
 from core.eventlog import EventLog
+from core.leases import Leases
 from core.schemas import TaskCreate
 from core.service import TaskService
 from services import kafka, workers
 from services.devbroker import TansuBroker
+from services.leader import Leader
 from services.relay import Relay
 from services.topics import topic_names
 from tests.conftest import make_settings
@@ -105,6 +108,69 @@ def test_the_relay_waits_for_delivery_reports_as_long_as_the_delivery_timeout(
             assert relay.flush_timeout_s > timeout
         finally:
             relay.close()
+
+
+def test_a_batch_sent_while_the_lease_changed_hands_is_not_marked_sent(
+    service: TaskService, kafka_settings: KafkaSettings
+) -> None:
+    kafka.ensure_topics(kafka_settings)
+    add_tasks(service, 10)
+    leases = Leases(service.store)
+    topics = topic_names(kafka_settings)
+    taken = []
+
+    def topic_for(log_topic: str) -> str:
+        if not taken:  # mid-batch, another relay gets the lease (ours stalled past its ttl)
+            leases.release("relay", "relay-a")
+            taken.append(leases.acquire("relay", "relay-b", 60.0, datetime.now(UTC)))
+        return topics.task_events if log_topic == events.TASK_TOPIC else topics.reminders
+
+    out = io.StringIO()
+    relay = Relay(
+        EventLog(service.store),
+        lambda: kafka.KafkaSink(kafka_settings, delivery_timeout_s=DELIVERY_S),
+        topic_for, flush_timeout_s=10.0, out=out,
+        leader=Leader(leases, "relay", "relay-a", ttl_s=60.0),
+    )
+    try:
+        assert relay.publish_once() == 0
+        assert unsent(service) == 10, out.getvalue()
+        assert '"result": "lease-lost"' in out.getvalue()
+        assert relay.publish_once() == 0  # a follower now: it does not publish
+        assert '"result": "following", "leader": "relay-b"' in out.getvalue()
+    finally:
+        relay.close()
+    # The records were acknowledged: the new leader publishes them again (duplicates are
+    # dropped by event id), but nothing was marked for a batch of a lost term.
+    assert unsent(service) == 10
+
+
+def test_a_leader_term_breaks_when_a_renewal_comes_too_late(service: TaskService) -> None:
+    leases = Leases(service.store)
+    mono = [100.0]
+    wall = [datetime(2026, 11, 22, 9, 0, tzinfo=UTC)]
+
+    def later(seconds: float) -> None:
+        mono[0] += seconds
+        wall[0] += timedelta(seconds=seconds)
+
+    one = Leader(leases, "relay", "one", 3.0, clock=lambda: mono[0], wall=lambda: wall[0])
+    two = Leader(leases, "relay", "two", 3.0, clock=lambda: mono[0], wall=lambda: wall[0])
+    assert one.hold() and not two.hold()
+    term = one.term
+    later(1.0)
+    assert one.hold() and one.unbroken(term)  # renewed a third of the ttl in
+    later(2.5)
+    assert one.unbroken(term)  # 2.5 s after the renewal: still within the ttl
+    later(0.6)
+    assert not one.unbroken(term)  # could have expired: work of this term does not count
+    assert one.hold() and one.term != term  # nobody took it: a new term, not the old one
+    later(3.5)
+    assert two.hold() and not one.hold()  # one stalled past its ttl: two takes over
+    one.release()  # one gives up nothing it does not hold
+    assert two.current() == "two"
+    two.release()
+    assert one.current() is None and one.hold()
 
 
 # --- relay processes: one leader ----------------------------------------------------------
