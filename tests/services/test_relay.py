@@ -176,9 +176,18 @@ def test_a_leader_term_breaks_when_a_renewal_comes_too_late(service: TaskService
 # --- relay processes: one leader ----------------------------------------------------------
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def relay_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The relays' database: a SQLite file, or a fresh schema on the real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'todo.db'}"
+    url: str = request.getfixturevalue("pg_schema_url")
+    return url
+
+
 @pytest.fixture
-def relay_env(tmp_path: Path, kafka_settings: KafkaSettings) -> dict[str, str]:
-    """`todo worker relay` in Kafka mode on a SQLite file, a 3 s delivery timeout and a
+def relay_env(tmp_path: Path, kafka_settings: KafkaSettings, relay_db: str) -> dict[str, str]:
+    """`todo worker relay` in Kafka mode on the test's database, a 3 s delivery timeout and a
     lease of LEASE_S seconds."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("TODO_")}
     assert kafka_settings.bootstrap_servers
@@ -186,6 +195,7 @@ def relay_env(tmp_path: Path, kafka_settings: KafkaSettings) -> dict[str, str]:
     home.mkdir()
     base.update(
         TODO_HOME=str(home), TZ="Europe/Berlin", TODO_USER="tester", NO_COLOR="1",
+        TODO_DATABASE__URL=relay_db,
         TODO_KAFKA__BOOTSTRAP_SERVERS=kafka_settings.bootstrap_servers,
         TODO_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
         TODO_KAFKA__PARTITIONS=str(kafka_settings.partitions),
@@ -196,10 +206,9 @@ def relay_env(tmp_path: Path, kafka_settings: KafkaSettings) -> dict[str, str]:
 
 
 @pytest.fixture
-def home_service(relay_env: dict[str, str]) -> Iterator[TaskService]:
+def home_service(relay_db: str) -> Iterator[TaskService]:
     """The service on the relays' database (created, with its schema, before they start)."""
-    svc = open_service(make_settings(f"sqlite:///{Path(relay_env['TODO_HOME']) / 'todo.db'}",
-                                     user="tester"))
+    svc = open_service(make_settings(relay_db, user="tester"))
     yield svc
     svc.close()
 
@@ -248,18 +257,20 @@ def leaders(relays: list[Worker]) -> list[Worker]:
     return sorted((w for w in relays if w.label in first), key=lambda w: first[w.label])
 
 
-def test_two_relays_publish_every_event_exactly_once(
-    relay_env: dict[str, str], home_service: TaskService, kafka_settings: KafkaSettings,
-    relays: list[Worker], tmp_path: Path,
+@pytest.mark.parametrize("count", [2, 3])
+def test_several_relays_publish_every_event_exactly_once(
+    count: int, relay_env: dict[str, str], home_service: TaskService,
+    kafka_settings: KafkaSettings, relays: list[Worker], tmp_path: Path,
 ) -> None:
     add_tasks(home_service, 300)
-    relays.extend(Worker("relay", relay_env, tmp_path, f"relay-{n}") for n in (1, 2))
+    relays.extend(Worker("relay", relay_env, tmp_path, f"relay-{n}") for n in range(count))
     wait_for(lambda: unsent(home_service) == 0, "the backlog to be published", relays)
     add_tasks(home_service, 100, start=300)  # while both run
     took = wait_for(lambda: unsent(home_service) == 0, "the new events", relays)
     print(f"100 events published {took:.2f} s after they were written")
-    codes = [worker.terminate() for worker in relays]
-    assert [code for code, _s in codes] == [0, 0], "\n".join(w.tail() for w in relays)
+    assert len(leaders(relays)) == 1, "\n".join(w.tail() for w in relays)
+    codes = [worker.terminate() for worker in relays]  # each stop hands the lease on
+    assert [code for code, _s in codes] == [0] * count, "\n".join(w.tail() for w in relays)
 
     wanted = outbox_ids(home_service)
     assert len(wanted) == 400
@@ -267,7 +278,6 @@ def test_two_relays_publish_every_event_exactly_once(
     twice = {event: n for event, n in seen.items() if n > 1}
     assert twice == {}, f"{len(twice)} events published more than once"
     assert sorted(seen) == sorted(wanted)
-    assert len(leaders(relays)) == 1, "\n".join(w.tail() for w in relays)
 
 
 @pytest.mark.parametrize("how", ["kill -9", "SIGTERM"])
