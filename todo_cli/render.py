@@ -351,7 +351,7 @@ def error(message: str) -> None:
 
 
 def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
-    """Consumer groups with their position and backlog."""
+    """Consumer groups with their position and backlog; topics with their partition count."""
     out = out or Out()
     width = max(len(r.group) for r in rows)
     for row in rows:
