@@ -246,6 +246,7 @@ def env(home: Path, kafka_settings: KafkaSettings) -> dict[str, str]:
         TODO_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
         TODO_KAFKA__PARTITIONS=str(kafka_settings.partitions),
         TODO_KAFKA__DELIVERY_TIMEOUT_S="3",
+        TODO_KAFKA__RELAY_LEASE_S="3",  # a relay started after a kill -9 waits this long
         TODO_WORKER__SESSION_TIMEOUT_MS=str(SESSION_MS),
         TODO_WORKER__POLL_TIMEOUT_S="0.1",
         TODO_WORKER__SCHEDULER_INTERVAL_S="0.2",
