@@ -55,7 +55,7 @@ class Relay:
         make_sink: Callable[[], Sink],
         topic_for: TopicFor,
         batch: int = 1000,
-        flush_timeout_s: float = 30.0,
+        flush_timeout_s: float = flush_wait_s(10.0),
         out: TextIO | None = None,
         leader: Leader | None = None,
     ) -> None:
