@@ -91,6 +91,8 @@ class TaskCreate:
     recurrence: str | None = None
     recur_from_completion: bool = False
     reminders: tuple[ReminderRead, ...] = ()
+    zone: str | None = None
+    """The IANA zone a recurring task's series expands in (imports); None: the user's."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import audit, dates, events, quickadd, recurrence, reminders, repository
 from core.audit import AuditEntry
@@ -248,7 +249,9 @@ class TaskService:
         if fmt == "ical":
             from core.formats import ical
 
-            return ical.dumps(tasks, self.tz)
+            with self.store.read() as db:
+                series = repository.series_by_uuid(db, self.owner)
+            return ical.dumps(tasks, self.tz, series)
         raise BadInput(f"unknown export format '{fmt}': use json, todotxt or ical")
 
     def _json_lines(self, flt: TaskFilter) -> list[str]:
@@ -363,17 +366,32 @@ class TaskService:
             completed=create.completed if create.status is Status.COMPLETED else None,
             recurrence=rrule,
             recur_from_completion=rrule is not None and create.recur_from_completion,
-            reminders=_valid_reminders(create.reminders, self.tz),
+            reminders=self._anchored(_valid_reminders(create.reminders, self.tz), due),
         )
         if task.status is Status.COMPLETED and task.completed is None:
             task = replace(task, completed=task.updated)
         if series is None:
-            series = Series() if rrule is None or due is None else start_series(due, self.tz)
+            zone = self.tz if create.zone is None else _named_zone(create.zone)
+            series = Series() if rrule is None or due is None else start_series(due, zone)
         pk = repository.insert(tx.db, self.owner, task, series)
         snapshot = jsonfmt.task_to_dict(task, self.tz)
         event = events.make_event(events.CREATED, snapshot, {}, self.owner, 1, tx.now)
         repository.append_event(tx.db, tx.op_id, self.owner, pk, event, self.source)
         return task
+
+    def _anchored(
+        self, items: tuple[ReminderRead, ...], due: Due | None
+    ) -> tuple[ReminderRead, ...]:
+        """Relative reminders at their instant before `due`, counted as this user counts them
+        (all-day time, zone): an import only knows how long before the due they are."""
+        if due is None:
+            return items
+        return _sorted_reminders([
+            item if item.before is None else replace(item, at=reminders.reminder_at(
+                reminders.ReminderSpec(before=reminders.parse_iso_duration(item.before)),
+                due, self.all_day_time, self.tz))
+            for item in items
+        ])
 
     # -- changing --------------------------------------------------------------------------
 
@@ -828,6 +846,13 @@ def _clean_notes(notes: str | None) -> str | None:
     if notes is None or not notes.strip():
         return None
     return notes.rstrip()
+
+
+def _named_zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"unknown time zone '{name}'") from None
 
 
 def _valid_due(due: Due | None, tz: tzinfo | None) -> Due | None:
