@@ -3,18 +3,30 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import recurring_ical_events
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
-from core import open_service
-from core.schemas import TaskFilter, TaskRead
+from core import open_service, recurrence
+from core.formats import ical
+from core.priorities import Priority
+from core.schemas import Due, Status, TaskFilter, TaskRead
+from core.series import rule_of, start_series
 from core.service import TaskService
-from tests.conftest import BERLIN, Clock, make_settings
+from tests.conftest import Clock, complete, make_settings
+
+NEW_YORK = ZoneInfo("America/New_York")
+BERLIN = ZoneInfo("Europe/Berlin")
+OCCURRENCES = 50
 
 
 def _home(path: Path, clock: Clock, timezone: str = "Europe/Berlin") -> TaskService:
@@ -38,6 +50,36 @@ def _without_dtstamp(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("DTSTAMP"))
 
 
+def _instant(value: Due) -> Due:
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
+
+
+def expanded(text: str, count: int = OCCURRENCES) -> dict[str, list[Due]]:
+    """uid -> the first `count` occurrences of each recurring VTODO, by recurring-ical-events."""
+    cal = Calendar.from_ical(text)
+    out: dict[str, list[Due]] = {}
+    for todo in cal.walk("VTODO"):
+        if "RRULE" not in todo:
+            continue
+        one = Calendar()
+        one.add("prodid", "-//test//test//EN")
+        one.add("version", "2.0")
+        for zone in cal.walk("VTIMEZONE"):
+            one.add_component(zone)
+        one.add_component(todo)
+        found = recurring_ical_events.of(one, components=["VTODO"]).all()
+        occurrences = list(islice(found, count))
+        assert all(o["DUE"].dt == o["DTSTART"].dt for o in occurrences)
+        out[str(todo["UID"])] = [_instant(o["DTSTART"].dt) for o in occurrences]
+    return out
+
+
+def ours(task: TaskRead, zone: Any, count: int = OCCURRENCES) -> list[Due]:
+    """The same series by core.recurrence, from the task's due (its series' start)."""
+    assert task.due is not None
+    return [_instant(d) for d in recurrence.occurrences(rule_of(task), task.due, count, zone)]
+
+
 def test_recurrence_and_reminders_survive_a_fresh_home(
     homes: tuple[TaskService, TaskService],
 ) -> None:
@@ -54,4 +96,156 @@ def test_recurrence_and_reminders_survive_a_fresh_home(
              for t in _all(first)]
     assert [(t.title, t.due, t.recurrence, t.recur_from_completion, t.reminders)
             for t in _all(fresh)] == shape
+    assert _without_dtstamp(fresh.export("ical")) == _without_dtstamp(text)
+
+
+PHRASES = [
+    "daily at 0230 every day at 2:30am",
+    "daily at 9 every day at 9am",
+    "weekly every mon and thu at 2:30am",
+    "fortnightly every 2 weeks on sun at 2:30am",
+    "second sunday every second sun at 2:30am",
+    "last sunday every last sun at 2:30am",
+    "on the 15th every month on the 15th at 9am",
+    "month end every last day of the month at 2:30am",
+    "month end all day every month on the last day",
+    "weekdays every weekday at 9am",
+    "from completion every! 2 days at 2:30am",
+    "weekly from completion every! week at 9am",
+    "five times every day at 2:30am for 5 times",
+    "until spring every day at 2:30am until 2027-04-02",
+]
+
+
+@pytest.mark.parametrize("zone", [BERLIN, NEW_YORK], ids=str)
+def test_every_exported_series_expands_as_ours_across_dst(
+    tmp_path: Path, clock: Clock, zone: ZoneInfo
+) -> None:
+    clock.now = datetime(2027, 2, 20, 10, 0, tzinfo=zone)  # a month before spring forward
+    home = _home(tmp_path / "home.db", clock, timezone=zone.key)
+    for phrase in PHRASES:
+        home.add_text(phrase)
+    text = home.export("ical")
+    theirs = expanded(text)
+    tasks = _all(home)
+    assert sorted(theirs) == sorted(t.uuid for t in tasks)
+    for task in tasks:
+        assert theirs[task.uuid] == ours(task, zone), task.title
+    # The 02:30 series cross a spring-forward gap within 50 occurrences.
+    gaps = [d for d in theirs[tasks[0].uuid] if isinstance(d, datetime)
+            and d.astimezone(zone).time() == time(3, 30)]
+    assert gaps, "no occurrence fell into the DST gap"
+    home.close()
+
+
+RULES = [
+    "FREQ=DAILY",
+    "FREQ=DAILY;INTERVAL=3",
+    "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+    "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU",
+    "FREQ=MONTHLY;BYDAY=2SU",
+    "FREQ=MONTHLY;BYDAY=-1SU",
+    "FREQ=MONTHLY;BYMONTHDAY=-1",
+    "FREQ=MONTHLY;BYMONTHDAY=31",
+    "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15",
+    "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "FREQ=DAILY;COUNT=20",
+    "FREQ=WEEKLY;UNTIL=20280401T023000",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    zone=st.sampled_from([BERLIN, NEW_YORK]),
+    clock=st.sampled_from([time(2, 30), time(9, 0), time(1, 30), None]),
+    rrule=st.sampled_from(RULES),
+    every_bang=st.booleans(),
+    start=st.dates(date(2026, 1, 1), date(2028, 12, 31)),
+)
+def test_export_expands_as_ours_for_any_series(
+    zone: ZoneInfo, clock: time | None, rrule: str, every_bang: bool, start: date
+) -> None:
+    rule = recurrence.Rule(rrule, every_bang, clock)
+    now = datetime.combine(start, time(0), tzinfo=zone)
+    try:
+        due = recurrence.first_due(rule, now, None)
+    except Exception:  # UNTIL before the start: no series to export
+        return
+    task = _task(due, rrule, every_bang)
+    text = ical.dumps([task], zone, {task.uuid: start_series(due, zone)})
+    assert expanded(text)[task.uuid] == ours(task, zone)
+
+
+def _task(due: Due, rrule: str, every_bang: bool = False, **fields: Any) -> TaskRead:
+    stamp = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    values: dict[str, Any] = {
+        "id": 1, "uuid": "0b9f7c3e-2f41-4c4e-9d7e-0f6a5b1c2d3e", "title": "series",
+        "notes": None, "status": Status.PENDING, "priority": Priority.NONE, "tags": (),
+        "due": due, "created": stamp, "updated": stamp, "completed": None,
+        "recurrence": rrule, "recur_from_completion": every_bang,
+    }
+    return TaskRead(**(values | fields))
+
+
+def _pending(svc: TaskService) -> TaskRead:
+    [task] = svc.list_tasks(TaskFilter(status="pending"))
+    return task
+
+
+def test_instance_on_the_spring_forward_day_keeps_the_series_wall_time(
+    tmp_path: Path, clock: Clock
+) -> None:
+    """02:30 does not exist on 2027-03-28 in Berlin: that instance is due at 03:30, but the
+    series stays at 02:30, so DTSTART says 02:30 (RFC 5545 reads it as 03:30)."""
+    clock.now = datetime(2027, 3, 27, 1, 0, tzinfo=BERLIN)
+    home = _home(tmp_path / "home.db", clock)
+    first = home.add_text("night job every day at 2:30am")
+    clock.now = datetime(2027, 3, 27, 10, 0, tzinfo=BERLIN)
+    complete(home, [first.id])
+    task = _pending(home)
+    assert task.due == datetime(2027, 3, 28, 3, 30, tzinfo=BERLIN)
+    text = home.export("ical")
+    assert "DTSTART;TZID=Europe/Berlin:20270328T023000" in text.splitlines()
+    assert first.due is not None
+    from_start = recurrence.occurrences(rule_of(first), first.due, OCCURRENCES + 1, BERLIN)
+    assert expanded(text)[task.uuid] == [_instant(d) for d in from_start[1:]]
+    home.close()
+
+
+def test_count_left_after_completions_is_what_dtstart_counts_from(
+    homes: tuple[TaskService, TaskService], clock: Clock
+) -> None:
+    first, fresh = homes
+    made = first.add_text("dose every day at 9am for 5 times")
+    for _ in range(2):
+        clock.advance(days=1)
+        complete(first, [_pending(first).id])
+    task = _pending(first)
+    text = first.export("ical")
+    [todo] = [t for t in Calendar.from_ical(text).walk("VTODO") if str(t["UID"]) == task.uuid]
+    assert todo["RRULE"].to_ical() == b"FREQ=DAILY;COUNT=3"
+    assert made.due is not None
+    from_start = recurrence.occurrences(rule_of(made), made.due, 5, BERLIN)
+    assert expanded(text)[task.uuid] == [_instant(d) for d in from_start[2:]]
+    fresh.import_text(text)
+    assert _without_dtstamp(fresh.export("ical")) == _without_dtstamp(text)
+    # The fresh home goes on from there: two more, then the series ends.
+    for _ in range(3):
+        clock.advance(days=1)
+        complete(fresh, [_pending(fresh).id])
+    assert fresh.list_tasks(TaskFilter(status="pending")) == []
+
+
+def test_until_is_utc_next_to_a_zoned_dtstart_and_a_date_next_to_a_date(
+    homes: tuple[TaskService, TaskService],
+) -> None:
+    """RFC 5545 3.3.10: UNTIL has DTSTART's value type, in UTC when DTSTART has a zone."""
+    first, fresh = homes
+    first.add_text("timed every day at 9am until 2027-01-10")
+    first.add_text("all day every day until 2027-01-10")
+    text = first.export("ical")
+    timed, all_day = (t["RRULE"].to_ical() for t in Calendar.from_ical(text).walk("VTODO"))
+    assert (timed, all_day) == (b"FREQ=DAILY;UNTIL=20270110T225959Z", b"FREQ=DAILY;UNTIL=20270110")
+    fresh.import_text(text)
+    assert [t.recurrence for t in _all(fresh)] == [t.recurrence for t in _all(first)]
     assert _without_dtstamp(fresh.export("ical")) == _without_dtstamp(text)
