@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -249,3 +249,59 @@ def test_until_is_utc_next_to_a_zoned_dtstart_and_a_date_next_to_a_date(
     fresh.import_text(text)
     assert [t.recurrence for t in _all(fresh)] == [t.recurrence for t in _all(first)]
     assert _without_dtstamp(fresh.export("ical")) == _without_dtstamp(text)
+
+
+def _fields(task: TaskRead) -> tuple[Any, ...]:
+    return (task.uuid, task.title, task.notes, task.status, task.priority, task.tags, task.due,
+            task.created, task.updated, task.completed, task.recurrence,
+            task.recur_from_completion, task.reminders)
+
+
+def test_every_field_survives_export_import_export(
+    homes: tuple[TaskService, TaskService], clock: Clock
+) -> None:
+    first, fresh = homes
+    first.add_text("pay rent every month on the last day", priority="high",
+                   tags=["home", "money"], notes="transfer\nref 42; to: landlord",
+                   remind=["1 day before"])
+    water = first.add_text("water plants every day at 9am remind me 30m before")
+    first.add_text("stretch every! 2 days at 7am", priority="low")
+    first.add_text("call bob tomorrow 3pm", priority="medium",
+                          remind=["tomorrow 9am", "1h before"])
+    gone = first.add_text("old idea")
+    first.delete([gone.id])
+    first.add_text("some day, nothing due")
+    clock.advance(days=1, hours=1)
+    assert len(first.claim_due_reminders(first.now())) == 2  # water 08:30, call 09:00
+    first.dismiss([water.id])
+    complete(first, [water.id])
+    before = _all(first)
+    states = {r.state.value for t in before for r in t.reminders}
+    assert states == {"pending", "fired", "dismissed"}
+    assert {t.status for t in before} == set(Status)
+    text = first.export("ical")
+    fresh.import_text(text)
+    assert [_fields(t) for t in _all(fresh)] == [_fields(t) for t in before]
+    assert _without_dtstamp(fresh.export("ical")) == _without_dtstamp(text)
+
+
+def test_a_series_keeps_its_zone_in_a_home_elsewhere(
+    tmp_path: Path, clock: Clock
+) -> None:
+    berlin = _home(tmp_path / "berlin.db", clock)
+    made = berlin.add_text("standup every weekday at 9am")
+    text = berlin.export("ical")
+    new_york = _home(tmp_path / "ny.db", clock, timezone="America/New_York")
+    new_york.import_text(text)
+    again = new_york.export("ical")
+    assert "DTSTART;TZID=Europe/Berlin:20261123T090000" in again.splitlines()
+    assert _without_dtstamp(again) == _without_dtstamp(text)
+    # The next instances stay at 09:00 in Berlin, not at Berlin's 09:00 of today in New York.
+    clock.now = datetime(2027, 3, 22, 10, 0, tzinfo=BERLIN)  # Berlin still on CET, NY on EDT
+    task = _pending(new_york)
+    complete(new_york, [task.id])
+    nxt = _pending(new_york)
+    assert nxt.due == datetime(2027, 3, 23, 9, 0, tzinfo=BERLIN)
+    assert made.recurrence == nxt.recurrence
+    berlin.close()
+    new_york.close()
