@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import warnings
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -27,7 +28,6 @@ _STATUS_IN = {value: status for status, value in STATUS_OUT.items()} | {
 # Foreign UIDs need not be UUIDs; hashing them keeps re-imports idempotent. Never change it.
 _UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:todo:ical-uid")
 _UNTIL = re.compile(r"(^|;)UNTIL=([0-9]{8}T[0-9]{6})Z(?=;|$)", re.IGNORECASE)
-_LINE_NAME = re.compile(r"[A-Za-z0-9-]+")
 
 
 def tasks(text: str, tz: tzinfo) -> list[TaskCreate]:
@@ -43,50 +43,75 @@ def tasks(text: str, tz: tzinfo) -> list[TaskCreate]:
 
 
 def _load(text: str) -> Any:
+    lines = _unfolded(text)
+    # icalendar quietly mends some unbalanced files (an END:VCALENDAR closes an open VTODO),
+    # which would import a task cut short: check the nesting first.
+    fault = _nesting_fault(lines)
+    if fault is not None:
+        raise BadInput(f"invalid iCalendar{fault}")
     try:
-        cal = Calendar.from_ical(text)
+        with warnings.catch_warnings():
+            # e.g. a vendor-prefixed TZID it resolves by guessing: the result is right, and a
+            # warning on stderr would only worry the user.
+            warnings.simplefilter("ignore")
+            cal = Calendar.from_ical(text)
     # Some malformed parameters (e.g. "DUE;VALUE=D,TE:...") crash inside icalendar with
     # AttributeError and the like; whatever the type, the input is at fault, not our code.
     except Exception as exc:
-        raise BadInput(f"invalid iCalendar{_where(text)}: {_reason(exc)}") from None
+        raise BadInput(f"invalid iCalendar{_line_fault(lines) or ': ' + _reason(exc)}") from None
     if not isinstance(cal, Calendar):
         raise BadInput("invalid iCalendar: expected a VCALENDAR")
     return cal
 
 
 def _reason(exc: Exception) -> str:
+    # icalendar quotes the whole input in some messages; its first line says what is wrong.
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if isinstance(exc, ValueError):
-        return str(exc)
-    return f"it could not be parsed ({exc})"
+        return first
+    return f"it could not be parsed ({first})"
 
 
-def _where(text: str) -> str:
-    """" at line N (NAME)" for the first content line icalendar cannot read, or "" if none
-    alone is at fault (then the message names the value)."""
+def _nesting_fault(lines: list[tuple[int, str]]) -> str | None:
+    """" at line N: ..." for the first BEGIN or END out of place, else None."""
+    open_components: list[tuple[int, str]] = []
+    for number, line in lines:
+        key, _, value = line.partition(":")
+        key, value = key.strip().upper(), value.strip().upper()
+        if key == "BEGIN":
+            open_components.append((number, value))
+        elif key == "END":
+            if value not in (component for _, component in open_components):
+                return f" at line {number}: END:{value} without BEGIN:{value}"
+            begun, component = open_components.pop()
+            if component != value:
+                return f" at line {begun}: BEGIN:{component} has no END:{component}"
+    if open_components:
+        begun, component = open_components[-1]
+        return f" at line {begun}: BEGIN:{component} has no END:{component}"
+    return None
+
+
+def _line_fault(lines: list[tuple[int, str]]) -> str | None:
+    """" at line N (NAME): what is wrong" for the first content line icalendar cannot read,
+    or None when no single line is at fault."""
     from icalendar.parser import Contentline
 
     parse_line: Any = Contentline
     types = Calendar.types_factory
-    open_components: list[tuple[int, str]] = []
-    for number, line in _unfolded(text):
+    for number, line in lines:
         try:
             name, params, value = parse_line(line).parts()
-            name = name.upper()
-            if name == "BEGIN":
-                open_components.append((number, value.upper()))
-            elif name == "END":
-                if not open_components or open_components.pop()[1] != value.upper():
-                    return f" at line {number} ({line[:40]}): no matching BEGIN"
-            elif name not in ("RRULE",):
-                value_type: Any = types.for_property(name, params.get("VALUE"))
-                value_type.from_ical(value)
-        except Exception:
-            match = _LINE_NAME.match(line)
-            return f" at line {number} ({match.group(0) if match else line[:40]})"
-    if open_components:
-        number, name = open_components[-1]
-        return f": BEGIN:{name} at line {number} has no END"
-    return ""
+        except Exception as exc:
+            return f" at line {number}: {_reason(exc)}"
+        if name.upper() in ("BEGIN", "END"):
+            continue
+        try:
+            value_type: Any = types.for_property(name, params.get("VALUE"))
+            value_type.from_ical(value)
+        except Exception as exc:
+            return f" at line {number} ({name.upper()}): {_reason(exc)}"
+    return None
 
 
 def _unfolded(text: str) -> list[tuple[int, str]]:
@@ -169,6 +194,10 @@ def _date_or_time(todo: Any, name: str, tz: tzinfo) -> Due | None:
         return None
     value = prop.dt
     if isinstance(value, datetime):
+        if value.tzinfo is None and "TZID" in prop.params:
+            # icalendar leaves a time floating when it cannot resolve its zone.
+            raise BadInput(f"{name.upper()} names the unknown time zone "
+                           f"'{prop.params['TZID']}', and the file has no VTIMEZONE for it")
         return _aware(value, tz)
     if isinstance(value, date):
         return value

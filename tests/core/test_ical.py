@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from core import open_service, recurrence
+from core.errors import BadInput
 from core.formats import ical
 from core.priorities import Priority
 from core.schemas import Due, Status, TaskFilter, TaskRead
@@ -305,3 +306,177 @@ def test_a_series_keeps_its_zone_in_a_home_elsewhere(
     assert made.recurrence == nxt.recurrence
     berlin.close()
     new_york.close()
+
+
+# --- files from other apps --------------------------------------------------------------
+
+FOREIGN = """\
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN
+X-WR-CALNAME:Chores
+BEGIN:VTIMEZONE
+TZID:Europe/Berlin
+BEGIN:STANDARD
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:event-1@example.com
+SUMMARY:A meeting, not a task
+DTSTART:20261201T090000Z
+END:VEVENT
+BEGIN:VTODO
+UID:weekly@example.com
+SUMMARY:Bins out
+DUE;TZID=Europe/Berlin:20261201T090000
+RRULE:FREQ=WEEKLY;UNTIL=20270105T080000Z
+X-MOZ-GENERATION:3
+X-SOMETHING-ELSE;FOO=bar:baz
+ATTACH;FMTTYPE=text/plain:https://example.com/bins.txt
+GEO:52.52;13.40
+BEGIN:VALARM
+ACTION:DISPLAY
+DESCRIPTION:Bins
+TRIGGER:-PT15M
+X-MOZ-LASTACK:20261124T080000Z
+END:VALARM
+END:VTODO
+BEGIN:VTODO
+UID:monthly@example.com
+SUMMARY:Water meter
+DUE;VALUE=DATE:20261205
+RRULE:FREQ=MONTHLY;COUNT=3
+BEGIN:VALARM
+ACTION:AUDIO
+TRIGGER;RELATED=END:-P1D
+END:VALARM
+END:VTODO
+BEGIN:VTODO
+UID:span@example.com
+SUMMARY:Report
+DTSTART:20261201T100000Z
+DUE:20261201T120000Z
+PRIORITY:2
+BEGIN:VALARM
+ACTION:DISPLAY
+DESCRIPTION:Report
+TRIGGER:-PT30M
+END:VALARM
+BEGIN:VALARM
+ACTION:DISPLAY
+DESCRIPTION:Report
+TRIGGER;VALUE=DATE-TIME:20261130T080000Z
+END:VALARM
+END:VTODO
+BEGIN:VTODO
+UID:start-only@example.com
+SUMMARY:Stretch
+DTSTART;VALUE=DATE:20261201
+RRULE:FREQ=DAILY;INTERVAL=2
+END:VTODO
+BEGIN:VJOURNAL
+UID:journal@example.com
+SUMMARY:Dear diary
+END:VJOURNAL
+END:VCALENDAR
+"""
+
+
+def test_foreign_vtodos_read_due_zone_dates_rules_and_alarms() -> None:
+    bins, meter, report, stretch = ical.parse(FOREIGN, tz=BERLIN)
+    assert bins.due == datetime(2026, 12, 1, 9, 0, tzinfo=BERLIN)
+    assert (bins.recurrence, bins.zone) == ("FREQ=WEEKLY;UNTIL=20270105T090000", "Europe/Berlin")
+    [alarm] = bins.reminders
+    assert (alarm.before, alarm.at) == ("PT15M", datetime(2026, 12, 1, 8, 45, tzinfo=BERLIN))
+    assert alarm.state.value == "pending"
+    assert (meter.due, meter.recurrence, meter.zone) == (date(2026, 12, 5), "FREQ=MONTHLY;COUNT=3",
+                                                          None)
+    assert [r.before for r in meter.reminders] == ["P1D"]
+    # TRIGGER relative to DTSTART (10:00 UTC) fires 09:30 UTC, 2h30 before the 12:00 due.
+    assert report.due == datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    assert (report.recurrence, report.priority) == (None, Priority.HIGH)
+    assert [(r.before, r.at) for r in report.reminders] == [
+        ("PT2H30M", datetime(2026, 12, 1, 9, 30, tzinfo=UTC)),
+        (None, datetime(2026, 11, 30, 8, 0, tzinfo=UTC)),
+    ]
+    assert (stretch.due, stretch.recurrence) == (date(2026, 12, 1), "FREQ=DAILY;INTERVAL=2")
+
+
+def test_a_foreign_series_goes_on_in_its_own_zone_after_import(
+    tmp_path: Path, clock: Clock
+) -> None:
+    home = _home(tmp_path / "home.db", clock, timezone="America/New_York")
+    result = home.import_text(FOREIGN)
+    assert len(result.added) == 4
+    bins = next(t for t in _all(home) if t.title == "Bins out")
+    clock.now = datetime(2026, 12, 1, 10, 0, tzinfo=BERLIN)
+    complete(home, [bins.id])
+    nxt = next(t for t in _all(home) if t.title == "Bins out" and t.status is Status.PENDING)
+    assert nxt.due == datetime(2026, 12, 8, 9, 0, tzinfo=BERLIN)
+    assert [r.at for r in nxt.reminders] == [datetime(2026, 12, 8, 8, 45, tzinfo=BERLIN)]
+    # The series ends at UNTIL: the instance of 2027-01-05 is the last.
+    clock.now = datetime(2027, 1, 5, 8, 0, tzinfo=BERLIN)
+    [last] = home.skip([nxt.id])
+    assert last.due == datetime(2027, 1, 5, 9, 0, tzinfo=BERLIN)
+    with pytest.raises(BadInput, match="no further occurrence"):
+        home.skip([last.id])
+    home.close()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("BEGIN:VTODO\nSUMMARY:x\nEND:VCALENDAR",
+         "invalid iCalendar at line 3: BEGIN:VTODO has no END:VTODO"),
+        ("BEGIN:VTODO\nSUMMARY:x\nEND:VEVENT\nEND:VTODO",
+         "invalid iCalendar at line 5: END:VEVENT without BEGIN:VEVENT"),
+        ("BEGIN:VTODO\nSUMMARY:x\nDUE:20261201T090000Z\nRRULE:FREQ=SOMETIMES\nEND:VTODO",
+         "invalid iCalendar at line 6 (RRULE): "),
+        ("BEGIN:VTODO\nSUMMARY:x\nthis is not a property\nEND:VTODO",
+         "invalid iCalendar at line 5: "),
+        ("BEGIN:VTODO\nSUMMARY:x\nDUE:20261201T090000Z\nBEGIN:VALARM\nTRIGGER:soon\n"
+         "END:VALARM\nEND:VTODO", "invalid iCalendar at line 7 (TRIGGER): "),
+        ("BEGIN:VTODO\nUID:u9\nSUMMARY:x\nDUE:20261201T090000Z\nBEGIN:VALARM\nACTION:DISPLAY\n"
+         "END:VALARM\nEND:VTODO", "task 1 (uid u9): alarm 1: missing TRIGGER"),
+        ("BEGIN:VTODO\nSUMMARY:x\nBEGIN:VALARM\nTRIGGER:-PT5M\nEND:VALARM\nEND:VTODO",
+         "task 1: alarm 1: a TRIGGER relative to the due needs DUE or DTSTART"),
+        ("BEGIN:VTODO\nSUMMARY:x\nDUE;TZID=Mars/Olympus:20261201T090000\nEND:VTODO",
+         "task 1: DUE names the unknown time zone 'Mars/Olympus'"),
+        ("BEGIN:VTODO\nSUMMARY:x\nDUE:20261201T090000Z\nRRULE:FREQ=HOURLY\nEND:VTODO",
+         "task 1: FREQ=HOURLY is not supported"),
+        ("BEGIN:VTODO\nSUMMARY:x\nDUE:20261201T090000Z\nRRULE:FREQ=DAILY\nRRULE:FREQ=WEEKLY\n"
+         "END:VTODO", "task 1: RRULE appears 2 times"),
+    ],
+)
+def test_a_broken_file_names_the_line_or_the_task(body: str, expected: str) -> None:
+    text = f"BEGIN:VCALENDAR\nVERSION:2.0\n{body}\nEND:VCALENDAR\n"
+    with pytest.raises(BadInput) as caught:
+        ical.parse(text)
+    assert caught.value.message.startswith(expected), caught.value.message
+    assert caught.value.exit_code == 2
+
+
+def test_importing_a_broken_file_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    from tests.cli.helpers import todo_process
+
+    env = {"PATH": "/usr/bin:/bin", "TODO_HOME": str(tmp_path), "TZ": "Europe/Berlin",
+           "TODO_USER": "tester", "NO_COLOR": "1"}
+    broken = FOREIGN.replace("TRIGGER;RELATED=END:-P1D", "TRIGGER;RELATED=END:-P1Q")
+    path = tmp_path / "broken.ics"
+    path.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("TRIGGER;RELATED=END:-P1Q") + 1
+    proc = todo_process("import", str(path), env=env)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert f"at line {line} (TRIGGER)" in proc.stderr and "Traceback" not in proc.stderr
+    listed = todo_process("list", "--status", "all", "--json", env=env)
+    assert (listed.returncode, listed.stdout.strip()) == (0, "[]")
