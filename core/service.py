@@ -348,7 +348,7 @@ class TaskService:
 
     def _insert(self, tx: _Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
         rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
-        due = _valid_due(create.due, self.tz)
+        due = _valid_due(_placed(create.due, self.tz), self.tz)
         if rrule is not None and due is None:
             rule = recurrence.Rule(rrule, create.recur_from_completion)
             due = recurrence.first_due(rule, tx.now, None)
@@ -846,6 +846,13 @@ def _clean_notes(notes: str | None) -> str | None:
     if notes is None or not notes.strip():
         return None
     return notes.rstrip()
+
+
+def _placed(due: Due | None, tz: tzinfo) -> Due | None:
+    """A floating (naive) due from an import, as that wall time in `tz`."""
+    if isinstance(due, datetime) and due.tzinfo is None:
+        return dates.combine(due.date(), due.time(), tz)
+    return due
 
 
 def _named_zone(name: str) -> tzinfo:

@@ -9,7 +9,7 @@ called.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, tzinfo
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,15 +33,16 @@ def dumps(tasks: Sequence[TaskRead], tz: tzinfo, series: Mapping[str, Series] | 
     return calendar(tasks, tz, series or {})
 
 
-def parse(text: str, tz: tzinfo = UTC) -> list[TaskCreate]:
+def parse(text: str, tz: tzinfo | None = None) -> list[TaskCreate]:
     """Tasks from the VTODOs of a VCALENDAR (other components and unknown properties are
     ignored).
 
-    Floating times (no zone) are read in `tz`. DUE is the due (DTSTART when there is no DUE);
-    RRULE with its zone, X-TODO-RECUR-FROM, VALARMs, PRIORITY (1-4 high, 5 medium, 6-9 low),
-    CATEGORIES (tags, coerced where needed), STATUS and COMPLETED are read back. A UID that is
-    not a UUID is hashed into one, so re-imports match. A broken file raises BadInput naming
-    the line or the task at fault.
+    Floating times (no zone) are read in `tz`; without `tz` a floating DUE or DTSTART is
+    left naive, which the service reads in the user's zone (others are read as UTC). DUE is
+    the due (DTSTART when there is no DUE). RRULE with its zone, X-TODO-RECUR-FROM, VALARMs,
+    PRIORITY (1-4 high, 5 medium, 6-9 low), CATEGORIES (tags, coerced where needed), STATUS
+    and COMPLETED are read back. A UID that is not a UUID is hashed into one, so re-imports
+    match. A broken file raises BadInput naming the line or the task at fault.
     """
     from core.formats.ical_import import tasks
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from icalendar import Alarm
 
-from core import reminders
+from core import dates, reminders
 from core.errors import BadInput
 from core.formats._common import located
 from core.schemas import Due, ReminderRead, ReminderState
@@ -81,7 +81,8 @@ def _reminder(alarm: Any, due: Due | None, start: Due | None, tz: tzinfo) -> Rem
 
 def _span(start: Due, due: Due) -> timedelta:
     if isinstance(start, datetime) and isinstance(due, datetime):
-        return due - start
+        # A floating value is naive here; as UTC it is at worst off by the zone's offset.
+        return dates.to_utc(due) - dates.to_utc(start)
     assert isinstance(start, date) and isinstance(due, date)
     return timedelta(days=(due - start).days)
 

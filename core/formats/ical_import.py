@@ -30,8 +30,9 @@ _UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:todo:ical-uid")
 _UNTIL = re.compile(r"(^|;)UNTIL=([0-9]{8}T[0-9]{6})Z(?=;|$)", re.IGNORECASE)
 
 
-def tasks(text: str, tz: tzinfo) -> list[TaskCreate]:
-    """The tasks of the VTODOs in `text`; floating times are read in `tz`."""
+def tasks(text: str, tz: tzinfo | None) -> list[TaskCreate]:
+    """The tasks of the VTODOs in `text`. Floating times are read in `tz`; without it a
+    floating DUE or DTSTART stays naive, for the importing service to place in its zone."""
     out: list[TaskCreate] = []
     for index, todo in enumerate(_load(text).walk("VTODO")):
         label = f"task {index + 1}"
@@ -125,15 +126,17 @@ def _unfolded(text: str) -> list[tuple[int, str]]:
     return lines
 
 
-def _task(todo: Any, uid: str | None, tz: tzinfo) -> TaskCreate:
+def _task(todo: Any, uid: str | None, tz: tzinfo | None) -> TaskCreate:
     summary = str(_single(todo, "summary") or "").strip()
     if not summary:
         raise BadInput("missing SUMMARY")
     description = str(_single(todo, "description") or "").strip()
-    completed = _optional_time(todo, "completed", tz)
+    # RFC 5545 wants these in UTC; a floating one from a lax client is read in `tz`, or UTC.
+    stamps = tz or UTC
+    completed = _optional_time(todo, "completed", stamps)
     start = _date_or_time(todo, "dtstart", tz)
     due = _date_or_time(todo, "due", tz) or start
-    rrule = _rrule(todo, due, tz)
+    rrule = _rrule(todo, due, stamps)
     return TaskCreate(
         title=summary,
         notes=description or None,
@@ -142,12 +145,12 @@ def _task(todo: Any, uid: str | None, tz: tzinfo) -> TaskCreate:
         due=due,
         uuid=None if uid is None else _uuid(uid),
         status=_status(todo, completed),
-        created=_optional_time(todo, "created", tz),
-        updated=_optional_time(todo, "last-modified", tz),
+        created=_optional_time(todo, "created", stamps),
+        updated=_optional_time(todo, "last-modified", stamps),
         completed=completed,
         recurrence=rrule,
         recur_from_completion=rrule is not None and _from_completion(todo),
-        reminders=reminders_of(todo, due, start, tz),
+        reminders=reminders_of(todo, due, start, stamps),
         zone=_zone(todo) if rrule is not None else None,
     )
 
@@ -188,7 +191,7 @@ def _priority(todo: Any) -> Priority:
     return Priority.MEDIUM if value == 5 else Priority.LOW
 
 
-def _date_or_time(todo: Any, name: str, tz: tzinfo) -> Due | None:
+def _date_or_time(todo: Any, name: str, tz: tzinfo | None) -> Due | None:
     prop = _single(todo, name)
     if prop is None:
         return None
@@ -212,8 +215,10 @@ def _optional_time(todo: Any, name: str, tz: tzinfo) -> datetime | None:
     return datetime(value.year, value.month, value.day, tzinfo=tz).astimezone(UTC)
 
 
-def _aware(value: datetime, tz: tzinfo) -> datetime:
+def _aware(value: datetime, tz: tzinfo | None) -> datetime:
     if value.tzinfo is None:
+        if tz is None:
+            return value  # floating
         value = value.replace(tzinfo=tz)
     return value.astimezone(UTC)
 

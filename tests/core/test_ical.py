@@ -480,3 +480,19 @@ def test_importing_a_broken_file_exits_2_and_writes_nothing(tmp_path: Path) -> N
     assert f"at line {line} (TRIGGER)" in proc.stderr and "Traceback" not in proc.stderr
     listed = todo_process("list", "--status", "all", "--json", env=env)
     assert (listed.returncode, listed.stdout.strip()) == (0, "[]")
+
+
+def test_a_floating_due_is_wall_time_in_the_importing_users_zone(
+    tmp_path: Path, clock: Clock
+) -> None:
+    home = _home(tmp_path / "home.db", clock, timezone="America/New_York")
+    home.import_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//x//x//EN\nBEGIN:VTODO\nUID:f@x\n"
+        "SUMMARY:Floating\nDUE:20261201T090000\nRRULE:FREQ=DAILY\nBEGIN:VALARM\n"
+        "ACTION:DISPLAY\nDESCRIPTION:x\nTRIGGER:-PT15M\nEND:VALARM\nEND:VTODO\nEND:VCALENDAR\n"
+    )
+    [task] = _all(home)
+    assert task.due == datetime(2026, 12, 1, 9, 0, tzinfo=NEW_YORK)
+    assert [r.at for r in task.reminders] == [datetime(2026, 12, 1, 8, 45, tzinfo=NEW_YORK)]
+    assert "DTSTART;TZID=America/New_York:20261201T090000" in home.export("ical").splitlines()
+    home.close()
