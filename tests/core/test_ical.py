@@ -35,9 +35,12 @@ def _home(path: Path, clock: Clock, timezone: str = "Europe/Berlin") -> TaskServ
 
 
 @pytest.fixture
-def homes(tmp_path: Path, clock: Clock) -> Iterator[tuple[TaskService, TaskService]]:
-    """Two homes on their own SQLite files: where tasks are made, and a fresh one."""
-    first, fresh = _home(tmp_path / "a.db", clock), _home(tmp_path / "b.db", clock)
+def homes(
+    db_url: str, tmp_path: Path, clock: Clock
+) -> Iterator[tuple[TaskService, TaskService]]:
+    """Where tasks are made (SQLite, then PostgreSQL) and a fresh home (a new SQLite file)."""
+    first = open_service(make_settings(db_url), clock=clock)
+    fresh = _home(tmp_path / "fresh.db", clock)
     yield first, fresh
     first.close()
     fresh.close()
