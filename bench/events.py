@@ -889,10 +889,11 @@ def bench_kafka_processes(
     folder = opts.root / f"{name}-files"
     folder.mkdir()
     from services import kafka
+    from services.topics import EventStreamError
 
     try:
         kafka.ensure_topics(settings.kafka)  # once, before two processes race to create them
-    except kafka.EventStreamError as exc:
+    except EventStreamError as exc:
         raise RuntimeError(str(exc)) from None
     service = open_service(settings)  # creates the database (migrations) before the workers
     log = EventLog(service.store)
@@ -1295,13 +1296,13 @@ def wrap_items(items: list[str], prefix: str, width: int = 100) -> list[str]:
 def in_code() -> dict[str, object]:
     """Constants of the measured code that no setting changes, read from the code itself."""
     from services import embedded
-    from services.relay import Relay
+    from services.relay import FLUSH_MARGIN_S, Relay
 
     relay = inspect.signature(Relay.__init__).parameters
     return {
         "relay batch": relay["batch"].default,
         "relay idle wait s": inspect.signature(Relay.run).parameters["idle_s"].default,
-        "relay flush timeout s": relay["flush_timeout_s"].default,
+        "relay flush wait s": f"kafka.delivery_timeout_s + {FLUSH_MARGIN_S:g}",
         "embedded read batch": embedded.BATCH,
         "Runner": "one event per consumer transaction",
     }

@@ -55,6 +55,7 @@ class KafkaSettings:
     topic_prefix: str = "todo."
     partitions: int = 3
     delivery_timeout_s: float = 10.0
+    relay_lease_s: float = 10.0
 
 
 @dataclass

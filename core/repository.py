@@ -240,6 +240,16 @@ def series_of(db: Db, pk: int) -> Series:
     return Series(*row)
 
 
+def series_by_uuid(db: Db, owner: str) -> dict[str, Series]:
+    """uuid -> recurrence bookkeeping of each of the owner's recurring tasks."""
+    rows = db.all(
+        "SELECT uuid, series_id, occurrence, recur_start, zone FROM task "
+        "WHERE owner = ? AND recurrence IS NOT NULL",
+        (owner,),
+    )
+    return {str(row[0]): Series(*row[1:]) for row in rows}
+
+
 def pk_of_occurrence(db: Db, owner: str, series_id: str, occurrence: str) -> int | None:
     """The task that is this occurrence of the series, if one was ever created."""
     value = db.value(

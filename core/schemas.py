@@ -76,7 +76,8 @@ class TaskRead:
 
 @dataclass(frozen=True, slots=True)
 class TaskCreate:
-    """A new task. Only imports set `uuid`, `status`, `created`, `updated` and `completed`."""
+    """A new task. Only imports set `uuid`, `status`, `created`, `updated`, `completed` and
+    `zone`, and only they may give a naive `due`: floating wall time, placed in the user's zone."""
 
     title: str
     notes: str | None = None
@@ -91,6 +92,8 @@ class TaskCreate:
     recurrence: str | None = None
     recur_from_completion: bool = False
     reminders: tuple[ReminderRead, ...] = ()
+    zone: str | None = None
+    """The IANA zone a recurring task's series expands in (imports); None: the user's."""
 
 
 @dataclass(frozen=True, slots=True)

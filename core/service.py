@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import audit, dates, events, quickadd, recurrence, reminders, repository
 from core.audit import AuditEntry
@@ -259,7 +260,9 @@ class TaskService:
         if fmt == "ical":
             from core.formats import ical
 
-            return ical.dumps(tasks, self.tz)
+            with self.store.read() as db:
+                series = repository.series_by_uuid(db, self.owner)
+            return ical.dumps(tasks, self.tz, series)
         raise BadInput(f"unknown export format '{fmt}': use json, todotxt or ical")
 
     def _json_lines(self, flt: TaskFilter) -> list[str]:
@@ -363,7 +366,7 @@ class TaskService:
 
     def _insert(self, tx: _Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
         rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
-        due = _valid_due(create.due, self.tz)
+        due = _valid_due(_placed(create.due, self.tz), self.tz)
         if rrule is not None and due is None:
             rule = recurrence.Rule(rrule, create.recur_from_completion)
             due = recurrence.first_due(rule, tx.now, None)
@@ -381,17 +384,32 @@ class TaskService:
             completed=create.completed if create.status is Status.COMPLETED else None,
             recurrence=rrule,
             recur_from_completion=rrule is not None and create.recur_from_completion,
-            reminders=_valid_reminders(create.reminders, self.tz),
+            reminders=self._anchored(_valid_reminders(create.reminders, self.tz), due),
         )
         if task.status is Status.COMPLETED and task.completed is None:
             task = replace(task, completed=task.updated)
         if series is None:
-            series = Series() if rrule is None or due is None else start_series(due, self.tz)
+            zone = self.tz if create.zone is None else _named_zone(create.zone)
+            series = Series() if rrule is None or due is None else start_series(due, zone)
         pk = repository.insert(tx.db, self.owner, task, series)
         snapshot = jsonfmt.task_to_dict(task, self.tz)
         event = events.make_event(events.CREATED, snapshot, {}, self.owner, 1, tx.now)
         repository.append_event(tx.db, tx.op_id, self.owner, pk, event, self.source)
         return task
+
+    def _anchored(
+        self, items: tuple[ReminderRead, ...], due: Due | None
+    ) -> tuple[ReminderRead, ...]:
+        """Relative reminders at their instant before `due`, counted as this user counts them
+        (all-day time, zone): an import only knows how long before the due they are."""
+        if due is None:
+            return items
+        return _sorted_reminders([
+            item if item.before is None else replace(item, at=reminders.reminder_at(
+                reminders.ReminderSpec(before=reminders.parse_iso_duration(item.before)),
+                due, self.all_day_time, self.tz))
+            for item in items
+        ])
 
     # -- changing --------------------------------------------------------------------------
 
@@ -870,6 +888,20 @@ def _clean_notes(notes: str | None) -> str | None:
     if notes is None or not notes.strip():
         return None
     return check_text("notes", notes, multiline=True).replace("\r\n", "\n").rstrip()
+
+
+def _placed(due: Due | None, tz: tzinfo) -> Due | None:
+    """A floating (naive) due from an import, as that wall time in `tz`."""
+    if isinstance(due, datetime) and due.tzinfo is None:
+        return dates.combine(due.date(), due.time(), tz)
+    return due
+
+
+def _named_zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"unknown time zone '{name}'") from None
 
 
 def _valid_due(due: Due | None, tz: tzinfo | None) -> Due | None:

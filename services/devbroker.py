@@ -7,6 +7,7 @@ storage: a restart loses every topic, record and group offset.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from config.settings import KafkaSettings
 from services import kafka
+from services.topics import EventStreamError
 
 #: Tansu reads these from the environment; the fixture passes its own values as flags and
 #: keeps a developer's settings for a real broker out of the test broker.
@@ -96,7 +98,19 @@ class TansuBroker:
             return
         if self.process.poll() is None:
             self.process.terminate()
+            self.process.send_signal(signal.SIGCONT)  # a paused broker acts on SIGTERM only now
         self._reap(grace)
+
+    def pause(self) -> None:
+        """Freeze the broker (SIGSTOP): connections stay open but nothing is answered, as
+        with a broker that hangs or a network that drops packets."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let a paused broker carry on (SIGCONT)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines Tansu printed, for failure messages."""
@@ -126,7 +140,7 @@ class TansuBroker:
                 try:
                     kafka.topic_partitions(probe, timeout=1.0)
                     return True
-                except kafka.EventStreamError:
+                except EventStreamError:
                     pass
             time.sleep(0.05)
         return False

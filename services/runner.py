@@ -73,25 +73,25 @@ class Runner:
     def handle_batch(self, messages: list[Message]) -> None:
         """Apply a batch in one consumer call (one transaction for batch-capable consumers).
 
-        If the batch fails, its messages are handled one by one, so only the failing one is
-        retried and dead-lettered. Offsets are committed after the effects committed.
+        If the batch fails, its messages are handled one by one, in order, so only the failing
+        one is retried and dead-lettered. Offsets are committed only in order: after the
+        effects of the batch committed and its malformed messages were dead-lettered, so a
+        crash at any point leaves no unapplied message behind the committed position.
         """
         started = time.monotonic()
-        good: list[tuple[Message, dict[str, Any]]] = []
-        for message in messages:
+        decoded = [(message, _decode_or_error(message)) for message in messages]
+        good = [(m, e) for m, e in decoded if isinstance(e, dict)]
+        if good:
             try:
-                good.append((message, _decode(message)))
-            except ValueError as exc:
-                self._give_up(message, f"malformed message: {exc}", None, started)
-        if not good:
-            return
-        try:
-            self.consumer.apply([envelope for _m, envelope in good])
-        except Exception:  # isolate the culprit: the one-by-one path retries and parks it
-            for message, _envelope in good:
-                self.handle(message)
-            return
-        for message in _last_per_partition([m for m, _e in good]):
+                self.consumer.apply([envelope for _m, envelope in good])
+            except Exception:  # isolate the culprit: the one-by-one path retries and parks it
+                for message in messages:
+                    self.handle(message)
+                return
+        for message, result in decoded:
+            if isinstance(result, str):
+                self._give_up(message, result, None, started, commit=False)
+        for message in _last_per_partition(messages):
             self.source.commit(message)
         self.handled += len(good)
         for message, envelope in good:
@@ -125,10 +125,12 @@ class Runner:
         return None
 
     def _give_up(
-        self, message: Message, error: str, envelope: dict[str, Any] | None, started: float
+        self, message: Message, error: str, envelope: dict[str, Any] | None, started: float,
+        commit: bool = True,
     ) -> None:
         self.dead_letter(message, error)  # raises if the letter could not be kept: no commit
-        self.source.commit(message)
+        if commit:
+            self.source.commit(message)
         self._record(message, envelope, "dead-lettered", started, error)
 
     def _record(
@@ -161,6 +163,14 @@ def _last_per_partition(messages: list[Message]) -> list[Message]:
     for message in messages:
         last[(message.topic, message.partition)] = message
     return list(last.values())
+
+
+def _decode_or_error(message: Message) -> dict[str, Any] | str:
+    """The envelope, or why the message is malformed."""
+    try:
+        return _decode(message)
+    except ValueError as exc:
+        return f"malformed message: {exc}"
 
 
 def _decode(message: Message) -> dict[str, Any]:

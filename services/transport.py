@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,6 +17,36 @@ class Message:
     key: bytes | None
     value: bytes | None
     headers: dict[str, bytes] = field(default_factory=dict)
+
+
+class Record(Protocol):
+    """A record as a Kafka client library hands it over (confluent_kafka.Message)."""
+
+    def topic(self) -> str | None: ...
+    def partition(self) -> int | None: ...
+    def offset(self) -> int | None: ...
+    def key(self) -> bytes | None: ...
+    def value(self) -> bytes | None: ...
+    def headers(
+        self,
+    ) -> Mapping[str, bytes | str | None] | Sequence[tuple[str, bytes | str | None]] | None: ...
+
+
+def message_of(record: Record) -> Message:
+    """`record` as a Message; header values become bytes (None as empty)."""
+    raw = record.headers() or []
+    headers: dict[str, bytes] = {}
+    for name, value in raw.items() if isinstance(raw, Mapping) else raw:
+        headers[name] = value.encode() if isinstance(value, str) else value or b""
+    partition, offset = record.partition(), record.offset()
+    return Message(
+        topic=record.topic() or "",
+        partition=-1 if partition is None else partition,
+        offset=-1 if offset is None else offset,
+        key=record.key(),
+        value=record.value(),
+        headers=headers,
+    )
 
 
 class Source(Protocol):
@@ -39,15 +70,26 @@ class Source(Protocol):
 
 
 class Sink(Protocol):
-    """A producer: publish, then know each record was acknowledged."""
+    """A producer: publish, then learn which records the broker acknowledged."""
 
-    def publish(self, topic: str, key: bytes, value: bytes, headers: dict[str, bytes]) -> None:
-        """Queue one record; `flush` reports whether it was delivered."""
+    def publish(
+        self, topic: str, key: bytes, value: bytes, headers: dict[str, bytes],
+        ref: int | None = None,
+    ) -> None:
+        """Queue one record; `ref` shows up in `acknowledged()` once the broker has it."""
+        ...
+
+    def acknowledged(self) -> list[int]:
+        """The refs of the records acknowledged since the last call."""
         ...
 
     def flush(self, timeout: float) -> int:
         """Wait for delivery reports; raise DeliveryError if any record failed. Returns the
         number still in flight."""
+        ...
+
+    def reset(self) -> None:
+        """Discard every record still queued or in flight: none of them will be acknowledged."""
         ...
 
     def close(self) -> None:

@@ -31,11 +31,12 @@ WORKERS = ("relay", "recurrence", "audit", "notify")
 
 @dataclass(frozen=True, slots=True)
 class GroupStatus:
-    """Where a consumer group stands: its position and how much is waiting for it."""
+    """Where a consumer group stands: its position and how much is waiting for it (a topic's
+    line has its partition count as position and no backlog)."""
 
     group: str
     position: str
-    backlog: int
+    backlog: int | None
 
 
 def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
@@ -110,18 +111,19 @@ def _plumbing(
         log = EventLog(service.store)
         return EmbeddedSource(log, consumer.group, consumer.topic), _embedded_dlq(log, consumer)
     from services import kafka
+    from services.topics import topic_names
 
     group = f"{settings.kafka.topic_prefix}{consumer.group}"
     wanted = _kafka_topics(settings, consumer.topic)
     source = kafka.KafkaSource(settings.kafka, group, wanted, worker=settings.worker)
-    return source, _kafka_dlq(settings, kafka.topic_names(settings.kafka).dlq, group)
+    return source, _kafka_dlq(settings, topic_names(settings.kafka).dlq, group)
 
 
 def _kafka_topics(settings: Settings, log_topic: str | None) -> list[str]:
     """The Kafka topics behind a log topic (None: every event topic)."""
-    from services import kafka
+    from services.topics import topic_names
 
-    topics = kafka.topic_names(settings.kafka)
+    topics = topic_names(settings.kafka)
     by_log_topic = {events.TASK_TOPIC: topics.task_events, events.REMINDER_TOPIC: topics.reminders}
     return list(by_log_topic.values()) if log_topic is None else [by_log_topic[log_topic]]
 
@@ -147,8 +149,11 @@ def _embedded_dlq(log: EventLog, consumer: Consumer) -> DeadLetter:
 
 def _kafka_dlq(settings: Settings, topic: str, group: str) -> DeadLetter:
     from services import kafka
+    from services.relay import flush_wait_s
+    from services.transport import DeliveryError
 
-    sink = kafka.KafkaSink(settings.kafka, client_id=f"{group}-dlq")
+    timeout = settings.kafka.delivery_timeout_s
+    sink = kafka.KafkaSink(settings.kafka, delivery_timeout_s=timeout, client_id=f"{group}-dlq")
 
     def keep(message: Message, error: str) -> None:
         headers = {
@@ -160,21 +165,32 @@ def _kafka_dlq(settings: Settings, topic: str, group: str) -> DeadLetter:
             "dlq_offset": str(message.offset).encode(),
         }
         sink.publish(topic, message.key or b"", message.value or b"", headers)
-        sink.flush(30.0)
+        if sink.flush(flush_wait_s(timeout)):  # not acknowledged: not kept, so no commit
+            sink.reset()
+            raise DeliveryError(f"the dead letter for {message.topic}[{message.partition}]@"
+                                f"{message.offset} was not acknowledged by {topic}")
 
     return keep
 
 
 def _relay(settings: Settings, service: TaskService, out: TextIO) -> Any:
+    from core.leases import Leases, holder_id
     from services import kafka
-    from services.relay import Relay
+    from services.leader import Leader
+    from services.relay import Relay, flush_wait_s
+    from services.topics import topic_names
 
-    topics = kafka.topic_names(settings.kafka)
+    topics = topic_names(settings.kafka)
     names = {events.TASK_TOPIC: topics.task_events, events.REMINDER_TOPIC: topics.reminders}
-    def sink() -> kafka.KafkaSink:
-        return kafka.KafkaSink(settings.kafka, delivery_timeout_s=settings.kafka.delivery_timeout_s)
+    timeout = settings.kafka.delivery_timeout_s
 
-    return Relay(EventLog(service.store), sink, names.__getitem__, out=out)
+    def sink() -> kafka.KafkaSink:
+        return kafka.KafkaSink(settings.kafka, delivery_timeout_s=timeout)
+
+    leader = Leader(Leases(service.store), "relay", holder_id("relay"),
+                    settings.kafka.relay_lease_s)
+    return Relay(EventLog(service.store), sink, names.__getitem__,
+                 flush_timeout_s=flush_wait_s(timeout), out=out, leader=leader)
 
 
 def status(settings: Settings) -> list[GroupStatus]:
@@ -193,15 +209,17 @@ def status(settings: Settings) -> list[GroupStatus]:
 
 
 def _kafka_status(settings: Settings, log: EventLog) -> list[GroupStatus]:
-    from services import kafka
+    from services import kafka_status
 
     rows = [GroupStatus("relay", f"outbox head {log.head()}", log.unsent_count())]
     for group, topic in _groups().items():
-        positions = kafka.group_positions(
+        positions = kafka_status.group_positions(
             settings.kafka, f"{settings.kafka.topic_prefix}{group}", _kafka_topics(settings, topic)
         )
         text = ", ".join(f"{p.topic}[{p.partition}]@{p.committed}" for p in positions)
         rows.append(GroupStatus(group, text or "-", sum(p.backlog for p in positions)))
+    for state in kafka_status.topic_report(settings.kafka):
+        rows.append(GroupStatus(f"topic {state.name}", state.describe(), None))
     return rows
 
 

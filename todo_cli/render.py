@@ -353,11 +353,12 @@ def error(message: str) -> None:
 
 
 def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
-    """Consumer groups with their position and backlog."""
+    """Consumer groups with their position and backlog; topics with their partition count."""
     out = out or Out()
     width = max(len(r.group) for r in rows)
     for row in rows:
-        out.line(f"{out.style(row.group.ljust(width), 'bold')}  backlog {row.backlog:>6}  "
+        backlog = " " * 14 if row.backlog is None else f"backlog {row.backlog:>6}"
+        out.line(f"{out.style(row.group.ljust(width), 'bold')}  {backlog}  "
                  f"{out.style(row.position, 'dim')}")
 
 

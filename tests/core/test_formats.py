@@ -461,12 +461,6 @@ def test_ical_recurring_due_keeps_its_local_zone() -> None:
     assert dict(todo["RRULE"]) == {"FREQ": ["WEEKLY"]}
 
 
-def test_ical_recurrence_that_is_not_an_rrule_is_kept_aside() -> None:
-    _, todo = exported_todo(make_task(recurrence="every 2nd weekday"))
-    assert "RRULE" not in todo
-    assert str(todo["X-TODO-RECURRENCE"]) == "every 2nd weekday"
-
-
 def test_ical_round_trip() -> None:
     tasks = [
         make_task(notes="line one\nline two; with, punctuation", priority=Priority.MEDIUM,
@@ -525,8 +519,9 @@ def test_ical_parse_foreign_calendar() -> None:
         ("UID:u1\nSUMMARY:x\nSTATUS:MAYBE", "task 1 (uid u1): unknown STATUS 'MAYBE'"),
         ("SUMMARY:a\nSUMMARY:b", "task 1: SUMMARY appears 2 times"),
         ("DESCRIPTION:no summary", "task 1: missing SUMMARY"),
-        ("SUMMARY:x\nDUE:20261301", "invalid iCalendar: Wrong date format 20261301"),
-        ("SUMMARY:x\nDUE;VALUE=D,TE:20261201", "invalid iCalendar"),
+        ("SUMMARY:x\nDUE:20261301",
+         "invalid iCalendar at line 5 (DUE): Wrong date format 20261301"),
+        ("SUMMARY:x\nDUE;VALUE=D,TE:20261201", "invalid iCalendar at line 5 (DUE)"),
     ],
 )
 def test_ical_names_the_bad_part(body: str, expected: str) -> None:

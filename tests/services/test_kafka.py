@@ -14,9 +14,13 @@ from collections.abc import Iterator
 import pytest
 
 from config.settings import KafkaSettings, WorkerSettings
-from services import kafka
+from services import kafka, kafka_status
+from services.kafka_config import client_config
+from services.kafka_reports import KafkaDeliveryError
+from services.topics import EventStreamError, Topics, topic_names
 from services.transport import DeliveryError, Message
 from tests.services.conftest import TansuBroker, free_port
+from tests.services.kafka_tools import produce_raw
 
 WORKER = WorkerSettings(session_timeout_ms=6000)
 
@@ -85,9 +89,9 @@ def seqs(messages: list[Message]) -> list[tuple[str, int]]:
 
 
 @pytest.fixture
-def topics(kafka_settings: KafkaSettings) -> kafka.Topics:
+def topics(kafka_settings: KafkaSettings) -> Topics:
     kafka.ensure_topics(kafka_settings)
-    return kafka.topic_names(kafka_settings)
+    return topic_names(kafka_settings)
 
 
 @pytest.fixture
@@ -102,7 +106,7 @@ def sink(kafka_settings: KafkaSettings) -> Iterator[kafka.KafkaSink]:
 
 def test_client_config_passes_sasl_and_ssl_through() -> None:
     plain = KafkaSettings(bootstrap_servers="b1:9092,b2:9092")
-    assert kafka.client_config(plain) == {"bootstrap.servers": "b1:9092,b2:9092"}
+    assert client_config(plain) == {"bootstrap.servers": "b1:9092,b2:9092"}
     hosted = KafkaSettings(
         bootstrap_servers="pkc.example:9092",
         security_protocol="SASL_SSL",
@@ -110,19 +114,19 @@ def test_client_config_passes_sasl_and_ssl_through() -> None:
         sasl_username="key",
         sasl_password="secret",
     )
-    assert kafka.client_config(hosted) == {
+    assert client_config(hosted) == {
         "bootstrap.servers": "pkc.example:9092",
         "security.protocol": "SASL_SSL",
         "sasl.mechanism": "PLAIN",
         "sasl.username": "key",
         "sasl.password": "secret",
     }
-    with pytest.raises(kafka.EventStreamError, match="bootstrap_servers"):
-        kafka.client_config(KafkaSettings())
+    with pytest.raises(EventStreamError, match="bootstrap_servers"):
+        client_config(KafkaSettings())
 
 
 def test_topic_names_use_the_prefix() -> None:
-    names = kafka.topic_names(KafkaSettings(topic_prefix="acme."))
+    names = topic_names(KafkaSettings(topic_prefix="acme."))
     assert names.all() == ("acme.task-events", "acme.reminders", "acme.dlq")
 
 
@@ -133,18 +137,18 @@ def test_ensure_topics_creates_the_three_topics_once(kafka_settings: KafkaSettin
     kafka.ensure_topics(kafka_settings)
     kafka.ensure_topics(kafka_settings)  # already there: fine
     found = kafka.topic_partitions(kafka_settings)
-    for name in kafka.topic_names(kafka_settings).all():
+    for name in topic_names(kafka_settings).all():
         assert found.get(name) == 3, found
 
 
 def test_ensure_topics_names_the_topic_when_the_broker_is_unreachable() -> None:
     settings = KafkaSettings(bootstrap_servers=f"127.0.0.1:{free_port()}", topic_prefix="x.")
-    with pytest.raises(kafka.EventStreamError, match=r"x\.task-events"):
+    with pytest.raises(EventStreamError, match=r"x\.task-events"):
         kafka.ensure_topics(settings, timeout=1.0)
 
 
 def test_keyed_records_come_back_in_per_key_order_with_headers(
-    kafka_settings: KafkaSettings, topics: kafka.Topics, sink: kafka.KafkaSink
+    kafka_settings: KafkaSettings, topics: Topics, sink: kafka.KafkaSink
 ) -> None:
     records = [(f"task-{i % 5}", i) for i in range(40)]
     sent = {}
@@ -172,22 +176,22 @@ def test_keyed_records_come_back_in_per_key_order_with_headers(
 
 
 def test_publish_waits_for_room_when_the_local_queue_is_full(
-    kafka_settings: KafkaSettings, topics: kafka.Topics
+    kafka_settings: KafkaSettings, topics: Topics
 ) -> None:
     sink = kafka.KafkaSink(kafka_settings, extra_config={"queue.buffering.max.messages": 4})
     try:
         publish(sink, topics.task_events, [(f"task-{i % 7}", i) for i in range(60)])
     finally:
         sink.close()
-    kafka.produce_raw(kafka_settings, topics.dlq, b"task-1", b"{}", {"ce_id": b"x"})
-    ends = kafka.high_watermarks(kafka_settings, topics.all())
+    produce_raw(kafka_settings, topics.dlq, b"task-1", b"{}", {"ce_id": b"x"})
+    ends = kafka_status.high_watermarks(kafka_settings, topics.all())
     assert sum(end for (topic, _), end in ends.items() if topic == topics.task_events) == 60
     assert sum(end for (topic, _), end in ends.items() if topic == topics.dlq) == 1
     assert sum(end for (topic, _), end in ends.items() if topic == topics.reminders) == 0
 
 
 def test_a_new_member_resumes_after_the_committed_messages(
-    kafka_settings: KafkaSettings, topics: kafka.Topics, sink: kafka.KafkaSink
+    kafka_settings: KafkaSettings, topics: Topics, sink: kafka.KafkaSink
 ) -> None:
     topic = topics.task_events
     records = [(f"task-{i % 4}", i) for i in range(12)]
@@ -201,7 +205,7 @@ def test_a_new_member_resumes_after_the_committed_messages(
         first.close()
     done, not_done = seqs(read[:5]), seqs(read[5:])
 
-    positions = kafka.group_positions(kafka_settings, "g-resume", [topic])
+    positions = kafka_status.group_positions(kafka_settings, "g-resume", [topic])
     assert sum(p.end for p in positions) == 12
     assert sum(p.committed or 0 for p in positions) == 5
     assert sum(p.backlog for p in positions) == 7
@@ -214,11 +218,12 @@ def test_a_new_member_resumes_after_the_committed_messages(
         second.close()
     assert sorted(seqs(again)) == sorted(not_done)  # redelivered: read but not committed
     assert not set(seqs(again)) & set(done)  # committed ones never come back
-    assert sum(p.backlog for p in kafka.group_positions(kafka_settings, "g-resume", [topic])) == 0
+    after = kafka_status.group_positions(kafka_settings, "g-resume", [topic])
+    assert sum(p.backlog for p in after) == 0
 
 
 def test_nothing_committed_means_everything_is_delivered_again(
-    kafka_settings: KafkaSettings, topics: kafka.Topics, sink: kafka.KafkaSink
+    kafka_settings: KafkaSettings, topics: Topics, sink: kafka.KafkaSink
 ) -> None:
     topic = topics.reminders
     records = [(f"task-{i % 3}", i) for i in range(6)]
@@ -230,7 +235,8 @@ def test_nothing_committed_means_everything_is_delivered_again(
         quiet(first, 1.2)  # an auto-commit interval passes: nothing was stored, nothing goes
     finally:
         first.close()
-    assert kafka.committed(kafka_settings, "g-again", [topic]) == {
+    found = kafka.offsets(kafka_settings, "g-again", [topic])
+    assert {where: done for where, (done, _end) in found.items()} == {
         (topic, p): None for p in range(3)
     }
 
@@ -250,7 +256,7 @@ def test_flush_raises_delivery_error_when_the_broker_is_unreachable() -> None:
     with pytest.raises(DeliveryError) as caught:
         sink.flush(10.0)
     assert time.monotonic() - started < 5
-    assert isinstance(caught.value, kafka.KafkaDeliveryError)
+    assert isinstance(caught.value, KafkaDeliveryError)
     failures = caught.value.failures
     assert sorted(f.key or b"" for f in failures) == [b"task-1", b"task-2"]
     assert all(f.topic == "todo.task-events" for f in failures)
@@ -266,7 +272,7 @@ def test_sink_and_source_recover_from_a_broker_restart(
     kafka_broker: TansuBroker, kafka_settings: KafkaSettings
 ) -> None:
     kafka.ensure_topics(kafka_settings)
-    topic = kafka.topic_names(kafka_settings).task_events
+    topic = topic_names(kafka_settings).task_events
     sink = kafka.KafkaSink(kafka_settings, delivery_timeout_s=3.0)
     src = source(kafka_settings, "g-restart", topic)
     try:

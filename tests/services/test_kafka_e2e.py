@@ -31,10 +31,12 @@ import pytest
 from config.settings import KafkaSettings, WorkerSettings
 from core import open_service
 from core.service import TaskService
-from services import kafka
+from services import kafka, kafka_status
 from services.devbroker import TansuBroker
+from services.topics import topic_names
 from services.transport import Message
 from tests.conftest import make_settings
+from tests.services.kafka_tools import partition_counts, produce_raw
 from tests.services.processes import REPO, TODO, Worker
 from tests.services.servers import HookServer, hook_server, smtp_server
 
@@ -244,6 +246,7 @@ def env(home: Path, kafka_settings: KafkaSettings) -> dict[str, str]:
         TODO_KAFKA__TOPIC_PREFIX=kafka_settings.topic_prefix,
         TODO_KAFKA__PARTITIONS=str(kafka_settings.partitions),
         TODO_KAFKA__DELIVERY_TIMEOUT_S="3",
+        TODO_KAFKA__RELAY_LEASE_S="3",  # a relay started after a kill -9 waits this long
         TODO_WORKER__SESSION_TIMEOUT_MS=str(SESSION_MS),
         TODO_WORKER__POLL_TIMEOUT_S="0.1",
         TODO_WORKER__SCHEDULER_INTERVAL_S="0.2",
@@ -581,13 +584,13 @@ def test_a_malformed_record_is_dead_lettered_and_the_audit_worker_carries_on(
     env: dict[str, str], kafka_settings: KafkaSettings, fleet: Fleet
 ) -> None:
     kafka.ensure_topics(kafka_settings)
-    topics = kafka.topic_names(kafka_settings)
+    topics = topic_names(kafka_settings)
     # Two bad records keyed like task 1's events, so task 1's events queue up behind them.
     bad = [b"{not json", json.dumps({"hello": "world"}).encode()]
     for value in bad:
-        kafka.produce_raw(kafka_settings, topics.task_events, b"tester/1", value,
+        produce_raw(kafka_settings, topics.task_events, b"tester/1", value,
                           {"origin": b"test"})
-    ends = kafka.high_watermarks(kafka_settings, [topics.task_events])
+    ends = kafka_status.high_watermarks(kafka_settings, [topics.task_events])
     [(topic, partition)] = [where for where, end in ends.items() if end == 2]
     assert sum(ends.values()) == 2, ends
 
@@ -707,13 +710,17 @@ def test_the_relay_and_workers_recover_when_the_broker_restarts(
         finally:
             kafka_broker.start()
         # Tansu keeps everything in memory: the restarted broker has no topics, records or
-        # group offsets. `todo worker ...` creates the topics only at start-up, and the
-        # workers are not restarted here, so the test creates them again itself. (The
-        # relay, retrying the outage event, may have had Tansu auto-create task-events with
-        # its default partition count first; ensure_topics then keeps it.)
-        kafka.ensure_topics(kafka_settings)
-        found = kafka.topic_partitions(kafka_settings)
-        assert all(name in found for name in kafka.topic_names(kafka_settings).all()), found
+        # group offsets. The running relay and workers create the topics again themselves,
+        # with kafka.partitions partitions: no client may let the broker auto-create one
+        # (with its default count), and none is restarted here.
+        wanted = {name: kafka_settings.partitions for name in topic_names(kafka_settings).all()}
+
+        def ours() -> dict[str, int]:
+            return {n: p for n, p in partition_counts(kafka_settings).items() if n in wanted}
+
+        took = wait_until(lambda: ours() == wanted, "the workers to create the topics again",
+                          fleet, timeout=30, state=ours)
+        print(f"topics back {took:.1f} s after the broker restarted: {ours()}")
 
         # More records per partition than the consumers had read before the outage: a
         # consumer that kept its old position would skip the first ones of each partition.
@@ -723,7 +730,8 @@ def test_the_relay_and_workers_recover_when_the_broker_restarts(
         took = wait_until(lambda: db.count("task") == 93 and db.events() == 94
                           and db.all_audited(), "the events after the restart", fleet,
                           timeout=60, state=db.summary)
-        print(f"recovered {took:.1f} s after the new events; partitions now {found}")
+        print(f"recovered {took:.1f} s after the new events")
+        assert ours() == wanted  # still: nothing re-created a topic with another count
 
         assert_audited_exactly_once(db)
         assert assert_per_task_order(db) == 93
