@@ -7,7 +7,7 @@ that each error can name the offending part.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any, Literal
@@ -72,11 +72,14 @@ class TaskRead:
     recurrence: str | None = None
     recur_from_completion: bool = False
     reminders: tuple[ReminderRead, ...] = ()
+    kept: dict[str, Any] = field(default_factory=dict, hash=False)
+    """Fields from other tools we have no home for yet, by name (core/kept.py)."""
 
 
 @dataclass(frozen=True, slots=True)
 class TaskCreate:
-    """A new task. Only imports set `uuid`, `status`, `created`, `updated` and `completed`."""
+    """A new task. Only imports set `uuid`, `status`, `created`, `updated` and `completed`,
+    the fields they keep, and the series an instance belongs to."""
 
     title: str
     notes: str | None = None
@@ -91,6 +94,11 @@ class TaskCreate:
     recurrence: str | None = None
     recur_from_completion: bool = False
     reminders: tuple[ReminderRead, ...] = ()
+    kept: dict[str, Any] = field(default_factory=dict, hash=False)
+    series_id: str | None = None
+    """An imported instance's series: instances with one series_id form one series."""
+    recur_start: Due | None = None
+    """Where that series' rule starts (its first occurrence); the instance's due if None."""
 
 
 @dataclass(frozen=True, slots=True)

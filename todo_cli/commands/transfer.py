@@ -17,6 +17,7 @@ from todo_cli.context import service
 
 class Format(StrEnum):
     json = "json"
+    taskwarrior = "taskwarrior"
     todotxt = "todotxt"
     ical = "ical"
 
@@ -25,7 +26,8 @@ def export(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
-    """Export every task (JSON is lossless; todotxt and iCalendar VTODO for other tools)."""
+    """Export every task (JSON is lossless; Taskwarrior, todotxt and iCalendar VTODO for
+    other tools)."""
     text = service().export(format.value, TaskFilter(status="all", sort="id"))
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -54,10 +56,13 @@ def import_(
             result = svc.import_text(text, progress)
     else:
         result = svc.import_text(text)
-    render.Out().line(
+    out = render.Out()
+    out.line(
         f"Imported {len(result.added)} task{'s' if len(result.added) != 1 else ''} "
         f"({result.format}); {result.skipped} already present"
     )
+    if result.kept_summary:
+        out.line(f"  {result.kept_summary} (see `todo show`)")
 
 
 def _read(file: Path) -> str:
