@@ -1,0 +1,173 @@
+"""Taskwarrior both ways, checked against the real `task` binary (Debian's taskwarrior 2.6).
+
+Each test runs `task` with its own TASKRC and TASKDATA under tmp_path, in Europe/Berlin.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import open_service
+from core.formats import taskwarrior
+from core.schemas import Status, TaskFilter
+from core.service import TaskService
+from tests.conftest import BERLIN, drain, make_settings, require_taskwarrior
+
+
+@dataclass
+class Taskwarrior:
+    """The real `task`, isolated in a directory."""
+
+    binary: str
+    root: Path
+
+    def __call__(self, *args: str) -> str:
+        env = {
+            **os.environ, "TZ": "Europe/Berlin", "TASKRC": str(self.root / "taskrc"),
+            "TASKDATA": str(self.root / "data"),
+        }
+        result = subprocess.run(
+            [self.binary, "rc.confirmation=off", "rc.hooks=off", "rc.verbose=nothing",
+             "rc.uda.estimate.type=numeric", *args],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )
+        assert result.returncode == 0, f"task {' '.join(args)}: {result.stderr}"
+        return result.stdout
+
+    def export(self) -> str:
+        return self("export")
+
+    def tasks(self) -> list[dict[str, Any]]:
+        loaded: list[dict[str, Any]] = json.loads(self.export())
+        return loaded
+
+
+@pytest.fixture
+def task(tmp_path: Path) -> Taskwarrior:
+    binary = require_taskwarrior()
+    root = tmp_path / "tw"
+    (root / "data").mkdir(parents=True)
+    (root / "taskrc").write_text("")
+    return Taskwarrior(binary, root)
+
+
+@pytest.fixture
+def fresh(db_url: str) -> Iterator[TaskService]:
+    """A service on the real clock: Taskwarrior fills in instances up to its own now."""
+    service = open_service(make_settings(db_url))
+    yield service
+    service.close()
+
+
+def _day(days: int) -> date:
+    return datetime.now(BERLIN).date() + timedelta(days=days)
+
+
+def _everything(service: TaskService) -> list[Any]:
+    return service.list_tasks(TaskFilter(status="all", sort="id"))
+
+
+def test_a_real_recurring_series_comes_in_once_with_its_rule(
+    task: Taskwarrior, fresh: TaskService
+) -> None:
+    # Measured: the template and its pending child came in as two plain pending tasks.
+    water = _day(10)
+    task("add", "Water plants", f"due:{water}T18:00", "recur:weekly",
+         f"until:{_day(80)}", "project:home.garden", "+green")
+    task("add", "Pay rent", f"due:{_day(20)}", "recur:monthly", f"wait:{_day(15)}",
+         f"scheduled:{_day(18)}", "estimate:3")
+    exported = task.export()
+    assert sum(t["status"] == "recurring" for t in json.loads(exported)) == 2
+
+    result = fresh.import_text(exported)
+    tasks = _everything(fresh)
+    assert sorted(t.title for t in tasks) == ["Pay rent", "Water plants"]
+    plants, rent = sorted(tasks, key=lambda t: t.title, reverse=True)
+    assert plants.recurrence is not None
+    assert plants.recurrence.startswith("FREQ=WEEKLY;UNTIL=")
+    assert plants.due == datetime.combine(water, datetime.min.time().replace(hour=18), BERLIN)
+    assert plants.tags == ("green", "home-garden")
+    # A due at local midnight is Taskwarrior's way of saying a day.
+    assert (rent.recurrence, rent.due) == ("FREQ=MONTHLY", _day(20))
+    assert rent.kept == {"wait": _day(15).isoformat(), "scheduled": _day(18).isoformat(),
+                         "uda.estimate": 3}
+    assert plants.kept == {"project": "home.garden"}
+    assert result.kept_summary == (
+        "kept 4 fields we do not use yet: project, uda.estimate, scheduled, wait"
+    )
+    again = fresh.import_text(exported)
+    assert (len(again.added), len(_everything(fresh))) == (0, 2)
+
+
+def test_completed_instances_are_the_series_history(
+    task: Taskwarrior, fresh: TaskService
+) -> None:
+    task("add", "Stand-up", f"due:{_day(-15)}T09:30", "recur:weekly")
+    # Taskwarrior made the three missed instances and the next one: do the missed ones.
+    pending = sorted((r for r in task.tasks() if r["status"] == "pending"), key=lambda r: r["due"])
+    for row in pending[:-1]:
+        task(row["uuid"], "done")
+    rows = task.tasks()
+    statuses = sorted(r["status"] for r in rows)
+    assert statuses == ["completed", "completed", "completed", "pending", "recurring"]
+
+    fresh.import_text(json.dumps(rows))
+    tasks = _everything(fresh)
+    assert [t.status for t in tasks].count(Status.COMPLETED) == 3
+    [current] = [t for t in tasks if t.status is Status.PENDING]
+    assert current.recurrence == "FREQ=WEEKLY"
+    # Completing the current instance makes the next one, on the same series.
+    fresh.complete([current.id])
+    drain(fresh)
+    [following] = [t for t in _everything(fresh) if t.status is Status.PENDING]
+    assert following.due == current.due + timedelta(weeks=1)
+    # Taskwarrior makes that next instance too, under its own uuid: it is not added twice.
+    task(current.uuid, "done")
+    later = task("rc.recurrence.limit=2", "export")
+    assert sum(r["status"] == "pending" for r in json.loads(later)) == 1
+    assert fresh.import_text(later).added == []
+    assert [t.due for t in _everything(fresh) if t.status is Status.PENDING] == [following.due]
+
+
+@pytest.mark.parametrize(
+    ("period", "rrule"),
+    [
+        ("daily", "FREQ=DAILY"), ("weekdays", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
+        ("weekly", "FREQ=WEEKLY"), ("biweekly", "FREQ=WEEKLY;INTERVAL=2"),
+        ("fortnight", "FREQ=WEEKLY;INTERVAL=2"), ("monthly", "FREQ=MONTHLY"),
+        ("bimonthly", "FREQ=MONTHLY;INTERVAL=2"), ("quarterly", "FREQ=MONTHLY;INTERVAL=3"),
+        ("semiannual", "FREQ=MONTHLY;INTERVAL=6"), ("annual", "FREQ=YEARLY"),
+        ("yearly", "FREQ=YEARLY"), ("biannual", "FREQ=YEARLY;INTERVAL=2"),
+        ("3d", "FREQ=DAILY;INTERVAL=3"), ("2days", "FREQ=DAILY;INTERVAL=2"),
+        ("2w", "FREQ=WEEKLY;INTERVAL=2"), ("3weeks", "FREQ=WEEKLY;INTERVAL=3"),
+        ("2wks", "FREQ=WEEKLY;INTERVAL=2"), ("2mo", "FREQ=MONTHLY;INTERVAL=2"),
+        ("2m", "FREQ=MONTHLY;INTERVAL=2"), ("2months", "FREQ=MONTHLY;INTERVAL=2"),
+        ("1q", "FREQ=MONTHLY;INTERVAL=3"), ("2qtrs", "FREQ=MONTHLY;INTERVAL=6"),
+        ("1y", "FREQ=YEARLY"), ("1year", "FREQ=YEARLY"), ("2yrs", "FREQ=YEARLY;INTERVAL=2"),
+        ("P1D", "FREQ=DAILY"), ("P2W", "FREQ=WEEKLY;INTERVAL=2"),
+        ("P3M", "FREQ=MONTHLY;INTERVAL=3"),
+        ("P1Y", "FREQ=YEARLY"),
+    ],
+)
+def test_every_period_taskwarrior_accepts_becomes_its_rule(
+    task: Taskwarrior, period: str, rrule: str
+) -> None:
+    task("add", "x", f"due:{_day(3)}", f"recur:{period}")
+    [instance] = [t for t in taskwarrior.parse(task.export(), BERLIN)]
+    assert instance.recurrence == rrule
+
+
+def test_a_period_we_cannot_repeat_by_is_kept_not_lost(task: Taskwarrior) -> None:
+    task("add", "hourly", f"due:{_day(3)}T10:00", "recur:2h")
+    [instance] = taskwarrior.parse(task.export(), BERLIN)
+    assert instance.recurrence is None
+    assert instance.kept["recur"] == "2h"
