@@ -93,7 +93,8 @@ def _series_key(obj: dict[str, Any], groups: dict[str, Any]) -> str | None:
     if _is_template(obj):
         return str(obj.get("uuid"))
     parent = obj.get("parent")
-    return parent if isinstance(parent, str) and obj.get("recur") else None
+    recurs = obj.get("recur") or obj.get(RRULE)
+    return parent if isinstance(parent, str) and recurs else None
 
 
 def _series_groups(objects: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

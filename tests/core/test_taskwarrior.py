@@ -171,3 +171,57 @@ def test_a_period_we_cannot_repeat_by_is_kept_not_lost(task: Taskwarrior) -> Non
     [instance] = taskwarrior.parse(task.export(), BERLIN)
     assert instance.recurrence is None
     assert instance.kept["recur"] == "2h"
+
+
+@pytest.fixture
+def second(tmp_path: Path) -> Iterator[TaskService]:
+    """Another home on the real clock, for the way back."""
+    service = open_service(make_settings(f"sqlite:///{tmp_path / 'back.db'}"))
+    yield service
+    service.close()
+
+
+def _populate(svc: TaskService) -> None:
+    svc.import_text(json.dumps([
+        {"description": "Renew passport", "status": "pending", "entry": "20261101T081500Z",
+         "uuid": "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0001", "project": "Admin.Papers",
+         "wait": f"{_day(30):%Y%m%d}T080000Z", "estimate": 3, "tags": ["later"]},
+    ]))
+    svc.add_text("Fix the fence", due=f"{_day(5)} 14:30", priority="high", tags=["diy"],
+                 notes="nails\n\nand a hammer")
+    svc.add_text("Call Ana", due=_day(6).isoformat(), priority="low")
+    done = svc.add_text("Old errand")
+    svc.complete([done.id])
+    gone = svc.add_text("Gone")
+    svc.delete([gone.id])
+    water = svc.add_text("Water plants", due=f"{_day(-1)} 18:00", every="every week",
+                         remind=["1h before"])
+    svc.complete([water.id])
+    svc.add_text("Haircut", due=_day(9).isoformat(), every="every! 4 weeks")
+    svc.add_text("Gym", due=f"{_day(2)} 07:00", every="every mon and wed")
+    svc.add_text("Pay rent", due=_day(12).isoformat(), every="every month until 2027-12-31")
+    drain(svc)
+
+
+def _by_uuid(svc: TaskService) -> dict[str, dict[str, Any]]:
+    rows = json.loads(svc.export("json"))
+    return {row.pop("uuid"): {k: v for k, v in row.items() if k != "id"} for row in rows}
+
+
+def test_our_export_goes_through_taskwarrior_and_back_unchanged(
+    task: Taskwarrior, fresh: TaskService, second: TaskService, tmp_path: Path
+) -> None:
+    _populate(fresh)
+    before = _by_uuid(fresh)
+    path = tmp_path / "ours.json"
+    path.write_text(fresh.export("taskwarrior"), encoding="utf-8")
+    task("import", str(path))
+    rows = task.tasks()
+    # Taskwarrior sees one template per series it can repeat, and adds no instance of its own.
+    assert sorted(r["description"] for r in rows if r["status"] == "recurring") == [
+        "Haircut", "Pay rent", "Water plants"]
+    assert len(rows) == len(before) + 3
+
+    second.import_text(task.export())
+    after = _by_uuid(second)
+    assert after == before
