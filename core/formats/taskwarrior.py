@@ -115,6 +115,9 @@ def _series(key: str, members: list[dict[str, Any]], tz: tzinfo) -> Iterator[Tas
     instances = [m for m in members if m is not template]
     source = template or instances[0]
     rrule, from_completion = _rule(source)
+    if template is not None and not instances and template.get("status") != "recurring":
+        yield _task(template, tz)  # an ended series with no instance left: keep what it was
+        return
     if rrule is None:
         # A period we cannot repeat by (hourly...): plain tasks, the period kept on each.
         yield from (_task(m, tz) for m in instances or members)

@@ -225,3 +225,36 @@ def test_our_export_goes_through_taskwarrior_and_back_unchanged(
     second.import_text(task.export())
     after = _by_uuid(second)
     assert after == before
+
+
+def test_a_deleted_template_without_instances_is_not_lost() -> None:
+    template = {"description": "old series", "status": "deleted", "recur": "weekly",
+                "mask": "X", "due": "20261101T090000Z", "end": "20261102T090000Z",
+                "uuid": "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0002"}
+    [task] = taskwarrior.parse(json.dumps([template]), BERLIN)
+    assert (task.title, task.status, task.kept["recur"]) == ("old series", Status.DELETED, "weekly")
+
+
+def test_a_template_without_instances_becomes_the_current_one() -> None:
+    template = {"description": "new series", "status": "recurring", "recur": "2w",
+                "mask": "", "due": "20261101T090000Z",
+                "uuid": "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0003"}
+    [task] = taskwarrior.parse(json.dumps([template]), BERLIN)
+    assert (task.status, task.recurrence, task.uuid) == (
+        Status.PENDING, "FREQ=WEEKLY;INTERVAL=2", template["uuid"])
+    assert "mask" not in task.kept
+
+
+def test_the_occurrence_after_the_last_instance_is_made_once() -> None:
+    series = "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0004"
+    rows = [
+        {"description": "s", "status": "recurring", "recur": "weekly", "mask": "+",
+         "due": "20261101T090000Z", "uuid": series},
+        {"description": "s", "status": "completed", "recur": "weekly", "parent": series,
+         "imask": 0, "due": "20261101T090000Z", "end": "20261101T100000Z",
+         "uuid": "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0005"},
+    ]
+    first = taskwarrior.parse(json.dumps(rows), BERLIN)
+    assert [t.status for t in first] == [Status.COMPLETED, Status.PENDING]
+    assert first[1].due == datetime(2026, 11, 8, 10, 0, tzinfo=BERLIN)
+    assert taskwarrior.parse(json.dumps(rows), BERLIN)[1].uuid == first[1].uuid
