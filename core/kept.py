@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+
+from core import dates
+from core.errors import BadInput
+from core.schemas import Due
 
 UDA = "uda."
 WAIT = "wait"
@@ -42,9 +47,34 @@ def decode(text: str | None) -> Kept:
     return value if isinstance(value, dict) else {}
 
 
-def for_next_instance(kept: Mapping[str, Any]) -> Kept:
-    """What the next instance of a series keeps: everything but one instance's own dates."""
-    return {name: value for name, value in kept.items() if name not in _PER_INSTANCE}
+def for_next_instance(kept: Mapping[str, Any], old_due: Due, new_due: Due) -> Kept:
+    """What the next instance of a series keeps: everything, its own dates (wait, scheduled)
+    moved by as much as the due moved, as Taskwarrior moves them (src/recur.cpp)."""
+    shift = _instant(new_due) - _instant(old_due)
+    out: Kept = {}
+    for name, value in kept.items():
+        if name not in _PER_INSTANCE:
+            out[name] = value
+        elif isinstance(value, str):
+            moved = _moved(value, shift)
+            if moved is not None:
+                out[name] = moved
+    return out
+
+
+def _instant(due: Due) -> datetime:
+    return due if isinstance(due, datetime) else datetime.combine(due, time(), UTC)
+
+
+def _moved(value: str, shift: timedelta) -> str | None:
+    """An ISO date or UTC date-time `shift` later, in the same form; None if not a date."""
+    try:
+        when = dates.parse_iso_due(value)
+    except BadInput:
+        return None
+    if isinstance(when, datetime):
+        return (when + shift).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (when + timedelta(days=round(shift / timedelta(days=1)))).isoformat()
 
 
 def summary(all_kept: Iterable[Mapping[str, Any]]) -> str | None:

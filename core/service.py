@@ -514,7 +514,7 @@ class TaskService:
             recurrence=nxt.rrule,
             recur_from_completion=task.recur_from_completion,
             reminders=carried_reminders(task.reminders, due, self.all_day_time, tx.now),
-            kept=kept.for_next_instance(task.kept),
+            kept=kept.for_next_instance(task.kept, task.due or due, due),
         )
         return self._insert(tx, create, nxt.series)
 

@@ -197,11 +197,11 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
         ("Due", _due_detail(task, now, tz)),
         *_recurrence_detail(task),
         *_reminder_detail(task, tz),
-        ("Created", _stamp(task.created, tz)),
+        ("Created", _day_or_stamp(task.created, tz)),
         ("Updated", _stamp(task.updated, tz)),
     ]
     if task.completed is not None:
-        fields.append(("Completed", _stamp(task.completed, tz)))
+        fields.append(("Completed", _day_or_stamp(task.completed, tz)))
     fields.append(("UUID", task.uuid))
     fields += _kept_detail(task)
     for name, value in fields:
@@ -258,12 +258,17 @@ def _due_detail(task: TaskRead, now: datetime, tz: tzinfo) -> str:
 
 
 def _stamp(value: datetime, tz: tzinfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _day_or_stamp(value: datetime, tz: tzinfo) -> str:
+    """A creation or completion stamp; the day alone when it is exactly local midnight.
+
+    A day from a format without times (todo.txt's creation date) is stored as the start of
+    that day; printing "00:00" would invent a time nobody wrote.
+    """
     local = value.astimezone(tz)
-    # A day from a format without times (todo.txt's creation date) is stored as the start
-    # of that day; printing "00:00" would invent a time nobody wrote.
-    if local.time() == time():
-        return local.strftime("%Y-%m-%d")
-    return local.strftime("%Y-%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d") if local.time() == time() else _stamp(value, tz)
 
 
 def changed(verb: str, tasks: Sequence[TaskRead], out: Out | None = None) -> None:

@@ -258,3 +258,19 @@ def test_the_occurrence_after_the_last_instance_is_made_once() -> None:
     assert [t.status for t in first] == [Status.COMPLETED, Status.PENDING]
     assert first[1].due == datetime(2026, 11, 8, 10, 0, tzinfo=BERLIN)
     assert taskwarrior.parse(json.dumps(rows), BERLIN)[1].uuid == first[1].uuid
+
+
+def test_the_next_instance_keeps_fields_and_moves_its_own_dates(fresh: TaskService) -> None:
+    rent = {"description": "Pay rent", "status": "pending", "recur": "monthly",
+            "parent": "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0006", "due": "20261130T230000Z",
+            "wait": "20261125T230000Z", "scheduled": "20261128T080000Z", "estimate": 3,
+            "uuid": "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0007"}
+    [task] = fresh.import_text(json.dumps([rent])).added
+    assert task.due == date(2026, 12, 1)
+    fresh.complete([task.id])
+    drain(fresh)
+    [following] = [t for t in _everything(fresh) if t.status is Status.PENDING]
+    assert following.due == date(2027, 1, 1)
+    # Taskwarrior moves a child's wait with its due (src/recur.cpp): so do we, by 31 days.
+    assert following.kept == {"wait": "2026-12-27", "scheduled": "2026-12-29T08:00:00Z",
+                              "uda.estimate": 3}
