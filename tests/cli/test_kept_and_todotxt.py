@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import all_tasks, ok
+from tests.cli.helpers import all_tasks, ok, run
 
 pytestmark = pytest.mark.usefixtures("home")
 
@@ -68,3 +68,35 @@ def test_todotxt_dates_are_days_and_extensions_round_trip(tmp_path: Path) -> Non
         "FREQ=DAILY;INTERVAL=3", "completion")
     assert (plants["due"], plants["kept"]) == ("2026-11-25", {"wait": "2026-11-24"})
     assert ok("export", "--format", "todotxt").stdout == TODO_TXT.replace("@home", "+home")
+
+
+def test_export_taskwarrior_writes_a_template_and_its_instance() -> None:
+    ok("add", "water plants", "--due", "2027-01-05 18:00", "--every", "every week")
+    ok("add", "plain one #home", "--due", "2027-01-06", "-p", "high")
+    rows = json.loads(ok("export", "--format", "taskwarrior").stdout)
+    template, child, plain = rows
+    assert (template["status"], template["recur"], template["mask"]) == (
+        "recurring", "weekly", "-")
+    assert (child["parent"], child["imask"], child["due"]) == (
+        template["uuid"], 0, "20270105T170000Z")
+    # An all-day due is midnight in the user's zone, which is how Taskwarrior says a day.
+    assert (plain["due"], plain["priority"], plain["tags"]) == ("20270105T230000Z", "H", ["home"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[{"description":"s","status":"recurring","recur":"weekly","mask":"-",'
+         '"due":"20261101T090000Z"}]', "task 1: a recurring template needs a uuid"),
+        ('[{"description":"s","status":"pending","recur":"weekly","parent":"nope",'
+         '"due":"20261101T090000Z"}]', "task 1: parent: invalid uuid 'nope'"),
+        ('[{"description":"s","wait":"soon"}]', "task 1: 'wait': invalid 'wait' date 'soon'"),
+    ],
+)
+def test_a_bad_taskwarrior_series_is_refused_naming_the_part(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    result = run("import", str(_write(tmp_path, "bad.json", text)))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert expected in result.stderr
+    assert all_tasks() == {}
