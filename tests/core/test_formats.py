@@ -586,3 +586,39 @@ def test_importing_formats_does_not_load_icalendar() -> None:
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("word", "rrule", "from_completion"),
+    [
+        ("rec:1d", "FREQ=DAILY", True), ("rec:2w", "FREQ=WEEKLY;INTERVAL=2", True),
+        ("rec:3m", "FREQ=MONTHLY;INTERVAL=3", True), ("rec:1y", "FREQ=YEARLY", True),
+        ("rec:+1m", "FREQ=MONTHLY", False), ("rec:+2w", "FREQ=WEEKLY;INTERVAL=2", False),
+        ("rec:1b", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", True),
+        ("rec:+1b", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", False),
+    ],
+)
+def test_todotxt_rec_is_strict_from_the_due_date_else_from_completion(
+    word: str, rrule: str, from_completion: bool
+) -> None:
+    [task] = todotxt.parse(f"Water plants due:2026-11-25 {word}", TODAY)
+    assert (task.title, task.recurrence, task.recur_from_completion) == (
+        "Water plants", rrule, from_completion)
+    assert todotxt.dumps([make_task(recurrence=rrule, recur_from_completion=from_completion,
+                                    due=date(2026, 11, 25))]).split()[-1] == word
+
+
+@pytest.mark.parametrize("word", ["rec:0d", "rec:2b", "rec:1x", "rec:w", "rec:+"])
+def test_todotxt_rec_we_cannot_read_stays_in_the_title(word: str) -> None:
+    [task] = todotxt.parse(f"Water plants {word}", TODAY)
+    assert (task.title, task.recurrence) == (f"Water plants {word}", None)
+
+
+def test_todotxt_days_are_the_start_of_the_day_in_the_users_zone() -> None:
+    [task] = todotxt.parse("x 2026-11-20 2026-11-01 Buy seeds", TODAY, PARIS)
+    assert task.created == datetime(2026, 11, 1, tzinfo=PARIS)
+    assert task.completed == datetime(2026, 11, 20, tzinfo=PARIS)
+    # Exported in that zone, the days are the ones written (in UTC they are the day before).
+    done = make_task(title="Buy seeds", status=Status.COMPLETED,
+                     created=task.created.astimezone(UTC), completed=task.completed)
+    assert todotxt.dumps([done], PARIS) == "x 2026-11-20 2026-11-01 Buy seeds\n"

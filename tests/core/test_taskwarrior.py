@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from core import open_service
-from core.formats import taskwarrior
+from core.formats import taskwarrior, tw_periods
 from core.schemas import Status, TaskFilter
 from core.service import TaskService
 from tests.conftest import BERLIN, drain, make_settings, require_taskwarrior
@@ -274,3 +274,36 @@ def test_the_next_instance_keeps_fields_and_moves_its_own_dates(fresh: TaskServi
     # Taskwarrior moves a child's wait with its due (src/recur.cpp): so do we, by 31 days.
     assert following.kept == {"wait": "2026-12-27", "scheduled": "2026-12-29T08:00:00Z",
                               "uda.estimate": 3}
+
+
+@pytest.mark.parametrize(
+    ("rrule", "period"),
+    [
+        ("FREQ=DAILY", "daily"), ("FREQ=DAILY;INTERVAL=3", "3d"),
+        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "weekdays"), ("FREQ=WEEKLY", "weekly"),
+        ("FREQ=WEEKLY;INTERVAL=2", "biweekly"), ("FREQ=WEEKLY;INTERVAL=5", "5w"),
+        ("FREQ=MONTHLY", "monthly"), ("FREQ=MONTHLY;INTERVAL=3", "quarterly"),
+        ("FREQ=MONTHLY;INTERVAL=4", "4m"), ("FREQ=YEARLY", "yearly"),
+        ("FREQ=YEARLY;INTERVAL=3", "36m"),
+        ("FREQ=WEEKLY;BYDAY=MO,WE", None), ("FREQ=MONTHLY;BYMONTHDAY=-1", None),
+        ("FREQ=DAILY;COUNT=3", None),
+    ],
+)
+def test_we_write_periods_taskwarrior_steps_by_the_calendar(
+    rrule: str, period: str | None
+) -> None:
+    assert tw_periods.period_of(rrule) == period
+    if period is not None:
+        # Every 3 years reads back as every 36 months: the same dates, so the export adds
+        # our own rule (todo_rrule) to give back the spelling too.
+        back = "FREQ=MONTHLY;INTERVAL=36" if period == "36m" else rrule
+        assert tw_periods.rrule_of(period) == back
+
+
+def test_taskwarrior_steps_the_months_we_write_by_the_calendar(task: Taskwarrior) -> None:
+    # Jan 31 every 4 months: Taskwarrior's own next instances fall on the last day of May.
+    period = tw_periods.period_of("FREQ=MONTHLY;INTERVAL=4")
+    task("add", "x", "due:2027-01-31T12:00", f"recur:{period}")
+    task("rc.recurrence.limit=3", "list")
+    dues = sorted(r["due"] for r in task.tasks() if r["status"] == "pending")
+    assert dues[:3] == ["20270131T110000Z", "20270531T100000Z", "20270930T100000Z"]
