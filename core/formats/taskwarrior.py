@@ -67,20 +67,24 @@ def parse(text: str, tz: tzinfo = UTC) -> list[TaskCreate]:
     home for (wait, scheduled, depends, UDAs...) are kept on the task, never dropped.
     """
     objects = load_objects(text)
+    # Each object read on its own first, so an error names the object it is in.
+    read: dict[int, TaskCreate] = {}
     for index, obj in enumerate(objects):
         with located(where(index, obj)):
             if not isinstance(obj, dict):
                 raise BadInput(f"expected an object, not {json.dumps(obj)}")
+            read[id(obj)] = _task(obj, tz)
     groups = _series_groups(objects)
+    position = {id(obj): index for index, obj in enumerate(objects)}
     tasks: list[TaskCreate] = []
-    for index, obj in enumerate(objects):
+    for obj in objects:
         key = _series_key(obj, groups)
         if key is None:
-            with located(where(index, obj)):
-                tasks.append(_task(obj, tz))
+            tasks.append(read[id(obj)])
         elif key in groups:
-            with located(where(index, obj)):
-                tasks.extend(_series(key, groups.pop(key), tz))
+            members = groups.pop(key)
+            with located(where(position[id(members[0])], members[0])):
+                tasks.extend(_series(key, [(m, read[id(m)]) for m in members], tz))
     return tasks
 
 
@@ -110,20 +114,24 @@ def _series_groups(objects: list[dict[str, Any]]) -> dict[str, list[dict[str, An
     return groups
 
 
-def _series(key: str, members: list[dict[str, Any]], tz: tzinfo) -> Iterator[TaskCreate]:
-    template = members[0] if _is_template(members[0]) else None
-    instances = [m for m in members if m is not template]
-    source = template or instances[0]
+def _series(
+    key: str, members: list[tuple[dict[str, Any], TaskCreate]], tz: tzinfo
+) -> Iterator[TaskCreate]:
+    """One series from its template (first, when present) and its instances, each given
+    as its object and what it reads as on its own."""
+    first, first_read = members[0]
+    template = first if _is_template(first) else None
+    plain = [task for obj, task in members if obj is not template]
+    source = template or first
     rrule, from_completion = _rule(source)
-    if template is not None and not instances and template.get("status") != "recurring":
-        yield _task(template, tz)  # an ended series with no instance left: keep what it was
+    if template is not None and not plain and template.get("status") != "recurring":
+        yield first_read  # an ended series with no instance left: keep what it was
         return
     if rrule is None:
         # A period we cannot repeat by (hourly...): plain tasks, the period kept on each.
-        yield from (_task(m, tz) for m in instances or members)
+        yield from plain or [first_read]
         return
     series_id = _series_id(key, template)
-    plain = [_task(m, tz) for m in instances]
     start = _start(template, plain, tz)
     made = [
         replace(t, recurrence=rrule, recur_from_completion=from_completion,
@@ -132,7 +140,7 @@ def _series(key: str, members: list[dict[str, Any]], tz: tzinfo) -> Iterator[Tas
     ]
     yield from _one_per_occurrence(made)
     if template is not None and not any(t.status is Status.PENDING for t in made):
-        current = _current(template, made, rrule, start, series_id, tz)
+        current = _current(template, first_read, made, rrule, start, series_id, tz)
         if current is not None:
             yield replace(current, recurrence=rrule, recur_from_completion=from_completion,
                           series_id=series_id, recur_start=start,
@@ -191,12 +199,12 @@ def _series_id(key: str, template: dict[str, Any] | None) -> str:
 
 
 def _current(
-    template: dict[str, Any], made: list[TaskCreate], rrule: str, start: Due, series_id: str,
-    tz: tzinfo,
+    template: dict[str, Any], first: TaskCreate, made: list[TaskCreate], rrule: str,
+    start: Due, series_id: str, tz: tzinfo,
 ) -> TaskCreate | None:
-    """The pending instance a series without one needs: the template itself when it has no
-    instances yet, else the occurrence after the latest (None once the series has ended)."""
-    first = _task(template, tz)
+    """The pending instance a series without one needs: the template itself (`first`, as it
+    reads) when it has no instances yet, else the occurrence after the latest (None once the
+    series has ended)."""
     if template.get("status") != "recurring":
         return None  # a deleted or completed series has no current instance
     if not made:

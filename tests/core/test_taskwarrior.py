@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from core import open_service
+from core.errors import BadInput
 from core.formats import taskwarrior, tw_periods
 from core.schemas import Status, TaskFilter
 from core.service import TaskService
@@ -307,3 +308,18 @@ def test_taskwarrior_steps_the_months_we_write_by_the_calendar(task: Taskwarrior
     task("rc.recurrence.limit=3", "list")
     dues = sorted(r["due"] for r in task.tasks() if r["status"] == "pending")
     assert dues[:3] == ["20270131T110000Z", "20270531T100000Z", "20270930T100000Z"]
+
+
+def test_an_error_in_an_instance_names_that_instance() -> None:
+    series = "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0008"
+    rows = [
+        {"description": "s", "status": "recurring", "recur": "weekly", "mask": "--",
+         "due": "20261101T090000Z", "uuid": series},
+        {"description": "other", "status": "pending"},
+        {"description": "s", "status": "pending", "recur": "weekly", "parent": series,
+         "imask": 1, "due": "2026-11-08", "uuid": "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0009"},
+    ]
+    with pytest.raises(BadInput) as caught:
+        taskwarrior.parse(json.dumps(rows), BERLIN)
+    assert caught.value.message.startswith(
+        "task 3 (uuid 0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a0009): invalid 'due' date '2026-11-08'")
