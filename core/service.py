@@ -382,7 +382,7 @@ class TaskService:
     def _occurrence_taken(self, tx: _Tx, create: TaskCreate) -> bool:
         """Whether an imported instance's occurrence already has a task: the same series read
         again after the other tool (or our recurrence consumer) made that instance itself."""
-        due = _valid_due(create.due, self.tz)
+        due = _valid_due(_placed(create.due, self.tz), self.tz)
         if create.series_id is None or due is None:
             return False
         key = occurrence_key(due)
@@ -441,7 +441,7 @@ class TaskService:
         if rrule is None or due is None:
             return Series()
         zone = self.tz if create.zone is None else _named_zone(create.zone)
-        start = _valid_due(create.recur_start, self.tz) or due
+        start = _valid_due(_placed(create.recur_start, self.tz), self.tz) or due
         series = start_series(start, zone, create.series_id)
         return replace(series, occurrence=occurrence_key(due))
 
