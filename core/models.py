@@ -51,6 +51,8 @@ class Task(SQLModel, table=True):
     zone: str | None = Field(default=None, sa_type=sa.String(64))
     series_id: str | None = Field(default=None, sa_type=sa.String(36))
     occurrence: str | None = Field(default=None, sa_type=sa.String(40))
+    kept: str | None = Field(default=None, sa_type=sa.Text)
+    """Fields from other tools with no column yet, as a JSON object (core/kept.py)."""
 
 
 class Reminder(SQLModel, table=True):

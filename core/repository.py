@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from core import kept as keptmod
 from core.errors import NotFound
 from core.events import Event
 from core.priorities import Priority
@@ -18,7 +19,7 @@ _BY_RANK = {p.rank: p for p in Priority}
 _STATUS = {s.value: s for s in Status}
 _COLUMNS = (
     "t.pk, t.id, t.uuid, t.title, t.notes, t.status, t.priority, t.due_date, t.due_at, "
-    "t.created, t.updated, t.completed, t.recurrence, t.recur_from_completion"
+    "t.created, t.updated, t.completed, t.recurrence, t.recur_from_completion, t.kept"
 )
 _REMINDER_STATE = {s.value: s for s in ReminderState}
 
@@ -68,7 +69,7 @@ def _to_task(
 ) -> TaskRead:
     (
         _pk, id_, uuid, title, notes, status, priority, due_date, due_at, created, updated, done,
-        recurrence, from_completion,
+        recurrence, from_completion, kept,
     ) = row
     due: date | datetime | None = read_day(due_date)
     if due_at is not None:
@@ -89,6 +90,7 @@ def _to_task(
         recurrence=recurrence,
         recur_from_completion=bool(from_completion),
         reminders=reminders,
+        kept=keptmod.decode(kept),
     )
 
 
@@ -156,14 +158,14 @@ def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
         db.insert(
             "INSERT INTO task (owner, id, uuid, title, notes, status, priority, due_date, "
             "due_at, created, updated, completed, version, recurrence, recur_from_completion, "
-            "recur_start, zone, series_id, occurrence) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+            "recur_start, zone, series_id, occurrence, kept) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
             (
                 owner, task.id, task.uuid, task.title, task.notes, task.status.value,
                 task.priority.rank, db.day(due_date), db.dt(due_at), db.dt(task.created),
                 db.dt(task.updated), db.dt(task.completed), task.recurrence,
                 task.recur_from_completion, series.recur_start, series.zone, series.series_id,
-                series.occurrence,
+                series.occurrence, keptmod.encode(task.kept),
             ),
         )
     )
@@ -241,13 +243,13 @@ def series_of(db: Db, pk: int) -> Series:
 
 
 def series_by_uuid(db: Db, owner: str) -> dict[str, Series]:
-    """uuid -> recurrence bookkeeping of each of the owner's recurring tasks."""
+    """The series bookkeeping of every recurring task of the owner, by task uuid."""
     rows = db.all(
         "SELECT uuid, series_id, occurrence, recur_start, zone FROM task "
-        "WHERE owner = ? AND recurrence IS NOT NULL",
+        "WHERE owner = ? AND series_id IS NOT NULL",
         (owner,),
     )
-    return {str(row[0]): Series(*row[1:]) for row in rows}
+    return {uuid: Series(*rest) for uuid, *rest in rows}
 
 
 def pk_of_occurrence(db: Db, owner: str, series_id: str, occurrence: str) -> int | None:

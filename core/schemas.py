@@ -7,7 +7,7 @@ that each error can name the offending part.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any, Literal
@@ -72,12 +72,15 @@ class TaskRead:
     recurrence: str | None = None
     recur_from_completion: bool = False
     reminders: tuple[ReminderRead, ...] = ()
+    kept: dict[str, Any] = field(default_factory=dict, hash=False)
+    """Fields from other tools we have no home for yet, by name (core/kept.py)."""
 
 
 @dataclass(frozen=True, slots=True)
 class TaskCreate:
-    """A new task. Only imports set `uuid`, `status`, `created`, `updated`, `completed` and
-    `zone`, and only they may give a naive `due`: floating wall time, placed in the user's zone."""
+    """A new task. Only imports set `uuid`, `status`, `created`, `updated`, `completed`,
+    `zone`, the fields they keep and the series an instance belongs to, and only they may give
+    a naive `due`: floating wall time, placed in the user's zone."""
 
     title: str
     notes: str | None = None
@@ -94,6 +97,11 @@ class TaskCreate:
     reminders: tuple[ReminderRead, ...] = ()
     zone: str | None = None
     """The IANA zone a recurring task's series expands in (imports); None: the user's."""
+    kept: dict[str, Any] = field(default_factory=dict, hash=False)
+    series_id: str | None = None
+    """An imported instance's series: instances with one series_id form one series."""
+    recur_start: Due | None = None
+    """Where that series' rule starts (its first occurrence); the instance's due if None."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,17 @@ def _anchor(
     return start, rule
 
 
+def start_of(series: Series, zone: tzinfo) -> Due | None:
+    """Where the series starts, in `zone`, with the wall time its rule keeps (a start that a
+    spring-forward gap moved reads back at the rule's time, e.g. 02:30, not 03:30)."""
+    if series.recur_start is None:
+        return None
+    floating = _floating(series.recur_start)
+    if floating is not None:
+        return floating.replace(tzinfo=zone)
+    return dates.to_local(dates.parse_iso_due(series.recur_start), zone)
+
+
 def _floating(text: str) -> datetime | None:
     """A start kept as wall time without an offset (see _start_text), else None."""
     if "T" not in text:

@@ -15,7 +15,7 @@ from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core import audit, dates, events, quickadd, recurrence, reminders, repository
+from core import audit, dates, events, kept, quickadd, recurrence, reminders, repository
 from core.audit import AuditEntry
 from core.errors import BadInput, NotFound, NothingToDo
 from core.filters import first_by_due, sort_tasks, where_for
@@ -89,6 +89,11 @@ class ImportResult:
     format: str
     added: list[TaskRead]
     skipped: int
+
+    @property
+    def kept_summary(self) -> str | None:
+        """"kept 2 fields we do not use yet: wait, uda.estimate" for the added tasks, or None."""
+        return kept.summary(task.kept for task in self.added)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,14 +261,22 @@ class TaskService:
         if fmt == "todotxt":
             from core.formats import todotxt
 
-            return todotxt.dumps(tasks)
+            return todotxt.dumps(tasks, self.tz)
         if fmt == "ical":
             from core.formats import ical
 
             with self.store.read() as db:
                 series = repository.series_by_uuid(db, self.owner)
             return ical.dumps(tasks, self.tz, series)
-        raise BadInput(f"unknown export format '{fmt}': use json, todotxt or ical")
+        if fmt == "taskwarrior":
+            from core.formats import taskwarrior_export
+
+            with self.store.read() as db:
+                series = repository.series_by_uuid(db, self.owner)
+            return taskwarrior_export.dumps(tasks, series, self.tz)
+        raise BadInput(
+            f"unknown export format '{fmt}': use json, taskwarrior, todotxt or ical"
+        )
 
     def _json_lines(self, flt: TaskFilter) -> list[str]:
         from core.sqlite_json import task_json_lines
@@ -329,7 +342,7 @@ class TaskService:
         """
         from core.formats import parse_any
 
-        fmt, creates = parse_any(text, self.now().date())
+        fmt, creates = parse_any(text, self.now().date(), tz=self.tz)
         return self._write("import", lambda tx: self._import(tx, fmt, creates, progress))
 
     def _import(
@@ -357,12 +370,23 @@ class TaskService:
         """Insert a new task; a known uuid is skipped, unless deleted (then it comes back)."""
         pk = None if create.uuid is None else known.get(create.uuid)
         if pk is None:
+            if self._occurrence_taken(tx, create):
+                return None
             return self._insert(tx, create)
         existing = repository.load_pk(tx.db, pk, self.tz)
         if existing.status is not Status.DELETED or create.status is Status.DELETED:
             return None
         back = replace(existing, status=create.status, updated=tx.now)
         return self._save(tx, pk, existing, back)
+
+    def _occurrence_taken(self, tx: _Tx, create: TaskCreate) -> bool:
+        """Whether an imported instance's occurrence already has a task: the same series read
+        again after the other tool (or our recurrence consumer) made that instance itself."""
+        due = _valid_due(_placed(create.due, self.tz), self.tz)
+        if create.series_id is None or due is None:
+            return False
+        key = occurrence_key(due)
+        return repository.pk_of_occurrence(tx.db, self.owner, create.series_id, key) is not None
 
     def _insert(self, tx: _Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
         rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
@@ -385,12 +409,12 @@ class TaskService:
             recurrence=rrule,
             recur_from_completion=rrule is not None and create.recur_from_completion,
             reminders=self._anchored(_valid_reminders(create.reminders, self.tz), due),
+            kept=dict(create.kept),
         )
         if task.status is Status.COMPLETED and task.completed is None:
             task = replace(task, completed=task.updated)
         if series is None:
-            zone = self.tz if create.zone is None else _named_zone(create.zone)
-            series = Series() if rrule is None or due is None else start_series(due, zone)
+            series = self._series_of_new(create, rrule, due)
         pk = repository.insert(tx.db, self.owner, task, series)
         snapshot = jsonfmt.task_to_dict(task, self.tz)
         event = events.make_event(events.CREATED, snapshot, {}, self.owner, 1, tx.now)
@@ -410,6 +434,16 @@ class TaskService:
                 due, self.all_day_time, self.tz))
             for item in items
         ])
+
+    def _series_of_new(self, create: TaskCreate, rrule: str | None, due: Due | None) -> Series:
+        """A new task's series: its own, or the imported series it is an instance of, in the
+        zone the import names (the user's otherwise)."""
+        if rrule is None or due is None:
+            return Series()
+        zone = self.tz if create.zone is None else _named_zone(create.zone)
+        start = _valid_due(_placed(create.recur_start, self.tz), self.tz) or due
+        series = start_series(start, zone, create.series_id)
+        return replace(series, occurrence=occurrence_key(due))
 
     # -- changing --------------------------------------------------------------------------
 
@@ -517,6 +551,7 @@ class TaskService:
             recurrence=nxt.rrule,
             recur_from_completion=task.recur_from_completion,
             reminders=carried_reminders(task.reminders, due, self.all_day_time, tx.now),
+            kept=kept.for_next_instance(task.kept, task.due or due, due),
         )
         return self._insert(tx, create, nxt.series)
 
@@ -553,9 +588,9 @@ class TaskService:
         delta = reminders.parse_duration(duration)
 
         def snoozed(task: TaskRead, now: datetime) -> TaskRead:
-            kept = [_dismissed(r, now) for r in task.reminders]
+            still = [_dismissed(r, now) for r in task.reminders]
             again = ReminderRead(now + delta, None, ReminderState.PENDING)
-            return replace(task, reminders=_sorted_reminders([*kept, again]), updated=now)
+            return replace(task, reminders=_sorted_reminders([*still, again]), updated=now)
 
         return self._change("snooze", ids, snoozed)
 

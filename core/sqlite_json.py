@@ -63,7 +63,8 @@ def _task_sql(spans: list[dates.OffsetSpan]) -> str:
         f"'completed', CASE WHEN t.completed IS NULL THEN NULL ELSE {local('t.completed')} END, "
         "'uuid', t.uuid, "
         "'recurrence_from', CASE WHEN t.recurrence IS NULL THEN NULL "
-        "WHEN t.recur_from_completion THEN 'completion' ELSE 'due' END"
+        "WHEN t.recur_from_completion THEN 'completion' ELSE 'due' END, "
+        "'kept', json(COALESCE(t.kept, '{{}}'))"
         ") FROM task t WHERE {where} ORDER BY t.id"
     )
 

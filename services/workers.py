@@ -64,12 +64,23 @@ def run(names: list[str], settings: Settings, out: TextIO | None = None) -> None
     out = out if out is not None else sys.stdout
     if "relay" in names and not settings.kafka.bootstrap_servers:
         raise BadInput("the relay publishes to Kafka: set kafka.bootstrap_servers first")
+    parts: list[Any] = []
+    stopping = threading.Event()
+
+    def stop() -> None:
+        stopping.set()
+        for part in parts:
+            part.stop.set()
+
+    # Before the start-up work (topics, connections), so a SIGTERM during it is a clean stop.
+    _on_signals(stop)
     if settings.kafka.bootstrap_servers:
         from services import kafka
 
         kafka.ensure_topics(settings.kafka)
-    parts = [part for name in names for part in build(name, settings, out)]
-    _on_signals(lambda: [p.stop.set() for p in parts])
+    parts.extend(part for name in names for part in build(name, settings, out))
+    if stopping.is_set():
+        stop()
     threads = [threading.Thread(target=p.run, name=type(p).__name__) for p in parts]
     for thread in threads:
         thread.start()

@@ -1,11 +1,12 @@
 """Shared fixtures: real SQLite files and the real PostgreSQL server, a fixed clock.
 
-When CI is set, a missing PostgreSQL is a failure, not a skip.
+When CI is set, a missing PostgreSQL (or Taskwarrior) is a failure, not a skip.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,6 +52,18 @@ def require_postgres() -> None:
     if _PG_PROBLEM is None:
         return
     message = f"PostgreSQL at {PG_URL} is not reachable: {_PG_PROBLEM}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_taskwarrior() -> str:
+    """The path of the real `task` binary; skip without it, but fail under CI, which installs
+    it (scripts/services.sh)."""
+    found = shutil.which("task")
+    if found is not None:
+        return found
+    message = "Taskwarrior (`task`) is not installed: apt-get install taskwarrior"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)

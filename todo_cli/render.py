@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime, time, tzinfo
 from typing import Any, TextIO
 
 from core import dates
@@ -198,18 +198,27 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
         ("Due", _due_detail(task, now, tz)),
         *_recurrence_detail(task),
         *_reminder_detail(task, tz),
-        ("Created", _stamp(task.created, tz)),
+        ("Created", _day_or_stamp(task.created, tz)),
         ("Updated", _stamp(task.updated, tz)),
     ]
     if task.completed is not None:
-        fields.append(("Completed", _stamp(task.completed, tz)))
+        fields.append(("Completed", _day_or_stamp(task.completed, tz)))
     fields.append(("UUID", task.uuid))
+    fields += _kept_detail(task)
     for name, value in fields:
         out.line(f"{out.style(name.ljust(10), 'bold')}{value}")
     if task.notes:
         out.line(out.style("Notes", "bold"))
         for line in visible(task.notes, multiline=True).split("\n"):
             out.line(f"  {line}")
+
+
+def _kept_detail(task: TaskRead) -> list[tuple[str, str]]:
+    """Fields kept from another tool, one per line: "Kept      wait: 2026-12-01"."""
+    from core.kept import show_value
+
+    return [("Kept" if n == 0 else "", f"{name}: {show_value(value)}")
+            for n, (name, value) in enumerate(sorted(task.kept.items()))]
 
 
 def _recurrence_detail(task: TaskRead) -> list[tuple[str, str]]:
@@ -262,6 +271,16 @@ def _due_detail(task: TaskRead, now: datetime, tz: tzinfo) -> str:
 
 def _stamp(value: datetime, tz: tzinfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _day_or_stamp(value: datetime, tz: tzinfo) -> str:
+    """A creation or completion stamp; the day alone when it is exactly local midnight.
+
+    A day from a format without times (todo.txt's creation date) is stored as the start of
+    that day; printing "00:00" would invent a time nobody wrote.
+    """
+    local = value.astimezone(tz)
+    return local.strftime("%Y-%m-%d") if local.time() == time() else _stamp(value, tz)
 
 
 def changed(verb: str, tasks: Sequence[TaskRead], out: Out | None = None) -> None:

@@ -7,7 +7,7 @@ raises BadInput naming the line, task or position at fault, never a traceback.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import Any, Literal
 
 from core.errors import BadInput
@@ -36,8 +36,9 @@ def detect(text: str) -> Format:
     return "todotxt"
 
 
-def parse_any(text: str, today: date) -> tuple[Format, list[TaskCreate]]:
-    """Detect the format of `text` and parse it; `today` completes undated done todo.txt lines."""
+def parse_any(text: str, today: date, tz: tzinfo = UTC) -> tuple[Format, list[TaskCreate]]:
+    """Detect the format of `text` and parse it; `today` completes undated done todo.txt lines,
+    `tz` is the user's zone (where a date without a time of day falls)."""
     # Imported here: `todo list` and friends load this package and need none of the parsers.
     from core.formats import ical, jsonfmt, taskwarrior, todotxt
 
@@ -46,10 +47,10 @@ def parse_any(text: str, today: date) -> tuple[Format, list[TaskCreate]]:
     if fmt == "json":
         return fmt, jsonfmt.parse(body)
     if fmt == "taskwarrior":
-        return fmt, taskwarrior.parse(body)
+        return fmt, taskwarrior.parse(body, tz)
     if fmt == "ical":
         return fmt, ical.parse(body)
-    return fmt, todotxt.parse(body, today)
+    return fmt, todotxt.parse(body, today, tz)
 
 
 def _json_flavour(body: str) -> Format:

@@ -14,7 +14,7 @@ from core.formats.ical import PRODID
 from core.formats.ical_alarms import valarm
 from core.priorities import Priority
 from core.schemas import Due, Status, TaskRead
-from core.series import Series
+from core.series import Series, start_of
 
 STATUS_OUT = {
     Status.PENDING: "NEEDS-ACTION",
@@ -86,18 +86,12 @@ def _series_due(due: Due, zone: tzinfo, series: Series) -> Due:
         return due
     local = due.astimezone(zone)
     wall = local.time().replace(tzinfo=None, fold=0)
-    anchor = _anchor(series, zone)
+    anchor = start_of(series, zone)
     if isinstance(anchor, datetime):
         clock = anchor.time().replace(tzinfo=None, fold=0)
         if clock != wall and dates.combine(local.date(), clock, zone) == local:
             wall = clock
     return datetime.combine(local.date(), wall, tzinfo=zone)
-
-
-def _anchor(series: Series, zone: tzinfo) -> Due | None:
-    if series.recur_start is None:
-        return None
-    return dates.to_local(dates.parse_iso_due(series.recur_start), zone)
 
 
 def rrule_out(task: TaskRead, zone: tzinfo, series: Series) -> str:
@@ -128,7 +122,7 @@ def _until_out(until: str, zone: tzinfo, all_day: bool) -> str:
 
 
 def _remaining(task: TaskRead, count: int, zone: tzinfo, series: Series) -> int:
-    anchor = _anchor(series, zone)
+    anchor = start_of(series, zone)
     assert task.due is not None
     if anchor is None:
         return count

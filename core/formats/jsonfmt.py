@@ -44,6 +44,8 @@ def task_to_dict(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
         "completed": _optional_iso(task.completed, tz),
         "uuid": task.uuid,
         "recurrence_from": _recurrence_from(task),
+        # Sorted, as core.kept stores them: the SQLite fast path copies the stored text.
+        "kept": dict(sorted(task.kept.items())),
     }
 
 
@@ -80,8 +82,8 @@ def parse(text: str) -> list[TaskCreate]:
     """Tasks from our own JSON (the inverse of `dumps`).
 
     Round-trips uuid, title, notes, status, priority, tags, due (all-day or datetime), created,
-    updated, completed, recurrence and reminders. `id` is the target database's business, so it
-    is ignored. Datetimes come back in UTC.
+    updated, completed, recurrence, reminders and the fields kept from other tools. `id` is the
+    target database's business, so it is ignored. Datetimes come back in UTC.
     """
     tasks: list[TaskCreate] = []
     for index, obj in enumerate(load_objects(text)):
@@ -116,12 +118,21 @@ def _task_from_dict(obj: object) -> TaskCreate:
         completed=_optional_datetime(obj, "completed"),
         recurrence=optional_str(obj, "recurrence"),
         recur_from_completion=optional_str(obj, "recurrence_from") == "completion",
-        reminders=_reminders(obj),
+        reminders=reminders_from(obj.get("reminders")),
+        kept=_kept(obj),
     )
 
 
-def _reminders(obj: dict[str, Any]) -> tuple[ReminderRead, ...]:
-    value = obj.get("reminders") or []
+def _kept(obj: dict[str, Any]) -> dict[str, Any]:
+    value = obj.get("kept") or {}
+    if not isinstance(value, dict):
+        raise BadInput(f"'kept' must be an object, not {json.dumps(value)}")
+    return dict(value)
+
+
+def reminders_from(value: Any) -> tuple[ReminderRead, ...]:
+    """Reminders from their JSON shape (a list of {"at", "before", "state"}; None is none)."""
+    value = value or []
     if not isinstance(value, list):
         raise BadInput(f"'reminders' must be a list, not {json.dumps(value)}")
     return tuple(_reminder(item) for item in value)

@@ -133,6 +133,7 @@ def test_import_taskwarrior_export(tmp_path: Path) -> None:
     path = _write(tmp_path, "tw.json", TASKWARRIOR)
     assert ok("import", str(path)).stdout == (
         "Imported 4 tasks (taskwarrior); 0 already present\n"
+        "  kept 1 field we do not use yet: project (see `todo show`)\n"
     )
     tasks = all_tasks()
 

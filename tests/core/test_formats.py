@@ -82,7 +82,7 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
     shape = jsonfmt.task_to_dict(task, PARIS)
     assert list(shape) == [
         "id", "title", "notes", "status", "priority", "tags", "due", "recurrence",
-        "reminders", "created", "updated", "completed", "uuid", "recurrence_from",
+        "reminders", "created", "updated", "completed", "uuid", "recurrence_from", "kept",
     ]
     assert shape == {
         "id": 7,
@@ -99,6 +99,7 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
         "completed": None,
         "uuid": UUID_1,
         "recurrence_from": "due",
+        "kept": {},
     }
 
 
@@ -234,7 +235,7 @@ TASKWARRIOR_EXPORT = (
 
 
 def test_taskwarrior_export_maps_every_field() -> None:
-    tulips, taxes, banjo, parent, child, passport = taskwarrior.parse(TASKWARRIOR_EXPORT)
+    tulips, taxes, banjo, child, passport = taskwarrior.parse(TASKWARRIOR_EXPORT)
     assert tulips == TaskCreate(
         title="Plant tulips by the fence",
         notes="bulbs are in the shed\nask Ana about the red ones",
@@ -246,21 +247,26 @@ def test_taskwarrior_export_maps_every_field() -> None:
         created=datetime(2026, 11, 1, 8, 15, tzinfo=UTC),
         updated=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
         completed=None,
+        kept={"project": "home.garden"},
     )
     assert (taxes.status, taxes.priority) == (Status.COMPLETED, Priority.MEDIUM)
     assert taxes.completed == datetime(2026, 4, 15, 17, 0, tzinfo=UTC)
     assert banjo.status is Status.DELETED
     assert banjo.completed is None  # its `end` is the deletion time
     assert banjo.tags == ("someday",)  # "2do" cannot be a tag
-    assert (parent.status, parent.priority, parent.uuid) == (Status.PENDING, Priority.LOW, UUID_4)
+    # The template is the series, not a task: its one pending child is the current instance.
     assert (child.status, child.uuid) == (Status.PENDING, UUID_5)
+    assert (child.recurrence, child.series_id) == ("FREQ=WEEKLY", UUID_4)
+    assert child.recur_start == datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
     assert (passport.status, passport.tags, passport.notes) == (Status.PENDING, ("admin",), None)
+    assert passport.kept == {"project": "Admin", "wait": "2027-01-01"}
 
 
-def test_taskwarrior_due_at_local_midnight_stays_a_datetime() -> None:
-    [tulips] = taskwarrior.parse(TASKWARRIOR_EXPORT)[:1]
-    assert isinstance(tulips.due, datetime)
-    assert tulips.due.astimezone(PARIS) == datetime(2026, 12, 1, 0, 0, tzinfo=PARIS)
+def test_taskwarrior_due_at_local_midnight_is_an_all_day_date() -> None:
+    [tulips] = taskwarrior.parse(TASKWARRIOR_EXPORT, PARIS)[:1]
+    assert tulips.due == date(2026, 12, 1)
+    [in_utc] = taskwarrior.parse(TASKWARRIOR_EXPORT)[:1]
+    assert in_utc.due == datetime(2026, 11, 30, 23, 0, tzinfo=UTC)
 
 
 def test_taskwarrior_accepts_one_object_per_line() -> None:
@@ -323,21 +329,22 @@ def test_todotxt_sample() -> None:
     plumber, rent, chapter, photos, lowercase, card, batteries, docs = tasks
     assert (plumber.title, plumber.priority, plumber.tags, plumber.due) == (
         "Call the plumber", Priority.HIGH, ("home", "phone"), date(2026, 11, 21))
-    assert plumber.created == datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    assert plumber.created == datetime(2026, 11, 1, tzinfo=UTC)
     assert (plumber.status, plumber.completed) == (Status.PENDING, None)
     assert (rent.status, rent.priority) == (Status.COMPLETED, Priority.MEDIUM)
     assert rent.title == "Pay rent"
-    assert rent.completed == datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-    assert rent.created == datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    assert rent.completed == datetime(2026, 11, 20, tzinfo=UTC)
+    assert rent.created == datetime(2026, 11, 1, tzinfo=UTC)
     assert (chapter.priority, chapter.tags, chapter.created) == (Priority.LOW, ("train",), None)
     assert photos.priority is Priority.LOW
     assert lowercase.title == "(a) lowercase is not a priority"
     assert lowercase.priority is Priority.NONE
     # A single date after x is the completion date.
-    assert (card.completed, card.created) == (datetime(2026, 11, 19, 12, 0, tzinfo=UTC), None)
-    assert batteries.completed == datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    assert (card.completed, card.created) == (datetime(2026, 11, 19, tzinfo=UTC), None)
+    assert batteries.completed == datetime(2026, 11, 20, tzinfo=UTC)
     # Unknown key:value pairs and URLs stay in the title; only tags leave it.
-    assert (docs.title, docs.tags) == ("Check https://example.com/docs t:2026-11-25", ("web-site",))
+    assert (docs.title, docs.tags) == ("Check https://example.com/docs", ("web-site",))
+    assert docs.kept == {"wait": "2026-11-25"}  # the threshold: hidden until then
 
 
 def test_todotxt_uuids_are_stable_across_imports_and_whitespace() -> None:
@@ -368,10 +375,10 @@ def test_todotxt_dumps() -> None:
 def test_todotxt_round_trip_keeps_what_the_format_can_hold() -> None:
     tasks = [
         make_task(priority=Priority.LOW, tags=("garden",), due=date(2026, 12, 1),
-                  created=datetime(2026, 11, 1, 12, 0, tzinfo=UTC)),
+                  created=datetime(2026, 11, 1, tzinfo=UTC)),
         make_task(title="Done", status=Status.COMPLETED, priority=Priority.HIGH,
-                  created=datetime(2026, 10, 1, 12, 0, tzinfo=UTC),
-                  completed=datetime(2026, 10, 2, 12, 0, tzinfo=UTC)),
+                  created=datetime(2026, 10, 1, tzinfo=UTC),
+                  completed=datetime(2026, 10, 2, tzinfo=UTC)),
     ]
     back = todotxt.parse(todotxt.dumps(tasks), TODAY)
     kept = ("title", "status", "priority", "tags", "due", "created", "completed")
@@ -575,3 +582,39 @@ def test_importing_formats_does_not_load_icalendar() -> None:
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("word", "rrule", "from_completion"),
+    [
+        ("rec:1d", "FREQ=DAILY", True), ("rec:2w", "FREQ=WEEKLY;INTERVAL=2", True),
+        ("rec:3m", "FREQ=MONTHLY;INTERVAL=3", True), ("rec:1y", "FREQ=YEARLY", True),
+        ("rec:+1m", "FREQ=MONTHLY", False), ("rec:+2w", "FREQ=WEEKLY;INTERVAL=2", False),
+        ("rec:1b", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", True),
+        ("rec:+1b", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", False),
+    ],
+)
+def test_todotxt_rec_is_strict_from_the_due_date_else_from_completion(
+    word: str, rrule: str, from_completion: bool
+) -> None:
+    [task] = todotxt.parse(f"Water plants due:2026-11-25 {word}", TODAY)
+    assert (task.title, task.recurrence, task.recur_from_completion) == (
+        "Water plants", rrule, from_completion)
+    assert todotxt.dumps([make_task(recurrence=rrule, recur_from_completion=from_completion,
+                                    due=date(2026, 11, 25))]).split()[-1] == word
+
+
+@pytest.mark.parametrize("word", ["rec:0d", "rec:2b", "rec:1x", "rec:w", "rec:+"])
+def test_todotxt_rec_we_cannot_read_stays_in_the_title(word: str) -> None:
+    [task] = todotxt.parse(f"Water plants {word}", TODAY)
+    assert (task.title, task.recurrence) == (f"Water plants {word}", None)
+
+
+def test_todotxt_days_are_the_start_of_the_day_in_the_users_zone() -> None:
+    [task] = todotxt.parse("x 2026-11-20 2026-11-01 Buy seeds", TODAY, PARIS)
+    assert task.created == datetime(2026, 11, 1, tzinfo=PARIS)
+    assert task.completed == datetime(2026, 11, 20, tzinfo=PARIS)
+    # Exported in that zone, the days are the ones written (in UTC they are the day before).
+    done = make_task(title="Buy seeds", status=Status.COMPLETED,
+                     created=task.created.astimezone(UTC), completed=task.completed)
+    assert todotxt.dumps([done], PARIS) == "x 2026-11-20 2026-11-01 Buy seeds\n"

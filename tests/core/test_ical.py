@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from itertools import islice
 from pathlib import Path
@@ -16,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from core import open_service, recurrence
+from core import open_service, recurrence, repository
 from core.errors import BadInput
 from core.formats import ical
 from core.priorities import Priority
 from core.schemas import Due, Status, TaskFilter, TaskRead
-from core.series import rule_of, start_series
+from core.series import Series, rule_of, start_of, start_series
 from core.service import TaskService
 from tests.conftest import Clock, complete, make_settings
 
@@ -78,10 +79,22 @@ def expanded(text: str, count: int = OCCURRENCES) -> dict[str, list[Due]]:
     return out
 
 
-def ours(task: TaskRead, zone: Any, count: int = OCCURRENCES) -> list[Due]:
-    """The same series by core.recurrence, from the task's due (its series' start)."""
+def ours(
+    task: TaskRead, zone: Any, count: int = OCCURRENCES, series: Series | None = None
+) -> list[Due]:
+    """The same series by core.recurrence, from the task's due (its series' start), at the
+    wall time the series keeps (a first due moved by a DST gap keeps the rule's 02:30)."""
     assert task.due is not None
-    return [_instant(d) for d in recurrence.occurrences(rule_of(task), task.due, count, zone)]
+    rule = rule_of(task)
+    start = None if series is None else start_of(series, zone)
+    if isinstance(start, datetime):
+        rule = replace(rule, time=start.time())
+    return [_instant(d) for d in recurrence.occurrences(rule, task.due, count, zone)]
+
+
+def _series(svc: TaskService) -> dict[str, Series]:
+    with svc.store.read() as db:
+        return repository.series_by_uuid(db, svc.owner)
 
 
 def test_recurrence_and_reminders_survive_a_fresh_home(
@@ -133,8 +146,9 @@ def test_every_exported_series_expands_as_ours_across_dst(
     theirs = expanded(text)
     tasks = _all(home)
     assert sorted(theirs) == sorted(t.uuid for t in tasks)
+    series = _series(home)
     for task in tasks:
-        assert theirs[task.uuid] == ours(task, zone), task.title
+        assert theirs[task.uuid] == ours(task, zone, series=series[task.uuid]), task.title
     # The 02:30 series cross a spring-forward gap within 50 occurrences.
     gaps = [d for d in theirs[tasks[0].uuid] if isinstance(d, datetime)
             and d.astimezone(zone).time() == time(3, 30)]

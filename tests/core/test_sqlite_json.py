@@ -52,6 +52,15 @@ reminders = st.lists(
     max_size=3,
 )
 
+# What imports keep: names and values of any shape another tool may write.
+kept_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | texts
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+    max_leaves=6,
+)
+kept_fields = st.dictionaries(texts.filter(bool), kept_values, max_size=4)
+
 
 @st.composite
 def tasks(draw: st.DrawFn) -> TaskCreate:
@@ -69,6 +78,7 @@ def tasks(draw: st.DrawFn) -> TaskCreate:
         updated=created + draw(st.timedeltas(timedelta(0), timedelta(days=900))),
         completed=draw(instants) if status is Status.COMPLETED else None,
         reminders=tuple(draw(reminders)),
+        kept=draw(kept_fields),
     )
 
 

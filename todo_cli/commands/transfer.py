@@ -18,6 +18,7 @@ from todo_cli.context import service
 
 class Format(StrEnum):
     json = "json"
+    taskwarrior = "taskwarrior"
     todotxt = "todotxt"
     ical = "ical"
 
@@ -26,7 +27,8 @@ def export(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
-    """Export every task (JSON is lossless; todotxt and iCalendar VTODO for other tools)."""
+    """Export every task (JSON is lossless; Taskwarrior, todotxt and iCalendar VTODO for
+    other tools)."""
     text = service().export(format.value, TaskFilter(status="all", sort="id"))
     if format is Format.json:
         text = json_safe(text)  # the same JSON, without raw C1 controls a terminal obeys
@@ -59,10 +61,13 @@ def import_(
             result = svc.import_text(text, progress)
     else:
         result = svc.import_text(text)
-    render.Out().line(
+    out = render.Out()
+    out.line(
         f"Imported {len(result.added)} task{'s' if len(result.added) != 1 else ''} "
         f"({result.format}); {result.skipped} already present"
     )
+    if result.kept_summary:
+        out.line(f"  {result.kept_summary} (see `todo show`)")
 
 
 def _read(file: Path) -> str:
