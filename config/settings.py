@@ -236,7 +236,14 @@ def mask_url(url: str) -> str:
 
 def effective_values(settings: Settings) -> list[tuple[str, str, str]]:
     """(dotted key, printable value, source) for every setting, secrets masked."""
-    rows: list[tuple[str, str, str]] = []
+    return [(key, "" if value is None else str(value), source)
+            for key, value, source in effective_settings(settings)]
+
+
+def effective_settings(settings: Settings) -> list[tuple[str, object, str]]:
+    """(dotted key, value as typed, source) for every setting: None when unset, secrets and
+    passwords inside URLs masked (`config show --json`)."""
+    rows: list[tuple[str, object, str]] = []
     _collect(settings, "", settings.sources, rows)
     return rows
 
@@ -250,7 +257,7 @@ def _collect(target: Any, prefix: str, sources: dict[str, str], rows: list[Any])
         if is_dataclass(value):
             _collect(value, dotted + ".", sources, rows)
             continue
-        shown = "" if value is None else str(value)
+        shown = value
         if f.metadata.get("secret") and value:
             shown = "********"
         elif isinstance(value, str):

@@ -27,6 +27,8 @@ class AuditEntry:
     task_id: int | None
     task_title: str | None
     changes: dict[str, Any]
+    task_uuid: str | None
+    event_id: str
 
 
 def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: datetime) -> int:
@@ -68,7 +70,7 @@ def for_task(store: Store, owner: str, task_uuid: str, tz: tzinfo) -> list[Audit
     """Every audited event of one task, oldest first."""
     with store.read() as db:
         rows = db.all(
-            "SELECT time, type, source, task_id, changes FROM audit "
+            "SELECT time, type, source, task_id, changes, task_uuid, event_id FROM audit "
             "WHERE owner = ? AND task_uuid = ? ORDER BY time, id",
             (owner, task_uuid),
         )
@@ -80,7 +82,10 @@ def query(
     limit: int | None,
 ) -> list[AuditEntry]:
     """The owner's audited events since a time, of a type (`completed` or a full type)."""
-    sql = "SELECT time, type, source, task_id, changes FROM audit WHERE owner = ?"
+    sql = (
+        "SELECT time, type, source, task_id, changes, task_uuid, event_id FROM audit "
+        "WHERE owner = ?"
+    )
     params: list[Any] = [owner]
     if since is not None:
         sql += " AND time >= ?"
@@ -100,10 +105,10 @@ def query(
 
 
 def _entry(row: Any, tz: tzinfo) -> AuditEntry:
-    time, etype, source, task_id, detail = row
+    time, etype, source, task_id, detail, task_uuid, event_id = row
     stamp = read_dt(time)
     assert stamp is not None
     body = json.loads(detail)
     return AuditEntry(stamp.astimezone(tz), etype, source, task_id, body.get("title"),
-                      body.get("changes") or {})
+                      body.get("changes") or {}, task_uuid, event_id)
 

@@ -314,21 +314,11 @@ def completed(tasks: Sequence[TaskRead], now: datetime, as_json: bool) -> None:
             out.line(f"  next: {out.style(str(task.id), 'bold')} {task.title!r} due {due}")
 
 
-def reminder_list(
-    pairs: Sequence[tuple[TaskRead, ReminderRead]], now: datetime, as_json: bool
-) -> None:
+def reminder_list(pairs: Sequence[tuple[TaskRead, ReminderRead]], now: datetime) -> None:
     """Reminders with their tasks, soonest first."""
     tz = now.tzinfo
     assert tz is not None
     out = Out()
-    if as_json:
-        rows = [
-            {"task": t.id, "title": t.title, "at": dates.iso(r.at, tz), "before": r.before,
-             "state": r.state.value}
-            for t, r in pairs
-        ]
-        out.line(json_safe(json.dumps(rows, ensure_ascii=False)))
-        return
     if not pairs and out.tty:
         out.line(out.style("No reminders.", "dim"))
     for task, reminder in pairs:

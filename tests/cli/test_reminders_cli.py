@@ -170,11 +170,11 @@ def test_reminders_lists_upcoming_ones_soonest_first() -> None:
 
     assert _reminder_list() == [
         {"task": 2, "title": "sooner", "at": berlin_iso(day(2), 9, 30), "before": "PT30M",
-         "state": "pending"},
+         "state": "pending", "task_uuid": show(2)["uuid"]},
         {"task": 3, "title": "no due", "at": berlin_iso(day(3), 8), "before": None,
-         "state": "pending"},
+         "state": "pending", "task_uuid": show(3)["uuid"]},
         {"task": 1, "title": "later", "at": berlin_iso(day(5), 9), "before": "PT1H",
-         "state": "pending"},
+         "state": "pending", "task_uuid": show(1)["uuid"]},
     ]
 
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 import typer
 
 from config import paths
-from config.settings import effective_values, mask_url
+from config.settings import effective_settings, effective_values, mask_url
 from core.errors import BadInput
-from todo_cli import render
+from todo_cli import render, render_json
+from todo_cli.commands.options import Json
 from todo_cli.context import settings
 
 app = typer.Typer(help="Show settings and file locations.", rich_markup_mode=None)
 
 
 @app.command()
-def show() -> None:
+def show(json: Json = False) -> None:
     """Print every setting's effective value and where it came from (secrets masked)."""
-    render.settings_table(effective_values(settings()))
+    if json:
+        render_json.settings(effective_settings(settings()))
+    else:
+        render.settings_table(effective_values(settings()))
 
 
 @app.command()

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from todo_cli import render
+from todo_cli import render, render_json
+from todo_cli.commands.options import Json
 from todo_cli.context import service
 
 
@@ -16,10 +17,14 @@ def undo() -> None:
     render.changed(f"Undid {result.kind}:", result.tasks)
 
 
-def history(task_id: Annotated[int, typer.Argument(help="Task id.")]) -> None:
+def history(task_id: Annotated[int, typer.Argument(help="Task id.")], json: Json = False) -> None:
     """Show every change of one task, oldest first, with old and new values."""
     svc = service()
-    render.history(svc.history(task_id), svc.tz)
+    entries = svc.history(task_id)
+    if json:
+        render_json.history(svc.get(task_id), entries, svc.tz)
+    else:
+        render.history(entries, svc.tz)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from todo_cli import render
+from todo_cli import render, render_json
 from todo_cli.commands.options import Ids, Json
 from todo_cli.context import service
 
@@ -27,7 +27,11 @@ def reminders(
 ) -> None:
     """List upcoming reminders, soonest first."""
     svc = service()
-    render.reminder_list(svc.upcoming_reminders(all_), svc.now(), json)
+    pairs = svc.upcoming_reminders(all_)
+    if json:
+        render_json.reminders(pairs, svc.tz)
+    else:
+        render.reminder_list(pairs, svc.now())
 
 
 def snooze(

@@ -6,17 +6,26 @@ from typing import Annotated
 
 import typer
 
-from todo_cli import render
+from core.errors import BadInput
+from todo_cli import render, render_json
+from todo_cli.commands.options import Json
 from todo_cli.context import service
 
 app = typer.Typer(help="Tags and how many pending tasks carry each.", rich_markup_mode=None)
 
 
 @app.callback(invoke_without_command=True)
-def tags(ctx: typer.Context) -> None:
+def tags(ctx: typer.Context, json: Json = False) -> None:
     """List tags with the number of pending tasks carrying each."""
-    if ctx.invoked_subcommand is None:
-        render.tag_counts(service().tags())
+    if ctx.invoked_subcommand is not None:
+        if json:
+            raise BadInput(f"--json: `tags {ctx.invoked_subcommand}` has no JSON output")
+        return
+    rows = service().tags()
+    if json:
+        render_json.tag_counts(rows)
+    else:
+        render.tag_counts(rows)
 
 
 @app.command()

@@ -13,7 +13,7 @@ from core.errors import BadInput
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskFilter, TaskRead, TaskUpdate, _Unset
 from core.tags import normalise_tags
-from todo_cli import render
+from todo_cli import render, render_json
 from todo_cli.commands import options as opts
 from todo_cli.commands.options import Ids, Json
 from todo_cli.context import drain, service
@@ -89,6 +89,7 @@ def count(
     upcoming: opts.Upcoming = None,
     no_due: opts.NoDue = False,
     search: opts.Search = None,
+    json: Json = False,
 ) -> None:
     """Print how many tasks match (the same filters as `todo list`)."""
     svc = service()
@@ -96,7 +97,11 @@ def count(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search,
     )
-    render.Out().line(str(svc.count(flt)))
+    n = svc.count(flt)
+    if json:
+        render_json.count(n)
+    else:
+        render.Out().line(str(n))
 
 
 def build_filter(

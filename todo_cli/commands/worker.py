@@ -11,7 +11,8 @@ import typer
 
 from core import dates
 from core.errors import BadInput
-from todo_cli import render
+from todo_cli import render, render_json
+from todo_cli.commands.options import Json
 from todo_cli.context import service, settings
 
 app = typer.Typer(
@@ -98,6 +99,7 @@ def audit_log(
     since: Annotated[str | None, typer.Option(help="Only events since this date (e.g. 'mon').")] = None,
     type_: Annotated[str | None, typer.Option("--type", help="Only this event type (created, completed, ...).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1)] = None,
+    json: Json = False,
 ) -> None:
     """Show the audit log: who changed what and when, with old and new values."""
     svc = service()
@@ -108,7 +110,11 @@ def audit_log(
         except BadInput as exc:
             raise BadInput(f"--since: {exc.message}") from None
         when = due if isinstance(due, datetime) else dates.day_start(due, svc.tz)
-    render.audit(svc.audit(when, type_, limit), svc.tz)
+    entries = svc.audit(when, type_, limit)
+    if json:
+        render_json.audit(entries, svc.tz)
+    else:
+        render.audit(entries, svc.tz)
 
 
 def register(root: typer.Typer) -> None:
