@@ -359,6 +359,8 @@ def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:
 def settings_table(rows: Sequence[tuple[str, str, str]], out: Out | None = None) -> None:
     """Effective settings with where each value came from."""
     out = out or Out()
+    # A value set through the environment may hold anything: shown, never obeyed.
+    rows = [(key, visible(value), source) for key, value, source in rows]
     key_w = max(len(k) for k, _, _ in rows)
     val_w = max(len(v) for _, v, _ in rows)
     for key, value, source in rows:

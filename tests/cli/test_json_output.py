@@ -365,3 +365,10 @@ def test_a_first_run_prints_the_json_alone(tmp_path: Path) -> None:
     fresh.mkdir()
     proc = todo_process("count", "--json", env=cli_env(fresh))
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, '{"count": 0}\n', "")
+
+
+def test_the_settings_table_shows_a_hostile_value_escaped(home: Path) -> None:
+    result = run("config", "show", env={"TODO_NOTIFY__SMTP_FROM": HOSTILE})
+    assert result.exit_code == 0, describe(("config", "show"), result)
+    assert RAW.search(result.stdout.replace("\n", "")) is None, repr(result.stdout)
+    assert "\\x1b" in result.stdout
