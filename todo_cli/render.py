@@ -323,8 +323,18 @@ def _value(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, list):
-        return " ".join("#" + v for v in value) or "-"
+        if all(isinstance(v, str) for v in value):  # tags
+            return " ".join("#" + v for v in value) or "-"
+        return ", ".join(_list_item(v) for v in value)
     return str(value)
+
+
+def _list_item(value: Any) -> str:
+    if isinstance(value, dict) and "at" in value:  # a reminder: when, and how it is set
+        before = value.get("before")
+        how = f"{_duration_words(before)} before" if isinstance(before, str) else "at"
+        return f"{value['at']} ({how}, {value.get('state', '?')})"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
 
 
 def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:

@@ -149,7 +149,7 @@ def status_backlog(env: dict[str, str], group: str) -> int:
 
 def import_backlog(svc: TaskService, n: int) -> None:
     """n created events in the outbox that no consumer has seen (no CLI drain ran)."""
-    svc.import_text("\n".join(f"backlog task {i}" for i in range(n)) + "\n")
+    svc.import_text("\n".join(f"backlog task {i}" for i in range(n)) + "\n", fmt="todotxt")
     assert EventLog(svc.store).backlog("audit") == n
 
 

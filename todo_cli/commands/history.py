@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from todo_cli import render
+from todo_cli.commands import options as opts
 from todo_cli.context import service
 
 
@@ -16,7 +15,7 @@ def undo() -> None:
     render.changed(f"Undid {result.kind}:", result.tasks)
 
 
-def history(task_id: Annotated[int, typer.Argument(help="Task id.")]) -> None:
+def history(task_id: opts.TaskId) -> None:
     """Show every change of one task, oldest first, with old and new values."""
     svc = service()
     render.history(svc.history(task_id), svc.tz)

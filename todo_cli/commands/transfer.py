@@ -27,20 +27,35 @@ def export(
 ) -> None:
     """Export every task (JSON is lossless; todotxt and iCalendar VTODO for other tools)."""
     text = service().export(format.value, TaskFilter(status="all", sort="id"))
+    text = text if text.endswith("\n") else text + "\n"
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
     else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        _write(output, text)
+
+
+class ImportFormat(StrEnum):
+    json = "json"
+    taskwarrior = "taskwarrior"
+    todotxt = "todotxt"
+    ical = "ical"
 
 
 def import_(
     file: Annotated[Path, typer.Argument(help="A file, or - for standard input.")],
+    format: Annotated[
+        ImportFormat | None,
+        typer.Option("--format", "-f", help="The file's format (default: detected)."),
+    ] = None,
 ) -> None:
     """Import our JSON, Taskwarrior `task export` JSON, todo.txt or iCalendar.
 
-    Tasks already imported (same uuid) are skipped, so importing twice duplicates nothing.
+    The format is detected; a file that is clearly none of them is refused unless --format
+    names one. Tasks already imported (same uuid) are skipped, so importing twice
+    duplicates nothing.
     """
     text = _read(file)
+    fmt = None if format is None else format.value
     svc = service()
     if sys.stderr.isatty():
         with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
@@ -51,9 +66,9 @@ def import_(
                 bar.update(n - state["done"])
                 state["done"] = n
 
-            result = svc.import_text(text, progress)
+            result = svc.import_text(text, progress, fmt)
     else:
-        result = svc.import_text(text)
+        result = svc.import_text(text, fmt=fmt)
     render.Out().line(
         f"Imported {len(result.added)} task{'s' if len(result.added) != 1 else ''} "
         f"({result.format}); {result.skipped} already present"
@@ -69,6 +84,14 @@ def _read(file: Path) -> str:
         raise BadInput(f"no such file: {file}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"cannot read {file}: {exc}") from None
+
+
+def _write(output: Path, text: str) -> None:
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise BadInput(f"cannot write --output {output}: {reason}") from None
 
 
 def register(app: typer.Typer) -> None:
