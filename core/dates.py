@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.errors import BadInput
+from core.errors import BadInput, OutOfRange
 from core.schemas import Due
 
 _LOCALTIME = Path("/etc/localtime")
@@ -470,7 +470,7 @@ def check_range(value: Due, what: str) -> Due:
     """`value` if it falls within FIRST_DAY..LAST_DAY, else BadInput naming `what`."""
     day = value.date() if isinstance(value, datetime) else value
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise BadInput(f"{what} is out of range: dates go from {FIRST_DAY} to {LAST_DAY}")
+        raise OutOfRange(f"{what} is out of range: dates go from {FIRST_DAY} to {LAST_DAY}")
     return value
 
 
