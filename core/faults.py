@@ -5,8 +5,6 @@ connection and migrations. Each message is one sentence naming the database and 
 
 from __future__ import annotations
 
-import sqlite3
-
 from core.errors import BadInput, StorageError
 
 # SQLite says what went wrong in words only; PostgreSQL gives an SQLSTATE.
@@ -25,6 +23,7 @@ _SQLITE_FAULTS = (
     (("disk i/o",), "cannot read or write {where} ({error}); check the disk, then run "
      "`todo doctor`"),
 )
+_SQLITE_CLASSES = ("OperationalError", "DatabaseError", "InternalError")
 _PG_FAULTS = {
     "42P01": _SQLITE_FAULTS[3][1], "42703": _SQLITE_FAULTS[3][1],
     "42501": "{where} refused access ({error}); grant this user rights on the schema",
@@ -48,9 +47,8 @@ def storage_fault(exc: BaseException, where: str) -> StorageError | None:
         return None if orig is None else storage_fault(orig, where)
     if module.startswith("psycopg"):
         return _pg_fault(exc, where, error)
-    if isinstance(exc, sqlite3.Error) and type(exc) in (
-        sqlite3.OperationalError, sqlite3.DatabaseError, sqlite3.InternalError
-    ):
+    # By name: only the store imports drivers. Integrity and programming errors are bugs.
+    if module == "sqlite3" and type(exc).__name__ in _SQLITE_CLASSES:
         lowered = error.lower()
         for words, sentence in _SQLITE_FAULTS:
             if any(word in lowered for word in words):
@@ -60,13 +58,11 @@ def storage_fault(exc: BaseException, where: str) -> StorageError | None:
 
 
 def _pg_fault(exc: BaseException, where: str, error: str) -> StorageError | None:
-    import psycopg
-
     state = getattr(exc, "sqlstate", None) or ""
     if state in _PG_FAULTS:
         return StorageError(_PG_FAULTS[state].format(where=where, error=error))
-    if state[:2] in _PG_CLASSES or isinstance(exc, (psycopg.OperationalError,
-                                                     psycopg.InterfaceError)):
+    # Without an SQLSTATE, psycopg's OperationalError and InterfaceError mean the connection.
+    if state[:2] in _PG_CLASSES or type(exc).__name__ in ("OperationalError", "InterfaceError"):
         return StorageError(_CONNECTION_LOST.format(where=where, error=error))
     return None
 

@@ -135,14 +135,16 @@ def _pg_sql(sql: str) -> str:
 class Store:
     """An open database; `read()` and `write()` hand out transactions."""
 
-    def __init__(self, url: str, busy_timeout_ms: int = 10_000) -> None:
+    def __init__(self, url: str, busy_timeout_ms: int = 10_000, migrate: bool = True) -> None:
+        """Connect to `url` and, unless `migrate` is False (`todo doctor`), migrate it."""
         self.url = url
         self.dialect = _dialect(url)
         self._busy_timeout_ms = busy_timeout_ms
         self._raw = self._connect()
         self.wrote = False
         """Whether a write transaction ran on this store (read-only commands skip the drain)."""
-        self._ensure_schema()
+        if migrate:
+            self._ensure_schema()
 
     def close(self) -> None:
         """Close the connection (on SQLite, after refreshing the planner's statistics)."""
@@ -228,6 +230,23 @@ class Store:
                 raise
             return None
         return None if value is None else str(value)
+
+    def missing_tables(self) -> list[str]:
+        """The tables core/models.py declares that this database lacks (for `todo doctor`)."""
+        from sqlmodel import SQLModel
+
+        import core.models  # noqa: F401  (declares the tables)
+
+        missing = []
+        for table in sorted(SQLModel.metadata.tables):
+            try:
+                with self.read() as db:
+                    db.value(f'SELECT 1 FROM "{table}" LIMIT 1')
+            except StorageError as exc:
+                if exc.__cause__ is None or not _is_missing_table(exc.__cause__):
+                    raise
+                missing.append(table)
+        return missing
 
     def _ensure_schema(self) -> None:
         if self.schema_revision() == migrations.HEAD:

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from todo_cli import __version__, context, edge, render
 from todo_cli.commands import (
     chat,
+    doctor,
     history,
     recurrence,
     reminders,
@@ -89,7 +90,7 @@ def _config(target: typer.Typer) -> None:
 Registrar = Callable[[typer.Typer], None]
 REGISTRARS: tuple[Registrar, ...] = (
     tasks.register, _tui, recurrence.register, reminders.register, history.register,
-    worker.register, transfer.register, chat.register, _tags, _config,
+    worker.register, transfer.register, chat.register, _tags, _config, doctor.register,
 )
 
 

@@ -369,6 +369,17 @@ def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
                  f"{out.style(row.position, 'dim')}")
 
 
+def doctor(report: Any, out: Out | None = None) -> None:
+    """`todo doctor`: one line per check, its status first, then the verdict."""
+    out = out or Out()
+    marks = {"ok": ("ok  ", "green"), "warn": ("warn", "yellow"), "fail": ("FAIL", "red")}
+    width = max(len(c.name) for c in report.checks)
+    for check in report.checks:
+        mark, colour = marks[check.status]
+        out.line(f"{out.style(mark, colour, 'bold')}  {check.name.ljust(width)}  {check.detail}")
+    out.line("healthy" if report.healthy else "problems found: see FAIL above")
+
+
 def audit(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:
     """Audit entries: when, what, which task, from where, and the changed values."""
     out = out or Out()
