@@ -346,6 +346,7 @@ class TaskService:
         return self._save(tx, pk, existing, back)
 
     def _insert(self, tx: _Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
+        _check_dates(create, ("due", "reminders", "created", "updated", "completed"))
         rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
         due = _valid_due(create.due, self.tz)
         if rrule is not None and due is None:
@@ -369,7 +370,6 @@ class TaskService:
         )
         if task.status is Status.COMPLETED and task.completed is None:
             task = replace(task, completed=task.updated)
-        _check_dates(task, ("due", "reminders", "created", "updated", "completed"))
         if series is None:
             series = Series() if rrule is None or due is None else start_series(due, self.tz)
         pk = repository.insert(tx.db, self.owner, task, series)
@@ -861,7 +861,7 @@ def _valid_due(due: Due | None, tz: tzinfo | None) -> Due | None:
     return due
 
 
-def _check_dates(task: TaskRead, names: Sequence[str]) -> None:
+def _check_dates(task: TaskRead | TaskCreate, names: Sequence[str]) -> None:
     """BadInput unless the named date fields of `task` lie in the range dates.check_range
     allows: values computed from valid input (snooze, recurrence, imports) can still leave it."""
     for name in names:

@@ -102,6 +102,18 @@ def test_imported_dates_outside_the_range_are_refused(
     assert all_tasks() == {}
 
 
+def test_an_icalendar_due_at_the_end_of_year_9999_is_refused(tmp_path: Path) -> None:
+    # Found by tests/cli/test_fuzz.py: converting it to local time overflowed.
+    path = tmp_path / "tasks.ics"
+    path.write_text("BEGIN:VCALENDAR\nBEGIN:VTODO\nSUMMARY:x\nDUE:99991231T235900Z\n"
+                    "END:VTODO\nEND:VCALENDAR\n", encoding="utf-8")
+    assert one_error_line(fails(2, "import", str(path)).stderr) == (
+        "error: due 9999-12-31T23:59:00+00:00 is out of range: "
+        "dates go from 1900-01-01 to 2999-12-31"
+    )
+    assert all_tasks() == {}
+
+
 def test_a_snooze_beyond_any_date_is_refused() -> None:
     add("x", "--due", "2027-01-05")
     before = all_tasks()
