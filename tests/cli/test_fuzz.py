@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,8 +150,18 @@ def _paths(files: Path) -> st.SearchStrategy[str]:
 
 # -- the database before and after ----------------------------------------------------------
 
+SEED = [
+    ["add", "pay rent every month on the 1st at 9am remind me 1 day before #home !high"],
+    ["add", "call mom", "--due", "2027-01-05 10:00", "--remind", "1h before"],
+    ["add", "read book +leisure", "--notes", "chapter 3"],
+    ["add", "water plants every day"],
+    ["done", "4"],
+    ["rm", "3"],
+]
+"""Tasks of every kind: due, timed, recurring, with reminders, done, deleted."""
 
-def dump(db: Path) -> dict[str, list[str]]:
+
+def sqlite_dump(db: Path) -> dict[str, list[str]]:
     """Every row of every table, as text, in a stable order."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         tables = [r[0] for r in conn.execute(
@@ -162,49 +172,93 @@ def dump(db: Path) -> dict[str, list[str]]:
     return rows
 
 
+def pg_dump(url: str) -> dict[str, list[str]]:
+    """Every row of every table of the schema `url` uses, as text, in a stable order."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )]
+        return {t: sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{t}"'))
+                for t in tables}
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home with tasks of every kind: due, timed, recurring, with reminders, done, deleted."""
+    """A home with the SEED tasks, copied afresh for each example."""
     home = tmp_path_factory.mktemp("fuzz-template")
     with pytest.MonkeyPatch.context() as mp:
         isolate(mp, home)
-        ok("add", "pay rent every month on the 1st at 9am remind me 1 day before #home !high")
-        ok("add", "call mom", "--due", "2027-01-05 10:00", "--remind", "1h before")
-        ok("add", "read book +leisure", "--notes", "chapter 3")
-        ok("add", "water plants every day")
-        ok("done", "4")
-        ok("rm", "3")
+        for args in SEED:
+            ok(*args)
     return home
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+
+
+@SETTINGS
 @given(data=st.data())
 def test_no_input_ends_in_a_traceback_or_a_half_write(
     template: Path, tmp_path: Path, data: st.DataObject
 ) -> None:
     case = Path(tempfile.mkdtemp(dir=tmp_path))
-    home, files = case / "home", case / "files"
+    home = case / "home"
     shutil.copytree(template, home)
+    _one_example(data, case, _env(home), lambda: sqlite_dump(home / "todo.db"))
+    shutil.rmtree(case)
+
+
+@pytest.mark.postgres
+@settings(SETTINGS, max_examples=60)
+@given(data=st.data())
+def test_no_input_ends_in_a_traceback_or_a_half_write_on_postgres(
+    pg_seeded: str, tmp_path: Path, data: st.DataObject
+) -> None:
+    # One schema for every example: commands that succeed change it for the next ones, which
+    # is fine, since each example compares only its own before and after.
+    case = Path(tempfile.mkdtemp(dir=tmp_path))
+    home = case / "home"
+    home.mkdir()
+    _one_example(data, case, {**_env(home), "TODO_DATABASE__URL": pg_seeded},
+                 lambda: pg_dump(pg_seeded))
+    shutil.rmtree(case)
+
+
+@pytest.fixture
+def pg_seeded(pg_schema_url: str, tmp_path: Path) -> str:
+    """A PostgreSQL schema holding the SEED tasks."""
+    env = {**_env(tmp_path), "TODO_DATABASE__URL": pg_schema_url}
+    for args in SEED:
+        assert run(*args, env=env).exit_code == 0
+    return pg_schema_url
+
+
+def _one_example(
+    data: st.DataObject, case: Path, env: dict[str, Any], dump: Callable[[], Any]
+) -> None:
+    home, files = Path(env["TODO_HOME"]), case / "files"
     files.mkdir()
     config: bytes | str | None = data.draw(configs, label="config.toml")
     if config is not None:
         target = home / "config.toml"
         target.write_bytes(config) if isinstance(config, bytes) else target.write_text(config)
     args = data.draw(invocations(files), label="args")
-    before = dump(home / "todo.db")
+    before = dump()
 
-    result = run(*args, input="", env=_env(home))
+    result = run(*args, input="", env=env)
 
-    assert result.exit_code in EXIT_CODES, describe(tuple(args), result)
-    assert "Traceback" not in result.output, describe(tuple(args), result)
+    shown = describe(tuple(args), result)
+    assert result.exit_code in EXIT_CODES, shown
+    assert "Traceback" not in result.output, shown
     # The edge's last resort (exit 1, "unexpected failure") is documented, but always a bug.
-    assert "unexpected failure" not in result.stderr, describe(tuple(args), result)
-    assert result.exception is None or isinstance(result.exception, SystemExit), describe(
-        tuple(args), result)
+    assert "unexpected failure" not in result.stderr, shown
+    assert result.exception is None or isinstance(result.exception, SystemExit), shown
     if result.exit_code != 0:
-        assert dump(home / "todo.db") == before, describe(tuple(args), result)
-    shutil.rmtree(case)
+        assert dump() == before, shown
 
 
 def _env(home: Path) -> dict[str, Any]:
