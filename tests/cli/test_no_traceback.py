@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.cli.helpers import (
+    TODO_BIN,
     add,
     all_tasks,
     cli_env,
@@ -156,6 +158,23 @@ def test_invalid_utf8_in_arguments_is_bad_input(home: Path) -> None:
     assert proc.returncode == 2
     assert one_error_line(proc.stderr) == (
         r"error: argument 2 (caf\xe9 \xff) is not valid UTF-8 text"
+    )
+    assert all_tasks() == {}
+
+
+def test_import_of_text_that_is_not_utf8_is_bad_input(home: Path, tmp_path: Path) -> None:
+    latin1 = "(A) café +x\n".encode("latin-1")
+    piped = subprocess.run([str(TODO_BIN), "import", "-"], input=latin1, capture_output=True,
+                           env=cli_env(home), timeout=60)
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(latin1)
+
+    assert piped.returncode == 2
+    assert one_error_line(piped.stderr.decode()) == (
+        "error: standard input is not UTF-8 text (byte 7); save it as UTF-8"
+    )
+    assert one_error_line(fails(2, "import", str(path)).stderr) == (
+        f"error: {path} is not UTF-8 text (byte 7); save it as UTF-8"
     )
     assert all_tasks() == {}
 

@@ -76,14 +76,18 @@ def import_(
 
 
 def _read(file: Path) -> str:
-    if str(file) == "-":
-        return sys.stdin.read()
+    stdin = str(file) == "-"
+    name = "standard input" if stdin else str(file)
     try:
-        return file.read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if stdin else file.read_bytes()
     except FileNotFoundError:
         raise BadInput(f"no such file: {file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read {file}: {exc}") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def _write(output: Path, text: str) -> None:
