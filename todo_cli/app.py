@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
@@ -32,6 +33,7 @@ class TodoGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         argv = kwargs.get("args", args[0] if args else None)
         problem = edge.undecodable(sys.argv[1:] if argv is None else list(argv))
+        problem = problem or edge.undecodable_setting(os.environ)
         if problem is not None:
             render.error(problem)
             sys.exit(2)

@@ -4,7 +4,7 @@ traceback (unless TODO_DEBUG is set, for developers)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from config.settings import SettingsError
 from core.errors import TodoError
@@ -49,6 +49,14 @@ def undecodable(args: Sequence[str]) -> str | None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             return f"argument {number} ({_shown(arg)[:80]}) is not valid UTF-8 text"
+    return None
+
+
+def undecodable_setting(environ: Mapping[str, str]) -> str | None:
+    """An error naming the first TODO_* environment variable that is not valid UTF-8 text."""
+    for name, value in sorted(environ.items()):
+        if name.startswith("TODO_") and undecodable([value]) is not None:
+            return f"environment variable {name} ({_shown(value)[:80]}) is not valid UTF-8 text"
     return None
 
 

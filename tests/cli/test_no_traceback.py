@@ -179,6 +179,15 @@ def test_import_of_text_that_is_not_utf8_is_bad_input(home: Path, tmp_path: Path
     assert all_tasks() == {}
 
 
+def test_a_setting_in_the_environment_that_is_not_utf8_is_named(home: Path) -> None:
+    proc = todo_process("add", "x", env=cli_env(home, TODO_USER="caf\udce9"))
+    assert proc.returncode == 2
+    assert one_error_line(proc.stderr) == (
+        r"error: environment variable TODO_USER (caf\xe9) is not valid UTF-8 text"
+    )
+    assert all_tasks() == {}
+
+
 @pytest.mark.parametrize(
     "args", [["add", "a\ud800b"], ["add", "x", "--notes", "\udfff"], ["list", "-s", "\ud83d"]]
 )
