@@ -39,8 +39,6 @@ def storage_fault(exc: BaseException, where: str) -> StorageError | None:
     """`exc` as a one-sentence StorageError naming `where`, or None when it is not a fault of
     the database (a bug such as a broken constraint stays what it is)."""
     error = " ".join(str(exc).split())[:200]
-    if isinstance(exc, OSError):
-        return StorageError(f"cannot use {where} ({error}); check the path and its permissions")
     module = type(exc).__module__
     if module.startswith("sqlalchemy"):  # migrations run through SQLAlchemy: its `orig`
         orig = getattr(exc, "orig", None)
@@ -65,6 +63,12 @@ def _pg_fault(exc: BaseException, where: str, error: str) -> StorageError | None
     if state[:2] in _PG_CLASSES or type(exc).__name__ in ("OperationalError", "InterfaceError"):
         return StorageError(_CONNECTION_LOST.format(where=where, error=error))
     return None
+
+
+def unusable(exc: OSError, where: str) -> StorageError:
+    """A file system error around the database (its folder, the migration lock)."""
+    error = " ".join(str(exc).split())[:200]
+    return StorageError(f"cannot use {where} ({error}); check the path and its permissions")
 
 
 def unreachable(exc: Exception, where: str) -> StorageError:

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from core import migrations
 from core.errors import StorageError
-from core.faults import storage_fault, unreachable, unstorable
+from core.faults import storage_fault, unreachable, unstorable, unusable
 
 Params = Sequence[Any]
 _WRITE_LOCK = 7262002
@@ -202,6 +202,8 @@ class Store:
         """Turn a database fault raised inside into StorageError naming this database."""
         try:
             yield
+        except OSError as exc:
+            raise unusable(exc, self.where) from exc
         except Exception as exc:
             fault = storage_fault(exc, self.where)
             if fault is None:
@@ -313,10 +315,10 @@ def _connect_sqlite(path: Path, busy_timeout_ms: int, where: str) -> sqlite3.Con
         raw.execute("PRAGMA journal_mode=WAL")
         raw.execute("PRAGMA foreign_keys=ON")
         raw.execute("PRAGMA synchronous=NORMAL")
-    except (OSError, sqlite3.Error) as exc:
-        raise storage_fault(exc, where) or StorageError(
-            f"cannot open {where}: {exc}"
-        ) from None
+    except OSError as exc:
+        raise unusable(exc, where) from None
+    except sqlite3.Error as exc:
+        raise storage_fault(exc, where) or StorageError(f"cannot open {where}: {exc}") from None
     return raw
 
 
