@@ -50,8 +50,8 @@ def import_(
 ) -> None:
     """Import our JSON, Taskwarrior `task export` JSON, todo.txt or iCalendar.
 
-    The format is detected; a file that is clearly none of them is refused unless --format
-    names one. Tasks already imported (same uuid) are skipped, so importing twice
+    The format is detected; a file that is not clearly one of them is refused unless
+    --format names one. Tasks already imported (same uuid) are skipped, so importing twice
     duplicates nothing.
     """
     text = _read(file)
