@@ -102,6 +102,9 @@ def _schema(store: Store) -> Check:
     revision = store.schema_revision()
     head = migrations.HEAD
     if revision is None:
+        if len(store.missing_tables()) < len(store.declared_tables()):
+            return Check("schema", "fail", f"{store.where} has tables but no schema revision "
+                         "(table alembic_version); restore it from a backup")
         return Check("schema", "ok", "empty database: the first command creates the schema")
     if revision == head:
         return Check("schema", "ok", f"at revision {head} (the newest)")

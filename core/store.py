@@ -233,14 +233,19 @@ class Store:
             return None
         return None if value is None else str(value)
 
-    def missing_tables(self) -> list[str]:
-        """The tables core/models.py declares that this database lacks (for `todo doctor`)."""
+    @staticmethod
+    def declared_tables() -> list[str]:
+        """The tables core/models.py declares (imports SQLModel: for `todo doctor` only)."""
         from sqlmodel import SQLModel
 
         import core.models  # noqa: F401  (declares the tables)
 
+        return sorted(SQLModel.metadata.tables)
+
+    def missing_tables(self) -> list[str]:
+        """The declared tables this database lacks."""
         missing = []
-        for table in sorted(SQLModel.metadata.tables):
+        for table in self.declared_tables():
             try:
                 with self.read() as db:
                     db.value(f'SELECT 1 FROM "{table}" LIMIT 1')

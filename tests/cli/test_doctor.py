@@ -80,6 +80,16 @@ def test_a_schema_from_a_newer_todo_fails_and_an_older_one_warns(db_home: str) -
     assert older["status"] == "warn" and "the next command migrates it" in older["detail"]
 
 
+def test_tables_without_a_schema_revision_fail(db_home: str) -> None:
+    add("x")
+    _execute(db_home, "DROP TABLE alembic_version")
+
+    schema = next(c for c in _report(3)["checks"] if c["name"] == "schema")
+
+    assert schema["status"] == "fail"
+    assert "has tables but no schema revision (table alembic_version)" in schema["detail"]
+
+
 def test_dead_letters_and_an_unpublished_outbox_warn(
     db_home: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
