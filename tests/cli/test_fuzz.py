@@ -10,6 +10,7 @@ the network (`tui`, `chat`, `mcp`, the worker loops), and what writes outside TO
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import tempfile
@@ -249,7 +250,8 @@ def _one_example(
     args = data.draw(invocations(files), label="args")
     before = dump()
 
-    result = run(*args, input="", env=env)
+    with contextlib.chdir(case):  # relative paths (`export -o -`) land in the case folder
+        result = run(*args, input="", env=env)
 
     shown = describe(tuple(args), result)
     assert result.exit_code in EXIT_CODES, shown
