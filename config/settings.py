@@ -119,6 +119,9 @@ class Settings:
 def load_settings(env: dict[str, str] | None = None, file: Path | None = None) -> Settings:
     """Read config.toml and the environment into Settings; SettingsError names a bad key."""
     env = dict(os.environ) if env is None else env
+    home = paths.home_override()
+    if file is None and home is not None and home.exists() and not home.is_dir():
+        raise SettingsError(f"TODO_HOME={home} is a file, not a folder: point it at a folder")
     file = paths.config_file() if file is None else file
     data = _read_toml(file)
     settings = Settings()
@@ -129,16 +132,24 @@ def load_settings(env: dict[str, str] | None = None, file: Path | None = None) -
 
 def _read_toml(file: Path) -> dict[str, Any]:
     try:
-        fh = file.open("rb")
+        with file.open("rb") as fh:
+            raw = fh.read()
     except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise SettingsError(f"cannot read the config file {file}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"the config file {file} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
     import tomllib  # here: most runs have no config file, and the parser costs ~2.5 ms
 
-    with fh:
-        try:
-            return tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{file}: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{file}: {exc}") from None
 
 
 @dataclass

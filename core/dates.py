@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.errors import BadInput
+from core.errors import BadInput, OutOfRange
 from core.schemas import Due
 
 _LOCALTIME = Path("/etc/localtime")
@@ -281,8 +281,8 @@ def match_due(
         for rule in (_elapsed, _iso_datetime, _day_then_time):
             found = rule(low, now)
             if found is not None:
-                return found
-        return _time_then_day(low, now, at_required=not bare_time)
+                return _in_range(found, words)
+        return _in_range(_time_then_day(low, now, at_required=not bare_time), words)
     except (OverflowError, ValueError):
         # Dates near year 1 or 9999, or absurdly long numbers; the rules name the usual mistakes.
         raise BadInput(f"'{' '.join(words)}' is out of the range of dates") from None
@@ -512,6 +512,26 @@ def _bad_date(text: str) -> BadInput:
     return BadInput(f"'{text}' is not a valid date")
 
 
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+"""The dates todo accepts: wide enough for any plan, far enough from year 1 and 9999 that
+time-zone shifts, reminders and recurrence never leave what Python's datetime can hold."""
+
+
+def check_range(value: Due, what: str) -> Due:
+    """`value` if it falls within FIRST_DAY..LAST_DAY, else BadInput naming `what`."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise OutOfRange(f"{what} is out of range: dates go from {FIRST_DAY} to {LAST_DAY}")
+    return value
+
+
+def _in_range(found: _Found | None, words: Sequence[str]) -> _Found | None:
+    if found is not None:
+        check_range(found[1], f"'{' '.join(words[:found[0]])}'")
+    return found
+
+
 _DAY_RULES: tuple[_DayRule, ...] = (
     _named_day, _next_weekday, _end_of, _iso_day, _calendar_offset, _month_day
 )
@@ -577,11 +597,11 @@ def parse_iso_due(text: str) -> Due:
     key = text.strip()
     try:
         if _ISO_DATE.fullmatch(key):
-            return date.fromisoformat(key)
+            return check_range(date.fromisoformat(key), f"'{text}'")
         if _ISO_DATETIME.fullmatch(key.lower()):
             value = datetime.fromisoformat(key.upper())
             if value.tzinfo is not None:
-                return value
+                return check_range(value, f"'{text}'")
     except ValueError:
         pass
     raise BadInput(f"'{text}' is not an ISO date (2026-12-05) or datetime with offset")

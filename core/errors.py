@@ -19,6 +19,10 @@ class BadInput(TodoError):
     exit_code = 2
 
 
+class OutOfRange(BadInput):
+    """A date or number beyond what todo stores, e.g. a due in the year 9999 (exit code 2)."""
+
+
 class NotFound(TodoError):
     """A task or other record the user named does not exist (exit code 1)."""
 

@@ -19,7 +19,7 @@ from core import audit, dates, events, kept, quickadd, recurrence, reminders, re
 from core.audit import AuditEntry
 from core.errors import BadInput, NotFound, NothingToDo
 from core.filters import first_by_due, sort_tasks, where_for
-from core.formats import jsonfmt
+from core.formats import Format, jsonfmt
 from core.priorities import Priority, parse_priority
 from core.schemas import (
     UNSET,
@@ -334,16 +334,18 @@ class TaskService:
         before = None if spec.before is None else reminders.iso_duration(spec.before)
         return ReminderRead(at.astimezone(self.tz), before, ReminderState.PENDING)
 
-    def import_text(self, text: str, progress: ProgressFn | None = None) -> ImportResult:
+    def import_text(
+        self, text: str, progress: ProgressFn | None = None, fmt: Format | None = None
+    ) -> ImportResult:
         """Import our JSON, Taskwarrior JSON, todo.txt or iCalendar text, all or nothing.
 
-        Tasks whose uuid the owner already has are skipped, so importing a file twice
-        adds nothing the second time.
+        `fmt` names the format; None detects it. Tasks whose uuid the owner already has are
+        skipped, so importing a file twice adds nothing the second time.
         """
         from core.formats import parse_any
 
-        fmt, creates = parse_any(text, self.now().date(), tz=self.tz)
-        return self._write("import", lambda tx: self._import(tx, fmt, creates, progress))
+        found, creates = parse_any(text, self.now().date(), self.tz, fmt)
+        return self._write("import", lambda tx: self._import(tx, found, creates, progress))
 
     def _import(
         self, tx: _Tx, fmt: str, creates: list[TaskCreate], progress: ProgressFn | None
@@ -389,6 +391,7 @@ class TaskService:
         return repository.pk_of_occurrence(tx.db, self.owner, create.series_id, key) is not None
 
     def _insert(self, tx: _Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
+        _check_dates(create, ("due", "reminders", "created", "updated", "completed"))
         rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
         due = _valid_due(_placed(create.due, self.tz), self.tz)
         if rrule is not None and due is None:
@@ -566,12 +569,27 @@ class TaskService:
                 nxt = next_instance(task, repository.series_of(tx.db, pk), tx.now)
                 if nxt is None:
                     raise BadInput(f"task {task.id}'s series has no further occurrence")
+                self._refuse_taken_occurrence(tx, task, nxt.series)
                 moved = self._moved(task, dates.to_local(nxt.due, self.tz), tx.now)
                 moved = replace(moved, recurrence=nxt.rrule, updated=tx.now)
                 out.append(self._save(tx, pk, task, moved, nxt.series))
             return out
 
         return self._write("skip", body)
+
+    def _refuse_taken_occurrence(self, tx: _Tx, task: TaskRead, series: Series) -> None:
+        # Reopening a completed instance leaves its successor in place: skipping onto that
+        # occurrence would make two instances of one occurrence.
+        if series.series_id is None or series.occurrence is None:
+            return
+        taken = repository.pk_of_occurrence(tx.db, self.owner, series.series_id,
+                                            series.occurrence)
+        if taken is not None:
+            other = repository.load_pk(tx.db, taken, self.tz)
+            raise BadInput(
+                f"task {task.id}'s next occurrence is already task {other.id} "
+                f"({other.status.value}): complete or delete task {task.id} instead"
+            )
 
     def set_recurrence(self, ids: Sequence[int], phrase: str | None) -> list[TaskRead]:
         """Give tasks a rule from this instance on ("every mon at 9am"), or end it (None)."""
@@ -589,7 +607,11 @@ class TaskService:
 
         def snoozed(task: TaskRead, now: datetime) -> TaskRead:
             still = [_dismissed(r, now) for r in task.reminders]
-            again = ReminderRead(now + delta, None, ReminderState.PENDING)
+            try:
+                at = now + delta
+            except OverflowError:
+                raise BadInput(f"'{duration}' is too long a snooze") from None
+            again = ReminderRead(at, None, ReminderState.PENDING)
             return replace(task, reminders=_sorted_reminders([*still, again]), updated=now)
 
         return self._change("snooze", ids, snoozed)
@@ -770,6 +792,7 @@ class TaskService:
         changes = events.diff(old, new, _TRACKED)
         if not changes:
             return before
+        _check_dates(after, [name for name in ("due", "reminders") if name in changes])
         if series is None and after.recurrence is not None and after.due is not None:
             series = self._series_after(tx, pk, after, changes)
         version = repository.update(tx.db, pk, after, changes, series)
@@ -945,6 +968,19 @@ def _valid_due(due: Due | None, tz: tzinfo | None) -> Due | None:
             raise BadInput(f"due time {due.isoformat()} has no timezone")
         return due.astimezone(tz)
     return due
+
+
+def _check_dates(task: TaskRead | TaskCreate, names: Sequence[str]) -> None:
+    """BadInput unless the named date fields of `task` lie in the range dates.check_range
+    allows: values computed from valid input (snooze, recurrence, imports) can still leave it."""
+    for name in names:
+        if name == "reminders":
+            for reminder in task.reminders:
+                dates.check_range(reminder.at, f"reminder {reminder.at.isoformat(' ', 'minutes')}")
+            continue
+        value = getattr(task, name)
+        if value is not None:
+            dates.check_range(value, f"{name} {value.isoformat()}")
 
 
 def _dismissed(reminder: ReminderRead, now: datetime) -> ReminderRead:

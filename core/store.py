@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from core import migrations
 from core.errors import StorageError
+from core.faults import storage_fault, unreachable, unstorable, unusable
 
 Params = Sequence[Any]
 _WRITE_LOCK = 7262002
@@ -45,7 +46,10 @@ class Db:
         """Execute one statement; `?` placeholders work on every dialect."""
         if self._pg:
             sql = _pg_sql(sql)
-        cursor: _Cursor = self.raw.execute(sql, params)
+        try:
+            cursor: _Cursor = self.raw.execute(sql, params)
+        except (OverflowError, UnicodeEncodeError) as exc:
+            raise unstorable(exc) from None
         return cursor
 
     def insert(self, sql: str, params: Params, key: str = "pk") -> int:
@@ -59,11 +63,14 @@ class Db:
 
     def many(self, sql: str, rows: Sequence[Params]) -> None:
         """Execute one statement for each parameter row."""
-        if self._pg:
-            with self.raw.cursor() as cur:
-                cur.executemany(_pg_sql(sql), rows)
-        else:
-            self.raw.executemany(sql, rows)
+        try:
+            if self._pg:
+                with self.raw.cursor() as cur:
+                    cur.executemany(_pg_sql(sql), rows)
+            else:
+                self.raw.executemany(sql, rows)
+        except (OverflowError, UnicodeEncodeError) as exc:
+            raise unstorable(exc) from None
 
     def all(self, sql: str, params: Params = ()) -> list[Any]:
         """Every row of a query."""
@@ -128,14 +135,16 @@ def _pg_sql(sql: str) -> str:
 class Store:
     """An open database; `read()` and `write()` hand out transactions."""
 
-    def __init__(self, url: str, busy_timeout_ms: int = 10_000) -> None:
+    def __init__(self, url: str, busy_timeout_ms: int = 10_000, migrate: bool = True) -> None:
+        """Connect to `url` and, unless `migrate` is False (`todo doctor`), migrate it."""
         self.url = url
         self.dialect = _dialect(url)
         self._busy_timeout_ms = busy_timeout_ms
         self._raw = self._connect()
         self.wrote = False
         """Whether a write transaction ran on this store (read-only commands skip the drain)."""
-        self._ensure_schema()
+        if migrate:
+            self._ensure_schema()
 
     def close(self) -> None:
         """Close the connection (on SQLite, after refreshing the planner's statistics)."""
@@ -171,41 +180,88 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self, begin: str) -> Iterator[Db]:
+        # The one place database faults become StorageError: every query runs in here.
         db = Db(self._raw, self.dialect)
-        try:
+        with self.faults():
             self._raw.execute(begin)
-        except sqlite3.OperationalError as exc:
-            raise StorageError(f"database busy: {exc}") from None
         try:
             yield db
-        except BaseException:
-            self._raw.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            with contextlib.suppress(Exception):  # a broken connection cannot roll back
+                self._raw.execute("ROLLBACK")
+            fault = storage_fault(exc, self.where)
+            if fault is None:
+                raise
+            raise fault from exc
         else:
-            self._raw.execute("COMMIT")
+            with self.faults():
+                self._raw.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def faults(self) -> Iterator[None]:
+        """Turn a database fault raised inside into StorageError naming this database."""
+        try:
+            yield
+        except OSError as exc:
+            raise unusable(exc, self.where) from exc
+        except Exception as exc:
+            fault = storage_fault(exc, self.where)
+            if fault is None:
+                raise
+            raise fault from exc
+
+    @property
+    def where(self) -> str:
+        """The database as messages name it: the SQLite file, or the URL without password."""
+        if self.dialect == "sqlite":
+            return f"the database {_sqlite_path(self.url)}"
+        return f"the database {_masked(self.url)}"
 
     def _connect(self) -> Any:
         if self.dialect == "sqlite":
-            return _connect_sqlite(_sqlite_path(self.url), self._busy_timeout_ms)
-        return _connect_postgres(self.url)
+            return _connect_sqlite(_sqlite_path(self.url), self._busy_timeout_ms, self.where)
+        return _connect_postgres(self.url, self.where)
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at, or None for an empty database."""
         try:
             with self.read() as db:
                 value = db.value("SELECT version_num FROM alembic_version")
-        except Exception as exc:  # the table is missing: a new database
-            if not _is_missing_table(exc):
+        except StorageError as exc:  # the table is missing: a new database
+            if exc.__cause__ is None or not _is_missing_table(exc.__cause__):
                 raise
             return None
         return None if value is None else str(value)
+
+    @staticmethod
+    def declared_tables() -> list[str]:
+        """The tables core/models.py declares (imports SQLModel: for `todo doctor` only)."""
+        from sqlmodel import SQLModel
+
+        import core.models  # noqa: F401  (declares the tables)
+
+        return sorted(SQLModel.metadata.tables)
+
+    def missing_tables(self) -> list[str]:
+        """The declared tables this database lacks."""
+        missing = []
+        for table in self.declared_tables():
+            try:
+                with self.read() as db:
+                    db.value(f'SELECT 1 FROM "{table}" LIMIT 1')
+            except StorageError as exc:
+                if exc.__cause__ is None or not _is_missing_table(exc.__cause__):
+                    raise
+                missing.append(table)
+        return missing
 
     def _ensure_schema(self) -> None:
         if self.schema_revision() == migrations.HEAD:
             return
         with self._migration_lock():
             if self.schema_revision() != migrations.HEAD:
-                migrations.upgrade(_sqlalchemy_url(self.url))
+                with self.faults():
+                    migrations.upgrade(_sqlalchemy_url(self.url))
 
     @contextlib.contextmanager
     def _migration_lock(self) -> Iterator[None]:
@@ -220,14 +276,18 @@ class Store:
         import fcntl
 
         lock_path = Path(str(_sqlite_path(self.url)) + ".migrate-lock")
-        with lock_path.open("w") as fh:
+        with self.faults(), lock_path.open("w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             yield
 
 
-def _is_missing_table(exc: Exception) -> bool:
+def _is_missing_table(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "no such table" in text or "does not exist" in text
+
+
+def _masked(url: str) -> str:
+    return _PASSWORD.sub(r"\1********\3", _libpq_url(url))
 
 
 def _dialect(url: str) -> str:
@@ -248,7 +308,7 @@ def _sqlite_path(url: str) -> Path:
     return Path(path)
 
 
-def _connect_sqlite(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+def _connect_sqlite(path: Path, busy_timeout_ms: int, where: str) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN ourselves, so writers take the lock up front.
@@ -260,19 +320,20 @@ def _connect_sqlite(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
         raw.execute("PRAGMA journal_mode=WAL")
         raw.execute("PRAGMA foreign_keys=ON")
         raw.execute("PRAGMA synchronous=NORMAL")
-    except (OSError, sqlite3.Error) as exc:
-        raise StorageError(f"cannot open database {path}: {exc}") from None
+    except OSError as exc:
+        raise unusable(exc, where) from None
+    except sqlite3.Error as exc:
+        raise storage_fault(exc, where) or StorageError(f"cannot open {where}: {exc}") from None
     return raw
 
 
-def _connect_postgres(url: str) -> Any:
+def _connect_postgres(url: str, where: str) -> Any:
     import psycopg
 
     try:
         return psycopg.connect(_libpq_url(url), autocommit=True)
     except psycopg.Error as exc:
-        shown = _PASSWORD.sub(r"\1********\3", _libpq_url(url))
-        raise StorageError(f"cannot connect to {shown}: {exc}".strip()) from None
+        raise unreachable(exc, where) from None
 
 
 def _libpq_url(url: str) -> str:

@@ -147,6 +147,11 @@ def _groups() -> dict[str, str | None]:
     return {c.group: c.topic for c in (RecurrenceConsumer, AuditConsumer, NotifyConsumer)}
 
 
+def consumer_groups() -> dict[str, str | None]:
+    """Each consumer group and the log topic it reads (for `todo doctor`)."""
+    return _groups()
+
+
 def _embedded_dlq(log: EventLog, consumer: Consumer) -> DeadLetter:
     from datetime import UTC, datetime
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
+import click
 import typer
 from typer.core import TyperGroup
 
-from config.settings import SettingsError
-from core.errors import TodoError
-from todo_cli import __version__, context, render
+from todo_cli import __version__, context, edge, render
 from todo_cli.commands import (
     chat,
+    doctor,
     history,
     recurrence,
     reminders,
@@ -26,17 +28,31 @@ from todo_cli.commands import config as config_cmd
 
 
 class TodoGroup(TyperGroup):
-    """Turns the core's errors into a message on stderr and the error's exit code."""
+    """Turns every error into one line on stderr and its exit code (see todo_cli/edge.py)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        argv = kwargs.get("args", args[0] if args else None)
+        problem = edge.undecodable(sys.argv[1:] if argv is None else list(argv))
+        problem = problem or edge.undecodable_setting(os.environ)
+        if problem is not None:
+            render.error(problem)
+            sys.exit(2)
+        try:
+            return super().main(*args, **kwargs)
+        except Exception as exc:  # raised after the command, e.g. while closing the service
+            if edge.debugging() and not edge.expected(exc):
+                raise
+            sys.exit(edge.report(exc))
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
-        except TodoError as exc:
-            render.error(exc.message)
-            raise typer.Exit(exc.exit_code) from None
-        except SettingsError as exc:
-            render.error(str(exc))
-            raise typer.Exit(2) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if edge.debugging() and not edge.expected(exc):
+                raise
+            raise typer.Exit(edge.report(exc)) from None
 
 
 def _version(value: bool) -> None:
@@ -76,7 +92,7 @@ def _config(target: typer.Typer) -> None:
 Registrar = Callable[[typer.Typer], None]
 REGISTRARS: tuple[Registrar, ...] = (
     tasks.register, _tui, recurrence.register, reminders.register, history.register,
-    worker.register, transfer.register, chat.register, _tags, _config,
+    worker.register, transfer.register, chat.register, _tags, _config, doctor.register,
 )
 
 

@@ -344,8 +344,18 @@ def _value(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, list):
-        return visible(" ".join(f"#{v}" for v in value)) or "-"
+        if all(isinstance(v, str) for v in value):  # tags
+            return visible(" ".join("#" + v for v in value)) or "-"
+        return visible(", ".join(_list_item(v) for v in value))
     return visible(str(value))
+
+
+def _list_item(value: Any) -> str:
+    if isinstance(value, dict) and "at" in value:  # a reminder: when, and how it is set
+        before = value.get("before")
+        how = f"{_duration_words(before)} before" if isinstance(before, str) else "at"
+        return f"{value['at']} ({how}, {value.get('state', '?')})"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
 
 
 def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:
@@ -381,6 +391,17 @@ def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
         backlog = " " * 14 if row.backlog is None else f"backlog {row.backlog:>6}"
         out.line(f"{out.style(row.group.ljust(width), 'bold')}  {backlog}  "
                  f"{out.style(row.position, 'dim')}")
+
+
+def doctor(report: Any, out: Out | None = None) -> None:
+    """`todo doctor`: one line per check, its status first, then the verdict."""
+    out = out or Out()
+    marks = {"ok": ("ok  ", "green"), "warn": ("warn", "yellow"), "fail": ("FAIL", "red")}
+    width = max(len(c.name) for c in report.checks)
+    for check in report.checks:
+        mark, colour = marks[check.status]
+        out.line(f"{out.style(mark, colour, 'bold')}  {check.name.ljust(width)}  {check.detail}")
+    out.line("healthy" if report.healthy else "problems found: see FAIL above")
 
 
 def audit(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:

@@ -11,7 +11,7 @@ from datetime import UTC, date, tzinfo
 from typing import Any, Literal
 
 from core.errors import BadInput
-from core.formats._common import load_objects
+from core.formats._common import NestedTooDeeply, load_objects
 from core.schemas import TaskCreate
 
 Format = Literal["json", "taskwarrior", "todotxt", "ical"]
@@ -36,14 +36,28 @@ def detect(text: str) -> Format:
     return "todotxt"
 
 
-def parse_any(text: str, today: date, tz: tzinfo = UTC) -> tuple[Format, list[TaskCreate]]:
-    """Detect the format of `text` and parse it; `today` completes undated done todo.txt lines,
-    `tz` is the user's zone (where a date without a time of day falls)."""
+_UNKNOWN = (
+    "the file is in no format todo knows (json, taskwarrior, todotxt, ical): it is neither "
+    "JSON nor iCalendar, and too few of its lines look like todo.txt; pass --format todotxt "
+    "to import each line as a task anyway"
+)
+
+
+def parse_any(
+    text: str, today: date, tz: tzinfo = UTC, fmt: Format | None = None
+) -> tuple[Format, list[TaskCreate]]:
+    """Parse `text` as `fmt`, or as the format detected when `fmt` is None; `today` completes
+    undated done todo.txt lines, `tz` is the user's zone (where a date without a time of day
+    falls). Detection refuses text that is not clearly todo.txt, so a stray file is not
+    imported line by line."""
     # Imported here: `todo list` and friends load this package and need none of the parsers.
     from core.formats import ical, jsonfmt, taskwarrior, todotxt
 
-    fmt = detect(text)
     body = text.removeprefix(_BOM)
+    if fmt is None:
+        fmt = detect(text)
+        if fmt == "todotxt" and not todotxt.looks_like(body):
+            raise BadInput(_UNKNOWN)
     if fmt == "json":
         return fmt, jsonfmt.parse(body)
     if fmt == "taskwarrior":
@@ -56,6 +70,8 @@ def parse_any(text: str, today: date, tz: tzinfo = UTC) -> tuple[Format, list[Ta
 def _json_flavour(body: str) -> Format:
     try:
         objects = load_objects(body)
+    except NestedTooDeeply:
+        return "json"  # JSON all the same: parsing it reports the nesting
     except BadInput:
         # Broken JSON that still names our keys is JSON with a typo: report it as such, with
         # its position. Without them, a line like "[urgent] call Bob" is plain todo.txt.

@@ -71,6 +71,16 @@ def load_json(text: str, first_line: int = 1) -> Any:
     except json.JSONDecodeError as exc:
         line = exc.lineno + first_line - 1
         raise BadInput(f"invalid JSON at line {line}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise _too_deep() from None
+
+
+class NestedTooDeeply(BadInput):
+    """JSON whose arrays or objects nest deeper than the parser recurses."""
+
+
+def _too_deep() -> BadInput:
+    return NestedTooDeeply("invalid JSON: arrays or objects nested too deeply for a task list")
 
 
 def load_objects(text: str) -> list[Any]:
@@ -87,6 +97,8 @@ def load_objects(text: str) -> list[Any]:
         return [json.loads(stripped)]
     except json.JSONDecodeError:
         pass
+    except RecursionError:
+        raise _too_deep() from None
     objects: list[Any] = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.rstrip().rstrip(",")

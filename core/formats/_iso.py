@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core import dates
-from core.errors import BadInput
+from core.errors import BadInput, OutOfRange
 from core.schemas import Due
 
 iso = dates.iso
@@ -15,6 +15,8 @@ def parse_iso_due(text: str) -> Due:
     """An all-day date, or an aware datetime converted to UTC; BadInput names the text."""
     try:
         due = dates.parse_iso_due(text)
+    except OutOfRange:
+        raise
     except BadInput:
         raise BadInput(
             f"invalid due date '{text}': use YYYY-MM-DD or a date-time with a UTC offset"
@@ -26,6 +28,8 @@ def parse_iso_datetime(text: str, what: str = "date-time") -> datetime:
     """An ISO 8601 date-time with an offset, in UTC; an all-day date or naive time is refused."""
     try:
         value = dates.parse_iso_due(text)
+    except OutOfRange:
+        raise
     except BadInput:
         value = None
     if not isinstance(value, datetime):

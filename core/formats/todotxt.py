@@ -77,6 +77,32 @@ def parse(text: str, today: date, tz: tzinfo = UTC) -> list[TaskCreate]:
     return tasks
 
 
+def looks_like(text: str) -> bool:
+    """Whether `text` is clearly todo.txt rather than any text file: at least half of its
+    non-blank lines carry a todo.txt mark (x and a date, a priority such as (A), a leading
+    date, +project, @context or key:value)."""
+    if "\x00" in text:
+        return False
+    lines = [line.split() for line in text.splitlines() if line.strip()]
+    marked = sum(1 for tokens in lines if _marked(tokens))
+    return marked * 2 >= len(lines)
+
+
+def _marked(tokens: list[str]) -> bool:
+    first = tokens[0]
+    if _PRIORITY.match(first) or _DATE.match(first):
+        return True
+    if first == "x" and len(tokens) > 1 and _DATE.match(tokens[1]):
+        return True
+    for word in tokens:
+        if word[0] in "+@" and len(word) > 1 and coerce_tag(word[1:]) is not None:
+            return True
+        pair = _KEY_VALUE.match(word)
+        if pair and pair[1][0].isalpha() and not pair[2].startswith("/"):  # not a URL
+            return True
+    return False
+
+
 def dumps(tasks: Sequence[TaskRead], tz: tzinfo = UTC) -> str:
     """A todo.txt file, one line per task, ending with a newline (or "" for no tasks).
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -154,6 +155,34 @@ def todo_process(
         cwd=cwd,
         timeout=60,
     )
+
+
+def unprivileged(*args: str) -> list[str]:
+    """`args` as a command that file modes bind: root ignores them unless it drops the
+    capabilities that override them, so "read-only" means read-only for tests run as root."""
+    if os.geteuid() != 0:
+        return list(args)
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        if os.environ.get("CI"):
+            pytest.fail("running as root without setpriv: file modes cannot be tested")
+        pytest.skip("running as root without setpriv: file modes cannot be tested")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", *args]
+
+
+def todo_unprivileged(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real `todo` in a subprocess that file permissions apply to, even under root."""
+    return subprocess.run(
+        unprivileged(str(TODO_BIN), *args), capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def one_error_line(stderr: str) -> str:
+    """The single `error: ...` line of a failed command (no traceback, nothing else)."""
+    assert "Traceback" not in stderr, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr
+    return lines[0]
 
 
 T = TypeVar("T")

@@ -72,7 +72,7 @@ def test_undo_import_removes_what_it_added(tmp_path: Path) -> None:
     add("mine")
     sample = tmp_path / "in.txt"
     sample.write_text("first line\nsecond line\n", encoding="utf-8")
-    ok("import", str(sample))
+    ok("import", "--format", "todotxt", str(sample))
     assert ids() == [1, 2, 3]
 
     assert ok("undo").stdout.startswith("Undid import:")
@@ -107,8 +107,8 @@ def test_undo_after_an_import_that_added_nothing_still_undoes_the_import(
 ) -> None:
     sample = tmp_path / "in.txt"
     sample.write_text("first line\nsecond line\n", encoding="utf-8")
-    ok("import", str(sample))
-    assert "Imported 0 tasks" in ok("import", str(sample)).stdout
+    ok("import", "--format", "todotxt", str(sample))
+    assert "Imported 0 tasks" in ok("import", "--format", "todotxt", str(sample)).stdout
 
     out = ok("undo").stdout
     # The second import changed nothing; undo should revert the last real change.

@@ -64,7 +64,7 @@ def test_claimed_reminders_are_reported_due(svc: TaskService, clock: Clock) -> N
 
 def test_a_bulk_change_asks_for_a_reload(svc: TaskService) -> None:
     seq = live.head(svc)
-    svc.import_text("\n".join(f"task {n}" for n in range(live.RELOAD_ABOVE + 1)))
+    svc.import_text("\n".join(f"task {n}" for n in range(live.RELOAD_ABOVE + 1)), fmt="todotxt")
     changes = live.changes_since(svc, seq)
     assert changes.reload and changes.tasks == []
 

@@ -149,7 +149,7 @@ def status_backlog(env: dict[str, str], group: str) -> int:
 
 def import_backlog(svc: TaskService, n: int) -> None:
     """n created events in the outbox that no consumer has seen (no CLI drain ran)."""
-    svc.import_text("\n".join(f"backlog task {i}" for i in range(n)) + "\n")
+    svc.import_text("\n".join(f"backlog task {i}" for i in range(n)) + "\n", fmt="todotxt")
     assert EventLog(svc.store).backlog("audit") == n
 
 
@@ -177,7 +177,7 @@ def test_audit_worker_audits_200_cli_tasks_once_and_stops_on_sigterm(
                 failures.append(done.stderr)
             source = home / f"{name}-{batch}.txt"
             source.write_text("".join(f"{name} imported {batch}.{i}\n" for i in range(19)))
-            done = todo(env, "import", str(source))
+            done = todo(env, "import", "--format", "todotxt", str(source))
             if done.returncode:
                 failures.append(done.stderr)
 

@@ -438,7 +438,7 @@ async def test_today_counts_follow_the_clock_date(make_app: MakeApp, service: Ta
 
 
 async def test_moving_through_a_long_list(make_app: MakeApp, service: TaskService) -> None:
-    service.import_text(LONG_LIST)
+    service.import_text(LONG_LIST, fmt="todotxt")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         table = await _show_all(pilot, app)
@@ -542,7 +542,7 @@ async def test_a_long_view_paints_its_first_screen_then_all_of_it(
 async def test_the_wheel_and_the_scrollbar_move_the_view(
     make_app: MakeApp, service: TaskService
 ) -> None:
-    service.import_text(LONG_LIST)
+    service.import_text(LONG_LIST, fmt="todotxt")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         table = await _show_all(pilot, app)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
 from todo_cli import render, render_json
+from todo_cli.commands import options as opts
 from todo_cli.commands.options import Json
 from todo_cli.context import service
 
@@ -17,7 +16,7 @@ def undo() -> None:
     render.changed(f"Undid {result.kind}:", result.tasks)
 
 
-def history(task_id: Annotated[int, typer.Argument(help="Task id.")], json: Json = False) -> None:
+def history(task_id: opts.TaskId, json: Json = False) -> None:
     """Show every change of one task, oldest first, with old and new values."""
     svc = service()
     entries = svc.history(task_id)

@@ -24,8 +24,13 @@ class SortChoice(StrEnum):
     id = "id"
 
 
+MAX_ID = 2**63 - 1
+"""The largest id or count the database stores; larger numbers are refused as bad input."""
+
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (the stable scripting format).")]
-Ids = Annotated[list[int], typer.Argument(help="Task ids.", show_default=False)]
+Ids = Annotated[list[int], typer.Argument(help="Task ids.", show_default=False, min=1, max=MAX_ID)]
+TaskId = Annotated[int, typer.Argument(help="Task id.", min=1, max=MAX_ID)]
+Limit = Annotated[int | None, typer.Option("--limit", "-n", help="At most N.", min=1, max=MAX_ID)]
 
 Status = Annotated[StatusChoice, typer.Option(help="Which tasks.")]
 PriorityFilter = Annotated[
@@ -39,7 +44,9 @@ DueBefore = Annotated[str | None, typer.Option(help="Due before this date (e.g. 
 DueAfter = Annotated[str | None, typer.Option(help="Due after this date.")]
 Overdue = Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")]
 Today = Annotated[bool, typer.Option("--today", help="Only tasks due today.")]
-Upcoming = Annotated[int | None, typer.Option(help="Due within the next N days.", min=0)]
+Upcoming = Annotated[
+    int | None, typer.Option(help="Due within the next N days.", min=0, max=365_000)
+]
 NoDue = Annotated[bool, typer.Option("--no-due", help="Only tasks without a due date.")]
 Search = Annotated[str | None, typer.Option("--search", "-s", help="Words in title or notes.")]
 Sort = Annotated[SortChoice, typer.Option(help="Sort order.")]

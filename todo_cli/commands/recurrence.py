@@ -8,12 +8,13 @@ import typer
 
 from core.errors import BadInput
 from todo_cli import render
+from todo_cli.commands import options as opts
 from todo_cli.commands.options import Ids, Json
 from todo_cli.context import service
 
 
 def recur(
-    task_id: Annotated[int, typer.Argument(help="Task id.")],
+    task_id: opts.TaskId,
     rule: Annotated[
         str | None, typer.Argument(help="e.g. 'every mon and thu at 9am', 'every! 3 days'.")
     ] = None,

@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from todo_cli import render, render_json
+from todo_cli.commands import options as opts
 from todo_cli.commands.options import Ids, Json
 from todo_cli.context import service
 
 
 def remind(
-    task_id: Annotated[int, typer.Argument(help="Task id.")],
+    task_id: opts.TaskId,
     when: Annotated[list[str], typer.Argument(help="'30m before', '1 day before', 'at 3:45pm', 'tomorrow 9am'.")],
     json: Json = False,
 ) -> None:
@@ -35,7 +36,7 @@ def reminders(
 
 
 def snooze(
-    task_id: Annotated[int, typer.Argument(help="Task id.")],
+    task_id: opts.TaskId,
     duration: Annotated[str, typer.Argument(help="How long: 10m, 1h, 2 hours, 1d.")] = "10m",
     json: Json = False,
 ) -> None:

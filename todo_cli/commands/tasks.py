@@ -65,7 +65,7 @@ def list_(
     search: opts.Search = None,
     sort: opts.Sort = opts.SortChoice.due,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N tasks.", min=1)] = None,
+    limit: opts.Limit = None,
     json: Json = False,
 ) -> None:
     """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last."""
@@ -132,7 +132,7 @@ def build_filter(
     )
 
 
-def show(task_id: Annotated[int, typer.Argument(help="Task id.")], json: Json = False) -> None:
+def show(task_id: opts.TaskId, json: Json = False) -> None:
     """Show every field of one task."""
     svc = service()
     task = svc.get(task_id)

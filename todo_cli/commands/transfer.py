@@ -32,22 +32,37 @@ def export(
     text = service().export(format.value, TaskFilter(status="all", sort="id"))
     if format is Format.json:
         text = json_safe(text)  # the same JSON, without raw C1 controls a terminal obeys
+    text = text if text.endswith("\n") else text + "\n"
     if output is None:
         if sys.stdout.isatty():  # a terminal shows stored text, it must not obey it
             text = visible(text, multiline=True)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
     else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        _write(output, text)
+
+
+class ImportFormat(StrEnum):
+    json = "json"
+    taskwarrior = "taskwarrior"
+    todotxt = "todotxt"
+    ical = "ical"
 
 
 def import_(
     file: Annotated[Path, typer.Argument(help="A file, or - for standard input.")],
+    format: Annotated[
+        ImportFormat | None,
+        typer.Option("--format", "-f", help="The file's format (default: detected)."),
+    ] = None,
 ) -> None:
     """Import our JSON, Taskwarrior `task export` JSON, todo.txt or iCalendar.
 
-    Tasks already imported (same uuid) are skipped, so importing twice duplicates nothing.
+    The format is detected; a file that is not clearly one of them is refused unless
+    --format names one. Tasks already imported (same uuid) are skipped, so importing twice
+    duplicates nothing.
     """
     text = _read(file)
+    fmt = None if format is None else format.value
     svc = service()
     if sys.stderr.isatty():
         with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
@@ -58,9 +73,9 @@ def import_(
                 bar.update(n - state["done"])
                 state["done"] = n
 
-            result = svc.import_text(text, progress)
+            result = svc.import_text(text, progress, fmt)
     else:
-        result = svc.import_text(text)
+        result = svc.import_text(text, fmt=fmt)
     out = render.Out()
     out.line(
         f"Imported {len(result.added)} task{'s' if len(result.added) != 1 else ''} "
@@ -71,14 +86,26 @@ def import_(
 
 
 def _read(file: Path) -> str:
-    if str(file) == "-":
-        return sys.stdin.read()
+    stdin = str(file) == "-"
+    name = "standard input" if stdin else str(file)
     try:
-        return file.read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if stdin else file.read_bytes()
     except FileNotFoundError:
         raise BadInput(f"no such file: {file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"cannot read {file}: {exc}") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def _write(output: Path, text: str) -> None:
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise BadInput(f"cannot write --output {output}: {reason}") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ import typer
 from core import dates
 from core.errors import BadInput
 from todo_cli import render, render_json
+from todo_cli.commands import options as opts
 from todo_cli.commands.options import Json
 from todo_cli.context import service, settings
 
@@ -98,7 +99,7 @@ def install_systemd(
 def audit_log(
     since: Annotated[str | None, typer.Option(help="Only events since this date (e.g. 'mon').")] = None,
     type_: Annotated[str | None, typer.Option("--type", help="Only this event type (created, completed, ...).")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1)] = None,
+    limit: opts.Limit = None,
     json: Json = False,
 ) -> None:
     """Show the audit log: who changed what and when, with old and new values."""
