@@ -384,8 +384,11 @@ class TaskService:
     def _occurrence_taken(self, tx: _Tx, create: TaskCreate) -> bool:
         """Whether an imported instance's occurrence already has a task: the same series read
         again after the other tool (or our recurrence consumer) made that instance itself."""
+        if create.series_id is None:
+            return False
+        _check_dates(create, ("due",))  # before the zone arithmetic, which could overflow
         due = _valid_due(_placed(create.due, self.tz), self.tz)
-        if create.series_id is None or due is None:
+        if due is None:
             return False
         key = occurrence_key(due)
         return repository.pk_of_occurrence(tx.db, self.owner, create.series_id, key) is not None

@@ -26,7 +26,7 @@ def user_history_then_import(service: TaskService) -> None:
     """The user's own changes, then an import of 5 tasks (one of them the injection)."""
     service.add_text("pay rent")
     service.update([1], TaskUpdate(title="pay the rent"))
-    service.import_text("\n".join(IMPORTED) + "\n")  # todo.txt
+    service.import_text("\n".join(IMPORTED) + "\n", fmt="todotxt")
 
 
 def undo_script(stub: GeminiStub) -> None:

@@ -81,7 +81,7 @@ def test_an_import_with_one_bad_task_fails_whole_and_names_it(fmt: str, tmp_path
     file = tmp_path / "in.txt"
     file.write_text(IMPORTS[fmt], encoding="utf-8")
 
-    result = fails(2, "import", str(file))
+    result = fails(2, "import", "--format", fmt, str(file))
 
     assert "task 2" in result.stderr, result.stderr
     assert "holds the control character" in result.stderr

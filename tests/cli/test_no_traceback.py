@@ -110,8 +110,8 @@ def test_an_icalendar_due_at_the_end_of_year_9999_is_refused(tmp_path: Path) -> 
     path.write_text("BEGIN:VCALENDAR\nBEGIN:VTODO\nSUMMARY:x\nDUE:99991231T235900Z\n"
                     "END:VTODO\nEND:VCALENDAR\n", encoding="utf-8")
     assert one_error_line(fails(2, "import", str(path)).stderr) == (
-        "error: due 9999-12-31T23:59:00+00:00 is out of range: "
-        "dates go from 1900-01-01 to 2999-12-31"
+        "error: task 1 ('x'): due 9999-12-31T23:59:00+00:00 is out of range: "
+        "dates go from 1900-01-01 to 2999-12-31; nothing was imported"
     )
     assert all_tasks() == {}
 

@@ -17,7 +17,7 @@ def test_the_preview_names_the_operation_and_changes_nothing(
 ) -> None:
     svc.add_text("pay rent")
     clock.advance(minutes=5)
-    svc.import_text("a\nb\n")
+    svc.import_text("a\nb\n", fmt="todotxt")
 
     first = svc.undo_preview()
     again = svc.undo_preview()
