@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from core.events import check_envelope
+from services.binding import envelope_of, is_binary
 from services.consumers import Consumer
 from services.transport import Message, Source
 
@@ -174,6 +175,9 @@ def _decode_or_error(message: Message) -> dict[str, Any] | str:
 
 
 def _decode(message: Message) -> dict[str, Any]:
+    """The envelope of a message: binary mode from Kafka, structured from the embedded log."""
+    if is_binary(message.headers):
+        return envelope_of(message.headers, message.value)
     if message.value is None:
         raise ValueError("empty message")
     try:
