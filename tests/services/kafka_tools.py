@@ -8,6 +8,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
@@ -49,6 +50,42 @@ def event_ids(
     finally:
         reader.close()
     return seen
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record as the broker returned it to the independent reader."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: dict[str, bytes]
+
+
+def records(
+    settings: KafkaSettings, topics: Iterable[str], count: int, timeout: float = 30.0
+) -> list[Record]:
+    """The first `count` records of `topics` (all partitions, from the beginning), each
+    partition in order; fewer if `timeout` passed first."""
+    assert settings.bootstrap_servers
+    reader = Consumer({
+        "bootstrap.servers": settings.bootstrap_servers,
+        "group.id": f"independent-{uuid.uuid4().hex[:8]}",
+        "enable.auto.commit": False,
+        "logger": _Silent(),
+    })
+    found: list[Record] = []
+    try:
+        reader.assign(_partitions(reader, list(topics)))
+        deadline = time.monotonic() + timeout
+        while len(found) < count and time.monotonic() < deadline:
+            raw = reader.poll(0.1)
+            if raw is not None and raw.error() is None:
+                headers = {name: bytes(value or b"") for name, value in raw.headers() or []}
+                found.append(Record(raw.topic(), raw.key(), raw.value() or b"", headers))
+    finally:
+        reader.close()
+    return found
 
 
 def partition_counts(settings: KafkaSettings) -> dict[str, int]:
