@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Make sure the services the test suite talks to are there: PostgreSQL on 127.0.0.1:5432
-# with a database `test` that the `postgres` role reaches without a password.
-# Installs and configures Debian's PostgreSQL when it is missing (needs root or sudo).
+# Make sure the services and tools the test suite talks to are there: PostgreSQL on
+# 127.0.0.1:5432 with a database `test` that the `postgres` role reaches without a password,
+# and `systemd-analyze` (it verifies the worker units). Installs Debian's packages when they
+# are missing (needs root or sudo).
 set -euo pipefail
 
 PGHOST=127.0.0.1
@@ -20,6 +21,12 @@ start_clusters() {
     as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
   done
 }
+
+if ! command -v systemd-analyze >/dev/null; then
+  echo "services: installing systemd (for systemd-analyze)" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null
+fi
 
 if pg_ok; then exit 0; fi
 

@@ -7,7 +7,6 @@ worker thread opens its own connection (SQLite connections stay in their thread)
 
 from __future__ import annotations
 
-import shutil
 import signal
 import sys
 import threading
@@ -221,15 +220,3 @@ def _kafka_status(settings: Settings, log: EventLog) -> list[GroupStatus]:
     for state in kafka_status.topic_report(settings.kafka):
         rows.append(GroupStatus(f"topic {state.name}", state.describe(), None))
     return rows
-
-
-def systemd_unit(settings_env: dict[str, str]) -> str:
-    """A user unit that runs `todo worker all` and restarts it if it dies."""
-    todo = shutil.which("todo") or f"{sys.executable} -m todo_cli.main"
-    env = "".join(f"Environment={k}={v}\n" for k, v in sorted(settings_env.items()))
-    return (
-        "[Unit]\nDescription=todo workers (relay, recurrence, audit, notify)\n"
-        "After=network-online.target\n\n"
-        f"[Service]\nExecStart={todo} worker all\n{env}Restart=on-failure\nRestartSec=5\n"
-        "KillSignal=SIGTERM\nTimeoutStopSec=30\n\n[Install]\nWantedBy=default.target\n"
-    )
