@@ -4,7 +4,6 @@ Records follow the CloudEvents Kafka binding in binary mode (services/binding.py
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 import time
@@ -13,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from core.eventlog import EncodedEntry, EventLog
+from services import logs
 from services.binding import headers_of
 from services.leader import Leader
 from services.transport import DeliveryError, Sink
@@ -166,9 +166,7 @@ class Relay:
             self._sink = None
 
     def _say(self, line: dict[str, Any]) -> None:
-        line = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "group": "relay", **line}
-        self.out.write(json.dumps(line) + "\n")
-        self.out.flush()
+        logs.write(self.out, {"group": "relay", **line})
 
 
 def _acknowledged_in_key_order(entries: list[EncodedEntry], acked: set[int]) -> list[int]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from core.events import check_envelope
+from services import logs
 from services.binding import envelope_of, is_binary
 from services.consumers import Consumer
 from services.transport import Message, Source
@@ -143,7 +144,6 @@ class Runner:
         error: str | None = None,
     ) -> None:
         line: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "group": self.consumer.group,
             "topic": message.topic,
             "partition": message.partition,
@@ -155,8 +155,7 @@ class Runner:
         }
         if error is not None:
             line["error"] = error
-        self.log.write(json.dumps(line) + "\n")
-        self.log.flush()
+        logs.write(self.log, line)
 
 
 def _last_per_partition(messages: list[Message]) -> list[Message]:

@@ -61,6 +61,9 @@ def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
 def run(names: list[str], settings: Settings, out: TextIO | None = None) -> None:
     """Run the named workers until SIGTERM or Ctrl-C, each part in its own thread."""
     out = out if out is not None else sys.stdout
+    from services import logs
+
+    logs.configure()
     if "relay" in names and not settings.kafka.bootstrap_servers:
         raise BadInput("the relay publishes to Kafka: set kafka.bootstrap_servers first")
     if settings.kafka.bootstrap_servers:
