@@ -4,6 +4,7 @@ counts the CloudEvents ids it finds) and a one-record producer."""
 
 from __future__ import annotations
 
+import io
 import time
 import uuid
 from collections import Counter
@@ -13,7 +14,12 @@ from dataclasses import dataclass
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 from config.settings import KafkaSettings
+from core import events
+from core.eventlog import EventLog
+from core.service import TaskService
 from services.kafka import KafkaSink
+from services.relay import Relay
+from services.topics import topic_names
 
 
 def event_ids(
@@ -86,6 +92,21 @@ def records(
     finally:
         reader.close()
     return found
+
+
+def publish_all(svc: TaskService, settings: KafkaSettings) -> int:
+    """Publish the whole outbox with our relay, in-process; how many rows it marked sent."""
+    topics = topic_names(settings)
+    names = {events.TASK_TOPIC: topics.task_events, events.REMINDER_TOPIC: topics.reminders}
+    sender = Relay(EventLog(svc.store), lambda: KafkaSink(settings), names.__getitem__,
+                   out=io.StringIO())
+    published = 0
+    try:
+        while (count := sender.publish_once()) > 0:
+            published += count
+    finally:
+        sender.close()
+    return published
 
 
 def partition_counts(settings: KafkaSettings) -> dict[str, int]:

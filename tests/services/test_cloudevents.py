@@ -7,7 +7,6 @@ TODO_CHECK_EVENT_SCHEMAS); here each event type is produced on purpose, on both 
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -24,10 +23,10 @@ from core.eventlog import EventLog
 from core.schemas import TaskUpdate
 from core.service import TaskService
 from core.store import read_dt
-from services import kafka, relay
+from services import kafka
 from services.topics import topic_names
 from tests.conftest import Clock, drain, make_settings
-from tests.services.kafka_tools import records
+from tests.services.kafka_tools import publish_all, records
 
 EVERY_TYPE = {*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED}
 
@@ -98,20 +97,6 @@ def service(tmp_path: Path, clock: Clock) -> Iterator[TaskService]:
     svc = open_service(make_settings(f"sqlite:///{tmp_path / 'todo.db'}"), clock=clock)
     yield svc
     svc.close()
-
-
-def publish_all(svc: TaskService, settings: KafkaSettings) -> int:
-    topics = topic_names(settings)
-    names = {events.TASK_TOPIC: topics.task_events, events.REMINDER_TOPIC: topics.reminders}
-    sender = relay.Relay(EventLog(svc.store), lambda: kafka.KafkaSink(settings), names.__getitem__,
-                         out=io.StringIO())
-    published = 0
-    try:
-        while (count := sender.publish_once()) > 0:
-            published += count
-    finally:
-        sender.close()
-    return published
 
 
 def test_the_official_sdk_reads_our_kafka_records_as_the_outbox_rows(

@@ -12,6 +12,7 @@ import typer
 from core import dates
 from core.errors import BadInput
 from todo_cli import render
+from todo_cli.commands.options import Json
 from todo_cli.context import service, settings
 
 app = typer.Typer(
@@ -60,11 +61,18 @@ def all_() -> None:
 
 
 @app.command()
-def status() -> None:
-    """Each consumer group's position and backlog."""
-    from services import workers
+def status(json: Json = False) -> None:
+    """Each consumer group's position and backlog (with Kafka, also the relay's and each
+    topic's partitions); --json prints the shape documented in the README."""
+    from services import worker_status
 
-    render.worker_status(workers.status(settings()))
+    found = worker_status.report(settings())
+    if json:
+        import json as jsonlib
+
+        render.Out().line(jsonlib.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        render.worker_status(worker_status.rows(found))
 
 
 @app.command("install-systemd")
