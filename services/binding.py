@@ -18,6 +18,8 @@ from core.events import check_envelope
 
 PREFIX = "ce_"
 CONTENT_TYPE = "content-type"
+INTEGER_ATTRIBUTES = frozenset({"todoop"})
+"""Our extensions of CloudEvents type Integer: a header carries them as text."""
 
 
 def headers_of(attributes: Mapping[str, Any]) -> dict[str, bytes]:
@@ -47,7 +49,7 @@ def envelope_of(headers: Mapping[str, bytes], value: bytes | None) -> dict[str, 
             except UnicodeDecodeError:
                 raise ValueError(f"header {name} is not UTF-8") from None
             key = "datacontenttype" if lower == CONTENT_TYPE else lower[len(PREFIX):]
-            attributes[key] = text
+            attributes[key] = _typed(key, text)
     content_type = attributes.get("datacontenttype", "application/json")
     if content_type.split(";")[0].strip() != "application/json":
         raise ValueError(f"data of content-type {content_type!r}, not application/json")
@@ -58,3 +60,12 @@ def envelope_of(headers: Mapping[str, bytes], value: bytes | None) -> dict[str, 
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"data is not JSON ({exc})") from None
     return check_envelope({**attributes, "data": data})
+
+
+def _typed(name: str, text: str) -> Any:
+    if name not in INTEGER_ATTRIBUTES:
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"header {PREFIX}{name} is not an integer: {text!r}") from None

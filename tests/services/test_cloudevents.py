@@ -23,7 +23,7 @@ from core.eventlog import EventLog
 from core.schemas import TaskUpdate
 from core.service import TaskService
 from core.store import read_dt
-from services import kafka
+from services import binding, kafka
 from services.topics import topic_names
 from tests.conftest import Clock, drain, make_settings
 from tests.services.kafka_tools import publish_all, records
@@ -90,6 +90,37 @@ def test_the_schemas_ship_in_the_package_and_the_pyproject_says_so() -> None:
     assert '"core.event_schemas" = ["*.json"]' in text
     for uri, schema in event_schemas.load_all().items():
         assert schema["$id"] == uri and uri.startswith(events.SCHEMA_BASE)
+
+
+def test_the_binding_rebuilds_the_envelope_from_headers_and_data(svc: TaskService) -> None:
+    svc.add_text("pay rent p1 #finance")
+    [entry] = EventLog(svc.store).read(0, 1)
+    [wire] = EventLog(svc.store).unsent(1)
+    headers = binding.headers_of(wire.attributes)
+    assert "ce_datacontenttype" not in headers and headers["content-type"] == b"application/json"
+    assert binding.is_binary(headers) and not binding.is_binary({"content-type": b"x"})
+    assert binding.envelope_of(headers, wire.data) == entry.envelope
+
+
+@pytest.mark.parametrize(("change", "value", "error"), [
+    ({"content-type": b"application/cloudevents+json"}, b"{}", "not application/json"),
+    ({}, b"not json", "data is not JSON"),
+    ({}, None, "empty message"),
+    ({"ce_id": b"\xff"}, b"{}", "header ce_id is not UTF-8"),
+    ({"ce_specversion": b"0.3"}, b"{}", "unsupported specversion '0.3'"),
+    ({"ce_todoop": b"seven"}, b"{}", "header ce_todoop is not an integer: 'seven'"),
+])
+def test_a_broken_binary_record_is_refused_with_what_is_wrong(
+    change: dict[str, bytes], value: bytes | None, error: str
+) -> None:
+    headers = {"ce_specversion": b"1.0", "ce_id": b"e-1", "ce_source": b"todo/a@h",
+               "ce_type": b"todo.task.created", "ce_subject": b"1",
+               "ce_time": b"2026-11-22T10:00:00+00:00", "content-type": b"application/json"}
+    with pytest.raises(ValueError, match=error):
+        binding.envelope_of({**headers, **change}, value)
+    headers.pop("ce_subject")
+    with pytest.raises(ValueError, match="event lacks subject"):
+        binding.envelope_of(headers, b"{}")
 
 
 @pytest.fixture

@@ -78,6 +78,17 @@ def test_an_existing_secrets_file_is_made_private_again(
     assert "old" not in env_file.read_text()
 
 
+def test_a_config_file_others_could_read_is_made_private(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    config = Path(env["TODO_HOME"]) / "config.toml"
+    config.write_text('[notify]\nsmtp_password = "pw-s3cret"\n')
+    config.chmod(0o644)
+    out, _target = install(env, tmp_path)
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    assert f"Made {config} readable only by you" in out
+
+
 def test_values_are_quoted_and_user_units_need_no_network_online_target(
     env: dict[str, str], tmp_path: Path
 ) -> None:

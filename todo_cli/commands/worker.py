@@ -96,6 +96,10 @@ def install_systemd(
     template.write_text(systemd.unit(env.plain, env_file, instance=True), encoding="utf-8")
     out = render.Out()
     out.line(f"Wrote {target} and {template}")
+    config = paths.config_file()
+    if config.exists() and config.stat().st_mode & 0o077:
+        config.chmod(0o600)  # the workers read their secrets from it too
+        out.line(f"Made {config} readable only by you: it may hold secrets the workers read")
     if env_file is not None:
         kept = ", ".join(f"{name} ({env.why[name]})" for name in sorted(env.secret))
         out.line(f"Secrets went to {env_file} (mode 0600, read by the units), not into the "
