@@ -89,6 +89,19 @@ def test_a_config_file_others_could_read_is_made_private(
     assert f"Made {config} readable only by you" in out
 
 
+def test_a_unit_that_cannot_be_written_is_a_clear_error(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    done = subprocess.run(
+        [*TODO, "worker", "install-systemd", "--path", str(blocker / systemd.UNIT)], cwd=REPO,
+        env=env, capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 2
+    assert f"cannot write {blocker}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_values_are_quoted_and_user_units_need_no_network_online_target(
     env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -88,17 +88,22 @@ def install_systemd(
     target = path or Path.home() / ".config/systemd/user" / systemd.UNIT
     env = systemd.split_environment(dict(os.environ))
     env_file = paths.config_dir() / systemd.ENV_FILE if env.secret else None
-    if env_file is not None:
-        systemd.write_private(env_file, systemd.env_file_text(env.secret))
-    target.parent.mkdir(parents=True, exist_ok=True)
     template = target.parent / systemd.TEMPLATE
-    target.write_text(systemd.unit(env.plain, env_file), encoding="utf-8")
-    template.write_text(systemd.unit(env.plain, env_file, instance=True), encoding="utf-8")
+    config = paths.config_file()
+    try:
+        if env_file is not None:
+            systemd.write_private(env_file, systemd.env_file_text(env.secret))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(systemd.unit(env.plain, env_file), encoding="utf-8")
+        template.write_text(systemd.unit(env.plain, env_file, instance=True), encoding="utf-8")
+        private = config.exists() and config.stat().st_mode & 0o077
+        if private:
+            config.chmod(0o600)  # the workers read their secrets from it too
+    except OSError as exc:
+        raise BadInput(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     out = render.Out()
     out.line(f"Wrote {target} and {template}")
-    config = paths.config_file()
-    if config.exists() and config.stat().st_mode & 0o077:
-        config.chmod(0o600)  # the workers read their secrets from it too
+    if private:
         out.line(f"Made {config} readable only by you: it may hold secrets the workers read")
     if env_file is not None:
         kept = ", ".join(f"{name} ({env.why[name]})" for name in sorted(env.secret))
