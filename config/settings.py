@@ -240,6 +240,27 @@ def _login_name() -> str:
 _URL_PASSWORD = re.compile(r"(://[^:/@]+:)([^@]+)(@)")
 
 
+def has_url_password(value: str) -> bool:
+    """Whether `value` holds a URL with a password (`scheme://user:password@host`)."""
+    return _URL_PASSWORD.search(value) is not None
+
+
+def secret_env_names() -> set[str]:
+    """The TODO_* variables of the settings marked secret (passwords, tokens)."""
+    names: set[str] = set()
+
+    def walk(target: Any, prefix: str) -> None:
+        for f in fields(target):
+            value = getattr(target, f.name, None)
+            if is_dataclass(value):
+                walk(value, f"{prefix}{f.name}.")
+            elif f.metadata.get("secret"):
+                names.add(ENV_PREFIX + f"{prefix}{f.name}".upper().replace(".", "__"))
+
+    walk(Settings(), "")
+    return names
+
+
 def mask_url(url: str) -> str:
     """`url` with any password replaced by asterisks."""
     return _URL_PASSWORD.sub(r"\1********\3", url)

@@ -31,14 +31,14 @@ class LogEntry:
 
 @dataclass(frozen=True, slots=True)
 class EncodedEntry:
-    """An event ready to publish: position, routing, CloudEvents attributes and the whole
-    structured envelope as JSON bytes."""
+    """An event ready to publish: position, routing, CloudEvents attributes and the data as
+    the outbox stores it (JSON bytes, never decoded: the relay's hot path)."""
 
     seq: int
     topic: str
     key: str
     attributes: dict[str, Any]
-    value: bytes
+    data: bytes
 
 
 class EventLog:
@@ -161,4 +161,4 @@ def _encoded(row: Any) -> EncodedEntry:
                               source or events.source_for(owner, "unknown"))
     attrs["todoop"] = op_id  # CloudEvents extension: the operation, for undo grouping
     return EncodedEntry(int(seq), events.topic_of(etype), f"{owner}/{subject}", attrs,
-                        events.envelope_json(attrs, data))
+                        data.encode())

@@ -9,7 +9,7 @@ from typing import Any
 
 from core import kept as keptmod
 from core.errors import NotFound
-from core.events import Event
+from core.events import Event, check_schema
 from core.priorities import Priority
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.series import Series
@@ -327,6 +327,7 @@ def append_event(
     db: Db, op_id: int, owner: str, task_pk: int, event: Event, source: str
 ) -> None:
     """Append an event to the outbox, inside the caller's transaction."""
+    check_schema(event)
     db.run(
         "INSERT INTO outbox (id, op_id, owner, type, task_pk, subject, time, data, source) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

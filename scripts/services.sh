@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Make sure the services the test suite talks to are there: PostgreSQL on 127.0.0.1:5432
-# with a database `test` that the `postgres` role reaches without a password, and the
-# Taskwarrior binary the format tests check our files against.
-# Installs and configures Debian's packages when they are missing (needs root or sudo).
+# Make sure the services and tools the test suite talks to are there: PostgreSQL on
+# 127.0.0.1:5432 with a database `test` that the `postgres` role reaches without a password,
+# and the independent implementations the tests check our files against: Taskwarrior (`task`)
+# and `systemd-analyze`. Installs Debian's packages when they are missing (needs root or sudo).
 set -euo pipefail
 
 PGHOST=127.0.0.1
@@ -22,11 +22,14 @@ start_clusters() {
   done
 }
 
-# Taskwarrior: the independent implementation tests/core/test_taskwarrior.py runs.
-if ! command -v task >/dev/null; then
-  echo "services: installing Taskwarrior" >&2
+need=()
+command -v task >/dev/null || need+=(taskwarrior)
+command -v systemd-analyze >/dev/null || need+=(systemd)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "services: installing ${need[*]}" >&2
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq taskwarrior >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${need[@]}" >/dev/null
 fi
 
 if pg_ok; then exit 0; fi

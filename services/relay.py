@@ -1,8 +1,9 @@
-"""The relay: publishes the outbox to Kafka in order and marks rows sent once acknowledged."""
+"""The relay: publishes the outbox to Kafka in order and marks rows sent once acknowledged.
+
+Records follow the CloudEvents Kafka binding in binary mode (services/binding.py)."""
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 import time
@@ -11,22 +12,13 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from core.eventlog import EncodedEntry, EventLog
+from services import logs
+from services.binding import headers_of
 from services.leader import Leader
 from services.transport import DeliveryError, Sink
 
 TopicFor = Callable[[str], str]
 """Maps a log topic ("task-events", "reminders") to the Kafka topic name."""
-
-
-def ce_headers(envelope: dict[str, Any]) -> dict[str, bytes]:
-    """The CloudEvents Kafka binding's `ce_*` headers for an envelope."""
-    headers = {
-        f"ce_{key}": str(envelope[key]).encode()
-        for key in ("specversion", "id", "source", "type", "subject", "time", "todoop")
-        if envelope.get(key) is not None
-    }
-    headers["content-type"] = b"application/cloudevents+json; charset=UTF-8"
-    return headers
 
 
 #: How much longer than the producer's delivery timeout the relay waits for delivery
@@ -138,8 +130,8 @@ class Relay:
         """Publish and wait for the delivery reports; what went wrong, if anything."""
         try:
             for entry in entries:
-                sink.publish(self.topic_for(entry.topic), entry.key.encode(), entry.value,
-                             ce_headers(entry.attributes), entry.seq)
+                sink.publish(self.topic_for(entry.topic), entry.key.encode(), entry.data,
+                             headers_of(entry.attributes), entry.seq)
             deadline = time.monotonic() + self.flush_timeout_s
             while True:
                 if self.leader is not None:
@@ -174,9 +166,7 @@ class Relay:
             self._sink = None
 
     def _say(self, line: dict[str, Any]) -> None:
-        line = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "group": "relay", **line}
-        self.out.write(json.dumps(line) + "\n")
-        self.out.flush()
+        logs.write(self.out, {"group": "relay", **line})
 
 
 def _acknowledged_in_key_order(entries: list[EncodedEntry], acked: set[int]) -> list[int]:

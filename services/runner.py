@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from core.events import check_envelope
+from services import logs
+from services.binding import envelope_of, is_binary
 from services.consumers import Consumer
 from services.transport import Message, Source
 
@@ -142,7 +144,6 @@ class Runner:
         error: str | None = None,
     ) -> None:
         line: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "group": self.consumer.group,
             "topic": message.topic,
             "partition": message.partition,
@@ -154,8 +155,7 @@ class Runner:
         }
         if error is not None:
             line["error"] = error
-        self.log.write(json.dumps(line) + "\n")
-        self.log.flush()
+        logs.write(self.log, line)
 
 
 def _last_per_partition(messages: list[Message]) -> list[Message]:
@@ -174,6 +174,9 @@ def _decode_or_error(message: Message) -> dict[str, Any] | str:
 
 
 def _decode(message: Message) -> dict[str, Any]:
+    """The envelope of a message: binary mode from Kafka, structured from the embedded log."""
+    if is_binary(message.headers):
+        return envelope_of(message.headers, message.value)
     if message.value is None:
         raise ValueError("empty message")
     try:

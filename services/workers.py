@@ -7,12 +7,10 @@ worker thread opens its own connection (SQLite connections stay in their thread)
 
 from __future__ import annotations
 
-import shutil
 import signal
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from config.settings import Settings
@@ -27,16 +25,6 @@ from services.runner import DeadLetter, Policy, Runner
 from services.transport import Message, Source
 
 WORKERS = ("relay", "recurrence", "audit", "notify")
-
-
-@dataclass(frozen=True, slots=True)
-class GroupStatus:
-    """Where a consumer group stands: its position and how much is waiting for it (a topic's
-    line has its partition count as position and no backlog)."""
-
-    group: str
-    position: str
-    backlog: int | None
 
 
 def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
@@ -62,6 +50,9 @@ def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
 def run(names: list[str], settings: Settings, out: TextIO | None = None) -> None:
     """Run the named workers until SIGTERM or Ctrl-C, each part in its own thread."""
     out = out if out is not None else sys.stdout
+    from services import logs
+
+    logs.configure()
     if "relay" in names and not settings.kafka.bootstrap_servers:
         raise BadInput("the relay publishes to Kafka: set kafka.bootstrap_servers first")
     parts: list[Any] = []
@@ -207,45 +198,3 @@ def _relay(settings: Settings, service: TaskService, out: TextIO) -> Any:
                     settings.kafka.relay_lease_s)
     return Relay(EventLog(service.store), sink, names.__getitem__,
                  flush_timeout_s=flush_wait_s(timeout), out=out, leader=leader)
-
-
-def status(settings: Settings) -> list[GroupStatus]:
-    """Each consumer group's position and backlog (and the relay's, with Kafka)."""
-    service = open_service(settings)
-    log = EventLog(service.store)
-    try:
-        if not settings.kafka.bootstrap_servers:
-            return [
-                GroupStatus(group, str(log.position(group)), log.backlog(group, topic))
-                for group, topic in _groups().items()
-            ]
-        return _kafka_status(settings, log)
-    finally:
-        service.close()
-
-
-def _kafka_status(settings: Settings, log: EventLog) -> list[GroupStatus]:
-    from services import kafka_status
-
-    rows = [GroupStatus("relay", f"outbox head {log.head()}", log.unsent_count())]
-    for group, topic in _groups().items():
-        positions = kafka_status.group_positions(
-            settings.kafka, f"{settings.kafka.topic_prefix}{group}", _kafka_topics(settings, topic)
-        )
-        text = ", ".join(f"{p.topic}[{p.partition}]@{p.committed}" for p in positions)
-        rows.append(GroupStatus(group, text or "-", sum(p.backlog for p in positions)))
-    for state in kafka_status.topic_report(settings.kafka):
-        rows.append(GroupStatus(f"topic {state.name}", state.describe(), None))
-    return rows
-
-
-def systemd_unit(settings_env: dict[str, str]) -> str:
-    """A user unit that runs `todo worker all` and restarts it if it dies."""
-    todo = shutil.which("todo") or f"{sys.executable} -m todo_cli.main"
-    env = "".join(f"Environment={k}={v}\n" for k, v in sorted(settings_env.items()))
-    return (
-        "[Unit]\nDescription=todo workers (relay, recurrence, audit, notify)\n"
-        "After=network-online.target\n\n"
-        f"[Service]\nExecStart={todo} worker all\n{env}Restart=on-failure\nRestartSec=5\n"
-        "KillSignal=SIGTERM\nTimeoutStopSec=30\n\n[Install]\nWantedBy=default.target\n"
-    )

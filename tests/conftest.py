@@ -30,6 +30,10 @@ hypothesis_settings.register_profile(
 hypothesis_settings.register_profile("dev", derandomize=False)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+# Every event any test (or a process it starts) appends to the outbox is validated against the
+# JSON Schema of its type (core/events.py check_schema).
+os.environ["TODO_CHECK_EVENT_SCHEMAS"] = "1"
+
 PG_URL = os.environ.get("TODO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -4,15 +4,22 @@ counts the CloudEvents ids it finds) and a one-record producer."""
 
 from __future__ import annotations
 
+import io
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 from config.settings import KafkaSettings
+from core import events
+from core.eventlog import EventLog
+from core.service import TaskService
 from services.kafka import KafkaSink
+from services.relay import Relay
+from services.topics import topic_names
 
 
 def event_ids(
@@ -49,6 +56,57 @@ def event_ids(
     finally:
         reader.close()
     return seen
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record as the broker returned it to the independent reader."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: dict[str, bytes]
+
+
+def records(
+    settings: KafkaSettings, topics: Iterable[str], count: int, timeout: float = 30.0
+) -> list[Record]:
+    """The first `count` records of `topics` (all partitions, from the beginning), each
+    partition in order; fewer if `timeout` passed first."""
+    assert settings.bootstrap_servers
+    reader = Consumer({
+        "bootstrap.servers": settings.bootstrap_servers,
+        "group.id": f"independent-{uuid.uuid4().hex[:8]}",
+        "enable.auto.commit": False,
+        "logger": _Silent(),
+    })
+    found: list[Record] = []
+    try:
+        reader.assign(_partitions(reader, list(topics)))
+        deadline = time.monotonic() + timeout
+        while len(found) < count and time.monotonic() < deadline:
+            raw = reader.poll(0.1)
+            if raw is not None and raw.error() is None:
+                headers = {name: bytes(value or b"") for name, value in raw.headers() or []}
+                found.append(Record(raw.topic(), raw.key(), raw.value() or b"", headers))
+    finally:
+        reader.close()
+    return found
+
+
+def publish_all(svc: TaskService, settings: KafkaSettings) -> int:
+    """Publish the whole outbox with our relay, in-process; how many rows it marked sent."""
+    topics = topic_names(settings)
+    names = {events.TASK_TOPIC: topics.task_events, events.REMINDER_TOPIC: topics.reminders}
+    sender = Relay(EventLog(svc.store), lambda: KafkaSink(settings), names.__getitem__,
+                   out=io.StringIO())
+    published = 0
+    try:
+        while (count := sender.publish_once()) > 0:
+            published += count
+    finally:
+        sender.close()
+    return published
 
 
 def partition_counts(settings: KafkaSettings) -> dict[str, int]:

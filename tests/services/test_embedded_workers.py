@@ -225,7 +225,7 @@ def test_encoded_entries_carry_exactly_the_logged_envelopes(svc: TaskService) ->
     encoded = log.unsent(10)
     assert [e.seq for e in encoded] == [e.seq for e in read] and len(read) == 3
     for wire, entry in zip(encoded, read, strict=True):
-        assert json.loads(wire.value) == entry.envelope
+        assert json.loads(wire.data) == entry.envelope["data"]
         assert (wire.topic, wire.key) == (entry.topic, entry.key)
         assert wire.attributes == {k: v for k, v in entry.envelope.items() if k != "data"}
 

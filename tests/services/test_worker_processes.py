@@ -11,7 +11,6 @@ import json
 import os
 import re
 import signal
-import stat
 import subprocess
 import threading
 import time
@@ -320,32 +319,3 @@ def test_relay_without_kafka_and_an_unknown_worker_exit_2(env: dict[str, str]) -
     assert bogus.returncode == 2
     assert "bogus" in bogus.stderr
     assert "Traceback" not in bogus.stderr
-
-
-def test_install_systemd_writes_a_unit_for_worker_all(env: dict[str, str], tmp_path: Path) -> None:
-    target = tmp_path / "x.service"
-    out = ok(env, "worker", "install-systemd", "--path", str(target))
-
-    unit = target.read_text()
-    assert str(target) in out
-    [exec_start] = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
-    assert exec_start.endswith(" worker all")
-    assert "Environment=TODO_USER=tester" in unit
-    assert "KillSignal=SIGTERM" in unit
-    assert "[Install]" in unit
-
-
-def test_install_systemd_keeps_secrets_out_of_a_world_readable_unit(
-    env: dict[str, str], tmp_path: Path
-) -> None:
-    target = tmp_path / "x.service"
-    ok({**env, "TODO_NOTIFY__WEBHOOK_TOKEN": "tok-s3cret",
-        "TODO_NOTIFY__SMTP_PASSWORD": "pw-s3cret"},
-       "worker", "install-systemd", "--path", str(target))
-
-    unit = target.read_text()
-    readable_by_others = bool(target.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
-    leaked = [s for s in ("tok-s3cret", "pw-s3cret") if s in unit]
-    assert not (leaked and readable_by_others), (
-        f"secrets {leaked} written to {oct(target.stat().st_mode & 0o777)} unit file"
-    )

@@ -62,38 +62,58 @@ def all_() -> None:
 
 
 @app.command()
-def status() -> None:
-    """Each consumer group's position and backlog."""
-    from services import workers
+def status(json: Json = False) -> None:
+    """Each consumer group's position and backlog (with Kafka, also the relay's and each
+    topic's partitions); --json prints the shape documented in the README."""
+    from services import worker_status
 
-    render.worker_status(workers.status(settings()))
+    found = worker_status.report(settings())
+    if json:
+        import json as jsonlib
+
+        render.Out().line(jsonlib.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        render.worker_status(worker_status.rows(found))
 
 
 @app.command("install-systemd")
 def install_systemd(
-    path: Annotated[Path | None, typer.Option(help="Where to write the unit.")] = None,
+    path: Annotated[Path | None, typer.Option(help="Where to write the unit; the template goes beside it.")] = None,
 ) -> None:
-    """Write a systemd user unit for `todo worker all` and print how to enable it."""
-    from services import workers
+    """Write the systemd user units (`todo-worker.service` for every worker,
+    `todo-worker@.service` for one each) and print how to enable them. Secrets from the
+    environment go to a file only you can read, never into a unit."""
+    from config import paths
+    from services import systemd
 
-    target = path or Path.home() / ".config/systemd/user/todo-worker.service"
-    keep, secret = {}, []
-    for name, value in os.environ.items():
-        if name.startswith("TODO_") or name == "TZ":
-            if any(word in name for word in ("PASSWORD", "TOKEN", "SECRET", "KEY")):
-                secret.append(name)
-            else:
-                keep[name] = value
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(workers.systemd_unit(keep), encoding="utf-8")
-    target.chmod(0o600)
+    target = path or Path.home() / ".config/systemd/user" / systemd.UNIT
+    env = systemd.split_environment(dict(os.environ))
+    env_file = paths.config_dir() / systemd.ENV_FILE if env.secret else None
+    template = target.parent / systemd.TEMPLATE
+    config = paths.config_file()
+    try:
+        if env_file is not None:
+            systemd.write_private(env_file, systemd.env_file_text(env.secret))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(systemd.unit(env.plain, env_file), encoding="utf-8")
+        template.write_text(systemd.unit(env.plain, env_file, instance=True), encoding="utf-8")
+        private = config.exists() and config.stat().st_mode & 0o077
+        if private:
+            config.chmod(0o600)  # the workers read their secrets from it too
+    except OSError as exc:
+        raise BadInput(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from None
     out = render.Out()
-    out.line(f"Wrote {target}")
-    if secret:
-        out.line(f"Left out {', '.join(sorted(secret))}: put secrets in config.toml "
-                 "(readable only by you), not in the unit")
-    out.line("Enable it with: systemctl --user daemon-reload && "
-             "systemctl --user enable --now todo-worker.service")
+    out.line(f"Wrote {target} and {template}")
+    if private:
+        out.line(f"Made {config} readable only by you: it may hold secrets the workers read")
+    if env_file is not None:
+        kept = ", ".join(f"{name} ({env.why[name]})" for name in sorted(env.secret))
+        out.line(f"Secrets went to {env_file} (mode 0600, read by the units), not into the "
+                 f"units: {kept}")
+    out.line("Enable with: systemctl --user daemon-reload && "
+             f"systemctl --user enable --now {systemd.UNIT}")
+    out.line("Or one unit per worker: systemctl --user enable --now todo-worker@notify "
+             "(relay, recurrence, audit, notify)")
 
 
 def audit_log(
