@@ -35,3 +35,38 @@ def require_or_skip(message: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+# Set by the issue's interface for the workers' metrics server; accepted here until
+# config/settings.py has worker.metrics_port (then it is simply one of the known names).
+PENDING_SETTINGS = {"TODO_WORKER__METRICS_PORT"}
+
+
+def known_env_names() -> set[str]:
+    """Every TODO_* variable todo reads: one per setting (`TODO_<SECTION>__<KEY>`), TODO_HOME."""
+    from dataclasses import fields, is_dataclass
+
+    from config.settings import ENV_PREFIX, Settings
+
+    names = {"TODO_HOME"}
+
+    def walk(target: object, prefix: str) -> None:
+        for f in fields(target):  # type: ignore[arg-type]
+            if f.name == "sources":
+                continue
+            value = getattr(target, f.name)
+            dotted = f"{prefix}{f.name}"
+            if is_dataclass(value):
+                walk(value, dotted + ".")
+            else:
+                names.add(ENV_PREFIX + dotted.upper().replace(".", "__"))
+
+    walk(Settings(), "")
+    return names | PENDING_SETTINGS
+
+
+def todo_env_names(text: str) -> set[str]:
+    """The TODO_* variable names mentioned in a file's text."""
+    import re
+
+    return set(re.findall(r"\bTODO_[A-Z0-9_]+[A-Z0-9]", text)) - {"TODO_IMAGE"}
