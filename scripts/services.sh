@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite talks to are there: PostgreSQL on 127.0.0.1:5432
 # with a database `test` that the `postgres` role reaches without a password, and the
-# Taskwarrior binary the format tests check our files against.
+# Taskwarrior binary the format tests check our files against, and promtool for the alert rules.
 # Installs and configures Debian's packages when they are missing (needs root or sudo).
 set -euo pipefail
 
@@ -27,6 +27,15 @@ if ! command -v task >/dev/null; then
   echo "services: installing Taskwarrior" >&2
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq taskwarrior >/dev/null
+fi
+
+# promtool: tests/deploy/test_alerts.py checks and unit-tests the chart's alert rules with it.
+# Only the package's files are wanted: no recommends, and its service is never started here.
+if ! command -v promtool >/dev/null; then
+  echo "services: installing promtool (Debian's prometheus)" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    prometheus >/dev/null
 fi
 
 if pg_ok; then exit 0; fi
