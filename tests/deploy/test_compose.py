@@ -101,3 +101,10 @@ def test_every_todo_variable_is_a_real_setting(path: str) -> None:
     used = todo_env_names((REPO / path).read_text(encoding="utf-8"))
     assert used, path
     assert used <= known_env_names(), used - known_env_names()
+
+
+def test_one_shot_services_have_no_health_check() -> None:
+    """The image's HEALTHCHECK asks a worker's /healthz; the migration and the CLI serve none."""
+    services = _compose()["services"]
+    for name in ("migrate", "cli"):
+        assert services[name]["healthcheck"] == {"disable": True}
