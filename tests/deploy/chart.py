@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from tests.deploy.tools import REPO, require_or_skip
+from tests.deploy.tools import REPO, require_module
 
 CHART = REPO / "deploy" / "helm" / "todo"
 KUBE_VERSION = "1.30.0"
@@ -79,12 +79,7 @@ def all_on_with_hpa() -> dict[str, Any]:
 
 
 def _helm() -> Any:
-    try:
-        import helm_python
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        require_or_skip(f"helm-python-sdk is not installed (pip install -e .[dev]): {exc}")
-        raise
-    return helm_python
+    return require_module("helm_python")
 
 
 def lint(values: dict[str, Any] | None = None) -> dict[str, Any]:

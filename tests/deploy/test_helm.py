@@ -10,7 +10,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from kubernetes_validate import utils as kv
 
 from tests.deploy.chart import (
     ALL_ON,
@@ -25,7 +24,7 @@ from tests.deploy.chart import (
     render_files,
 )
 from tests.deploy.metric_names import DASHBOARD
-from tests.deploy.tools import known_env_names
+from tests.deploy.tools import known_env_names, require_module
 
 VARIANTS = {"defaults": None, "all-on": ALL_ON, "all-on-hpa": all_on_with_hpa()}
 
@@ -57,7 +56,7 @@ def _validate(doc: dict[str, Any]) -> None:
         # that is present, and we set none of those).
         jsonschema.Draft4Validator(crd_schema(*key)).validate(doc)
     else:
-        kv.validate(doc, KUBE_VERSION, strict=True)
+        require_module("kubernetes_validate.utils").validate(doc, KUBE_VERSION, strict=True)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -162,9 +161,8 @@ def test_replicas_come_from_values_unless_an_autoscaler_owns_them() -> None:
 
 
 def test_keda_and_hpa_together_is_refused() -> None:
-    from helm_python import HelmError
-
-    with pytest.raises(HelmError, match="enable keda or hpa, not both"):
+    helm_error = require_module("helm_python").HelmError
+    with pytest.raises(helm_error, match="enable keda or hpa, not both"):
         render({"autoscaling": {"keda": {"enabled": True}, "hpa": {"enabled": True}}})
 
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,17 @@ def require_tool(name: str, installed_by: str) -> str:
         return found
     require_or_skip(f"`{name}` is not installed ({installed_by})")
     raise AssertionError("unreachable")
+
+
+def require_module(name: str) -> Any:
+    """Import a dev-extra module; skip locally without it, fail under CI."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        require_or_skip(f"{name} is not installed (pip install -e .[dev]): {exc}")
+        raise
 
 
 def require_or_skip(message: str) -> None:
