@@ -4,13 +4,16 @@ a working `todo`. No container engine runs here, so the steps run on this machin
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import sysconfig
+import threading
 import tomllib
 import venv
 from pathlib import Path
@@ -157,3 +160,62 @@ def _packages() -> list[str]:
 def test_every_package_of_the_wheel_is_copied_into_the_build(package: str) -> None:
     """A package missing from the COPY lines would be missing from the image's wheel."""
     assert package in _build_stage_copies()
+
+
+def _healthcheck_command() -> list[str]:
+    """The exec form of the final stage's HEALTHCHECK CMD (continuation lines joined)."""
+    text = DOCKERFILE.read_text(encoding="utf-8").replace("\\\n", " ")
+    match = re.search(r"^HEALTHCHECK .*? CMD (\[.*\])$", text, re.M)
+    assert match, "HEALTHCHECK ... CMD [exec form]"
+    command: list[str] = json.loads(match.group(1))
+    return command
+
+
+class _Worker(http.server.BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self) -> None:
+        self.send_response(self.status if self.path == "/healthz" else 404)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("status", "healthy"), [(200, True), (503, False)])
+def test_healthcheck_asks_the_workers_healthz(status: int, healthy: bool) -> None:
+    """The image's HEALTHCHECK, run as Docker would, against a real HTTP server on the port in
+    TODO_WORKER__METRICS_PORT: healthy on 200, unhealthy on 503."""
+    handler = type("Handler", (_Worker,), {"status": status})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        command = _healthcheck_command()
+        assert command[0] == "python"
+        env = {**os.environ, "TODO_WORKER__METRICS_PORT": str(server.server_address[1])}
+        done = subprocess.run([sys.executable, *command[1:]], env=env, capture_output=True,
+                              timeout=30, check=False)
+        assert (done.returncode == 0) is healthy, done.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_healthcheck_fails_when_nothing_listens() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    env = {**os.environ, "TODO_WORKER__METRICS_PORT": str(free_port)}
+    done = subprocess.run([sys.executable, *_healthcheck_command()[1:]], env=env,
+                          capture_output=True, timeout=30, check=False)
+    assert done.returncode != 0
+
+
+def test_build_context_is_an_allow_list() -> None:
+    """Only what the wheel is made of enters the build: never deploy/.env, .venv or .git."""
+    lines = [line for line in (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    assert lines[0] == "*"
+    assert not any(line.lstrip("!").startswith(("deploy", ".env", ".venv", ".git", "tests"))
+                   for line in lines)
