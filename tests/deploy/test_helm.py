@@ -6,13 +6,16 @@ asks."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 from tests.deploy.chart import (
     ALL_ON,
+    CHART,
     CRD_SCHEMAS,
     KUBE_VERSION,
     WORKERS,
@@ -297,3 +300,16 @@ def test_grafana_dashboard_configmap_ships_the_dashboard_file() -> None:
 def test_rendered_files_never_contain_a_template_error_marker() -> None:
     for path, text in render_files(ALL_ON).items():
         assert "<no value>" not in text, path
+
+
+def test_packaged_chart_carries_the_dashboard(tmp_path: Path) -> None:
+    """The chart's dashboards/ links to deploy/grafana/; `helm package` must copy the file in,
+    or a chart installed from an archive or registry would ship an empty dashboard."""
+    helm = require_module("helm_python")
+    archive = helm.package(CHART, destination=tmp_path)
+    with helm.Chart.load(archive) as chart:
+        files = chart.render({"grafanaDashboard": {"enabled": True}}, name="todo",
+                             namespace="apps", is_install=True)
+    (doc,) = [d for d in yaml.safe_load_all(files["todo/templates/grafana-dashboard.yaml"]) if d]
+    assert json.loads(doc["data"]["todo-dashboard.json"]) == \
+        json.loads(DASHBOARD.read_text(encoding="utf-8"))
