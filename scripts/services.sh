@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Make sure the services and tools the test suite talks to are there: PostgreSQL on
 # 127.0.0.1:5432 with a database `test` that the `postgres` role reaches without a password,
-# and the independent implementations the tests check our files against: Taskwarrior (`task`)
-# and `systemd-analyze`. Installs Debian's packages when they are missing (needs root or sudo).
+# and the independent implementations the tests check our files against: Taskwarrior (`task`),
+# `systemd-analyze` and `promtool` (the alert rules). Installs Debian's packages when they are
+# missing (needs root or sudo); only the packages' files are wanted, no service is started.
 set -euo pipefail
 
 PGHOST=127.0.0.1
@@ -25,6 +26,7 @@ start_clusters() {
 need=()
 command -v task >/dev/null || need+=(taskwarrior)
 command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v promtool >/dev/null || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   echo "services: installing ${need[*]}" >&2
   as_root apt-get update -qq
