@@ -100,15 +100,20 @@ def _consumer(name: str, service: TaskService, settings: Settings, out: TextIO) 
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     return NotifyConsumer(service, channels, settings.notify.retries, settings.notify.backoff_s,
-                          out)
+                          out, lease_s=settings.worker.reminder_lease_s)
 
 
 def _plumbing(
     consumer: Consumer, settings: Settings, service: TaskService
 ) -> tuple[Source, DeadLetter]:
     if not settings.kafka.bootstrap_servers:
+        from services.notifications import NotifyConsumer
+
         log = EventLog(service.store)
-        return EmbeddedSource(log, consumer.group, consumer.topic), _embedded_dlq(log, consumer)
+        embedded = EmbeddedSource(log, consumer.group, consumer.topic, settings.worker.lease_s)
+        if isinstance(consumer, NotifyConsumer):  # sends may outlast a third of the lease
+            consumer.keep_alive = embedded.keep_alive
+        return embedded, _embedded_dlq(log, consumer)
     from services import kafka
 
     group = f"{settings.kafka.topic_prefix}{consumer.group}"

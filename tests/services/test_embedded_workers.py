@@ -186,6 +186,7 @@ def test_audit_runner_records_every_event_once_and_is_idempotent(
     # A second runner from the stored position has nothing to do.
     [again] = workers.build("audit", make_settings(db_url), io.StringIO())
     assert run_until_idle(again) == 0
+    again.source.close()  # leaves the group: gives the group's lease up
 
     # Even with the position lost (a crash between the effect and the commit), re-reading
     # everything adds nothing: applied event ids are recorded with the audit rows.
