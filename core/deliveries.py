@@ -32,28 +32,34 @@ class Claim:
 
 
 def claim(
-    store: Store, event_id: str, channel: str, holder: str, lease_s: float, now: datetime
-) -> Claim:
-    """Claim the delivery of `event_id` on `channel` for `lease_s` seconds."""
+    store: Store, event_id: str, channels: Sequence[str], holder: str, lease_s: float,
+    now: datetime,
+) -> dict[str, Claim]:
+    """Claim sending `event_id` on each of `channels` for `lease_s` seconds (one
+    transaction); what each claim gave, by channel."""
     until = now + timedelta(seconds=lease_s)
+    out = {}
     with store.write() as db:
-        row = db.one(
-            "INSERT INTO delivery (event_id, channel, holder, lease_until, attempts) "
-            "VALUES (?, ?, ?, ?, 1) ON CONFLICT (event_id, channel) DO UPDATE SET "
-            "holder = excluded.holder, lease_until = excluded.lease_until, "
-            "attempts = delivery.attempts + 1 "
-            "WHERE delivery.delivered IS NULL "
-            "AND (delivery.lease_until IS NULL OR delivery.lease_until <= ?) "
-            "RETURNING attempts",
-            (event_id, channel, holder, db.dt(until), db.dt(now)),
-        )
-        if row is not None:
-            return Claim("claimed", int(row[0]))
-        delivered = db.value(
-            "SELECT delivered FROM delivery WHERE event_id = ? AND channel = ?",
-            (event_id, channel),
-        )
-    return Claim("busy") if delivered is None else Claim("delivered")
+        for channel in channels:
+            row = db.one(
+                "INSERT INTO delivery (event_id, channel, holder, lease_until, attempts) "
+                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (event_id, channel) DO UPDATE SET "
+                "holder = excluded.holder, lease_until = excluded.lease_until, "
+                "attempts = delivery.attempts + 1 "
+                "WHERE delivery.delivered IS NULL "
+                "AND (delivery.lease_until IS NULL OR delivery.lease_until <= ?) "
+                "RETURNING attempts",
+                (event_id, channel, holder, db.dt(until), db.dt(now)),
+            )
+            if row is not None:
+                out[channel] = Claim("claimed", int(row[0]))
+                continue
+            delivered = db.value(
+                "SELECT delivered FROM delivery WHERE event_id = ? AND channel = ?",
+                (event_id, channel),
+            )
+            out[channel] = Claim("busy") if delivered is None else Claim("delivered")
+    return out
 
 
 def renew(

@@ -200,11 +200,12 @@ class TaskService:
         """Append audit rows for these events (any owner), each at most once for `group`."""
         return audit.record(self.store, envelopes, group, self.now())
 
-    def claim_delivery(
-        self, event_id: str, channel: str, holder: str, lease_s: float
-    ) -> deliveries.Claim:
-        """Claim sending reminder event `event_id` on `channel` (see core.deliveries)."""
-        return deliveries.claim(self.store, event_id, channel, holder, lease_s, datetime.now(UTC))
+    def claim_deliveries(
+        self, event_id: str, channels: Sequence[str], holder: str, lease_s: float
+    ) -> dict[str, deliveries.Claim]:
+        """Claim sending reminder event `event_id` on these channels (see core.deliveries)."""
+        now = datetime.now(UTC)
+        return deliveries.claim(self.store, event_id, channels, holder, lease_s, now)
 
     def renew_deliveries(
         self, claims: Sequence[tuple[str, str]], holder: str, lease_s: float

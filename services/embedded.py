@@ -188,6 +188,13 @@ class EmbeddedSource:
                 for e in entries
             ]
 
+    def pause(self, seconds: float) -> None:
+        """Sleep (the loop's backoff between retries) while keeping the group's lease."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self.lease.hold()
+            time.sleep(min(left, self.lease.ttl_s / 6))
+
     def keep_alive(self) -> None:
         """Renew the group's lease if a third of it has passed (for a long batch)."""
         self.lease.hold()

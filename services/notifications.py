@@ -91,7 +91,7 @@ class NotifyConsumer:
         with ThreadPoolExecutor(max_workers=len(self.channels) or 1) as pool:
             waiting = list(self.channels)
             while waiting or delivery.sending:
-                waiting = [c for c in waiting if not delivery.claim(c, pool, note)]
+                waiting = delivery.claim(waiting, pool, note)
                 delivery.settle(_TICK_S)
                 delivery.renew()
                 self.keep_alive()
@@ -135,17 +135,22 @@ class _Delivery:
         self.sending: dict[Future[tuple[str, str] | None], tuple[Channel, int]] = {}
         self.renewed = time.monotonic()
 
-    def claim(self, channel: Channel, pool: ThreadPoolExecutor, note: Notification) -> bool:
-        """Claim `channel` and start its send; False while another worker holds it."""
+    def claim(self, channels: list[Channel], pool: ThreadPoolExecutor,
+              note: Notification) -> list[Channel]:
+        """Claim these channels and start their sends; returns those another worker holds."""
         c = self.consumer
-        got = self.service.claim_delivery(self.env["id"], channel.name, c.holder, c.lease_s)
-        if got.state == "busy":
-            return False
-        if got.state == "delivered":
-            self.delivered.append(channel.name)
-        else:
-            self.sending[pool.submit(c._send, channel, note)] = (channel, got.attempts)
-        return True
+        names = [channel.name for channel in channels]
+        got = self.service.claim_deliveries(self.env["id"], names, c.holder, c.lease_s)
+        busy = []
+        for channel in channels:
+            claim = got[channel.name]
+            if claim.state == "busy":
+                busy.append(channel)
+            elif claim.state == "delivered":
+                self.delivered.append(channel.name)
+            else:
+                self.sending[pool.submit(c._send, channel, note)] = (channel, claim.attempts)
+        return busy
 
     def settle(self, timeout: float) -> None:
         """Wait up to `timeout` for sends to end; record each as delivered or release it."""

@@ -11,6 +11,7 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -49,7 +50,9 @@ def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
     policy = Policy(settings.worker.retries, settings.worker.backoff_s,
                     settings.worker.poll_timeout_s, settings.worker.batch)
     source, dead_letter = _plumbing(consumer, settings, service)
-    parts: list[Any] = [Runner(source, consumer, dead_letter, policy, out)]
+    # On the embedded log, backoff between retries keeps the group's lease.
+    sleep = source.pause if isinstance(source, EmbeddedSource) else time.sleep
+    parts: list[Any] = [Runner(source, consumer, dead_letter, policy, out, sleep)]
     if name == "notify":
         from services.notifications import Scheduler
 
