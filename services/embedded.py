@@ -55,7 +55,12 @@ class GroupLease:
         started = time.monotonic()
         if self.fence is not None and started - self._renewed < self.ttl_s / 3:
             return True
-        lease = self.leases.acquire(self.name, self.holder, self.ttl_s, datetime.now(UTC))
+        now = datetime.now(UTC)
+        if self.fence is None:  # a waiting member reads first: writers queue on one lock
+            current = self.leases.current(self.name, now)
+            if current is not None and current.holder != self.holder:
+                return False
+        lease = self.leases.acquire(self.name, self.holder, self.ttl_s, now)
         if lease is None:
             self.fence = None
             return False
