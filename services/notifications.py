@@ -1,4 +1,11 @@
-"""Reminders: a scheduler that claims due reminders, and a consumer that delivers them."""
+"""Reminders: a scheduler that claims due reminders, and a consumer that delivers them.
+
+The scheduler's claim marks the reminder fired and appends `todo.reminder.due` in one
+transaction, so of several notify workers exactly one claims each reminder. The consumer
+claims each (event, channel) in the database before sending (core.deliveries), renews the
+claim while the send runs, and marks it delivered after: one send per channel however many
+workers run, and after a crash mid-send one repeat with the same idempotency key.
+"""
 
 from __future__ import annotations
 
