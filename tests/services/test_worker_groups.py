@@ -36,7 +36,7 @@ from tests.services.processes import Worker
 from tests.services.servers import HookServer, Inbox, hook_server, smtp_server
 from tests.services.test_worker_processes import ok, todo, wait_for
 
-LEASE_S = 2.0  # group leases and delivery claims in these tests
+LEASE_S = 1.5  # group leases and delivery claims in these tests
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -63,7 +63,7 @@ def worker_env(tmp_path: Path, url: str, hook: HookServer, smtp_port: int) -> di
         TODO_NOTIFY__RETRIES="2", TODO_NOTIFY__BACKOFF_S="0.1",
         TODO_WORKER__POLL_TIMEOUT_S="0.1", TODO_WORKER__SCHEDULER_INTERVAL_S="0.2",
         TODO_WORKER__LEASE_S=str(LEASE_S), TODO_WORKER__REMINDER_LEASE_S=str(LEASE_S),
-        TODO_WORKER__BACKOFF_S="0.1", TODO_WORKER__BATCH="20",
+        TODO_WORKER__BACKOFF_S="0.1", TODO_WORKER__BATCH="20", TODO_WORKER__RETRIES="1",
     )
     return base
 
