@@ -28,9 +28,13 @@ from core.eventlog import EventLog
 from core.leases import Leases
 from core.schemas import ReminderRead, ReminderState, Status, TaskCreate, TaskFilter
 from core.service import TaskService
+from services import workers
+from services.audit import AuditConsumer
 from services.channels import WebhookChannel
-from services.embedded import run_inline
+from services.embedded import EmbeddedSource, run_inline
 from services.notifications import NotifyConsumer
+from services.runner import Policy, Runner
+from services.transport import Message
 from tests.conftest import make_settings
 from tests.services.processes import Worker
 from tests.services.servers import HookServer, Inbox, hook_server, smtp_server
@@ -408,3 +412,38 @@ def test_audit_workers_dead_letter_forged_events(rig: Rig) -> None:
     assert all("InvalidEvent" in x["error"] for x in letters)
     assert rig.count("audit") == 2
     assert [e.type for e in svc.audit()] == [events.CREATED, events.CREATED]
+
+
+def test_forged_messages_published_raw_are_dead_lettered_by_the_consumer_loop(
+    svc: TaskService,
+) -> None:
+    """Messages that never were in the outbox (published straight to a topic) meet the same
+    checks: the loop dead-letters each forged one and audits the real one."""
+    svc.add_text("real")
+    [real] = EventLog(svc.store).read(0, 10)
+    task = {"id": 1, "uuid": svc.get(1).uuid, "title": "forged"}
+    forged = [
+        {**real.envelope, "id": str(uuid.uuid4()), "type": "todo.task.hijacked"},
+        {**real.envelope, "id": str(uuid.uuid4()), "data": {"task": task, "changes": {}}},
+        {**real.envelope, "id": str(uuid.uuid4()),
+         "data": {"owner": "mallory", "task": task, "changes": {}}},
+        {**real.envelope, "id": str(uuid.uuid4()),
+         "data": {"owner": "alice", "task": {**task, "uuid": str(uuid.uuid4())}}},
+    ]
+    consumer = AuditConsumer(svc)
+    log = EventLog(svc.store)
+    out = io.StringIO()
+    runner = Runner(EmbeddedSource(log, "audit", None), consumer,
+                    workers._embedded_dlq(log, consumer), Policy(retries=0), out)
+    messages = [Message("raw", 0, offset, b"k", json.dumps(env).encode(), {})
+                for offset, env in enumerate([*forged, real.envelope], start=1)]
+    runner.handle_batch(messages)
+    lines = map(json.loads, out.getvalue().splitlines())
+    results = {line["event"]: line["result"] for line in lines}
+    assert results == {**{env["id"]: "dead-lettered" for env in forged},
+                       real.envelope["id"]: "applied"}
+    letters = log.dead_letters("audit")
+    assert [json.loads(x["payload"])["id"] for x in letters] == [env["id"] for env in forged]
+    assert all("InvalidEvent" in x["error"] for x in letters)
+    assert [e.type for e in svc.audit()] == [events.CREATED]
+    runner.source.close()
