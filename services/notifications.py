@@ -96,12 +96,13 @@ class NotifyConsumer:
         # holds up none of the others; claims are taken, renewed and settled here, on our
         # connection.
         with ThreadPoolExecutor(max_workers=len(self.channels) or 1) as pool:
-            waiting = list(self.channels)
+            waiting = delivery.claim(list(self.channels), pool, note)
             while waiting or delivery.sending:
-                waiting = delivery.claim(waiting, pool, note)
                 delivery.settle(_TICK_S)
                 delivery.renew()
                 self.keep_alive()
+                if waiting:
+                    waiting = delivery.claim(waiting, pool, note)
         service.reminder_fired(env, sorted(delivery.delivered))
 
     def _send(self, channel: Channel, note: Notification) -> tuple[str, str] | None:
