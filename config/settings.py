@@ -78,11 +78,18 @@ class NotifySettings:
 
 @dataclass
 class WorkerSettings:
-    """The background workers."""
+    """The background workers.
+
+    `lease_s`: a consumer group's lease on the embedded log (one active member per group;
+    renewed every third; a killed holder's group resumes within it). `reminder_lease_s`: a
+    reminder delivery's claim, renewed every third while the send runs; a worker killed
+    mid-send has its delivery repeated (once, same event id) when the claim runs out.
+    """
 
     poll_timeout_s: float = 0.5
     scheduler_interval_s: float = 1.0
-    reminder_lease_s: float = 60.0
+    lease_s: float = 10.0
+    reminder_lease_s: float = 30.0
     retries: int = 3
     backoff_s: float = 0.5
     session_timeout_ms: int = 10_000

@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from core import events, repository
+from core.errors import InvalidEvent
 from core.store import Db, Store, read_dt
 
 KNOWN_TYPES = (*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED)
@@ -40,11 +41,13 @@ def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: d
     with store.write() as db:
         fresh = repository.mark_applied_many(db, group, [env["id"] for env in envelopes], now)
         recorded = db.dt(now)
-        rows = []
+        new = []
         for env in envelopes:
             if env["id"] in fresh:
                 fresh.discard(env["id"])  # an id twice in one batch is recorded once
-                rows.append(_row(db, env, recorded))
+                new.append(env)
+        _check(db, new)
+        rows = [_row(db, env, recorded) for env in new]
         db.many(
             "INSERT INTO audit (event_id, owner, task_uuid, task_id, type, source, time, "
             "version, changes, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -52,6 +55,32 @@ def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: d
             rows,
         )
     return len(rows)
+
+
+def _check(db: Db, envelopes: Sequence[dict[str, Any]]) -> None:
+    """Raise InvalidEvent for an event the audit log must not hold: an unknown type, no
+    owner, no task, a task its owner does not have, a time that is not ISO 8601."""
+    tasks: dict[str, list[tuple[str, str]]] = {}
+    for env in envelopes:
+        data = env["data"]
+        task = data.get("task")
+        owner = data.get("owner")
+        if env["type"] not in KNOWN_TYPES:
+            raise InvalidEvent(f"event {env['id']}: unknown type {env['type']!r}")
+        if not isinstance(owner, str) or not owner:
+            raise InvalidEvent(f"event {env['id']}: no owner")
+        if not isinstance(task, dict) or not isinstance(task.get("uuid"), str):
+            raise InvalidEvent(f"event {env['id']}: no task")
+        try:
+            datetime.fromisoformat(env["time"])
+        except (TypeError, ValueError):
+            raise InvalidEvent(f"event {env['id']}: bad time {env['time']!r}") from None
+        tasks.setdefault(owner, []).append((env["id"], task["uuid"]))
+    for owner, pairs in tasks.items():
+        known = repository.pks_of_uuids(db, owner, [uuid for _id, uuid in pairs])
+        for event_id, uuid in pairs:
+            if uuid not in known:
+                raise InvalidEvent(f"event {event_id}: {owner!r} has no task {uuid}")
 
 
 def _row(db: Db, env: dict[str, Any], recorded: Any) -> tuple[Any, ...]:

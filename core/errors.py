@@ -39,3 +39,10 @@ class StorageError(TodoError):
     """The database could not be opened, migrated or written (exit code 3)."""
 
     exit_code = 3
+
+
+class InvalidEvent(TodoError):
+    """An event a consumer can never apply (unknown type, no owner, no such task): consumers
+    raise it and the event is dead-lettered instead of being retried forever."""
+
+    exit_code = 2

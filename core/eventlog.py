@@ -121,13 +121,17 @@ class EventLog:
         self, group: str, where: tuple[str, int, int], error: str, payload: str | None,
         now: datetime,
     ) -> None:
-        """Keep a message a consumer gave up on, with the error and its origin."""
+        """Keep a message a consumer gave up on, with the error and its origin (once: a
+        member that takes over before the commit does not keep it again)."""
         topic, partition, offset = where
         with self.store.write() as db:
             db.run(
                 'INSERT INTO dead_letter (group_name, topic, partition, "offset", error, '
-                "payload, time) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (group, topic, partition, offset, error, payload, db.dt(now)),
+                "payload, time) SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 "
+                "FROM dead_letter WHERE group_name = ? AND topic = ? AND partition = ? "
+                'AND "offset" = ?)',
+                (group, topic, partition, offset, error, payload, db.dt(now),
+                 group, topic, partition, offset),
             )
 
     def dead_letters(self, group: str | None = None) -> list[dict[str, Any]]:

@@ -188,13 +188,17 @@ class Audit(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """A reminder delivered on one channel: at most once per (event, channel)."""
+    """A reminder's delivery on one channel, claimed before it is sent: one row per (event,
+    channel). Without `delivered` it is a claim, live while `lease_until` lies ahead."""
 
     __tablename__ = "delivery"
 
     event_id: str = Field(sa_type=sa.String(36), primary_key=True)
     channel: str = Field(sa_type=sa.String(32), primary_key=True)
-    delivered: datetime = Field(sa_type=_utc())
+    delivered: datetime | None = Field(default=None, sa_type=_utc())
+    holder: str | None = Field(default=None, sa_type=sa.String(256))
+    lease_until: datetime | None = Field(default=None, sa_type=_utc())
+    attempts: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class DeadLetter(SQLModel, table=True):

@@ -11,11 +11,21 @@ import os
 import uuid as uuidlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, tzinfo
+from datetime import UTC, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core import audit, dates, events, kept, quickadd, recurrence, reminders, repository
+from core import (
+    audit,
+    dates,
+    deliveries,
+    events,
+    kept,
+    quickadd,
+    recurrence,
+    reminders,
+    repository,
+)
 from core.audit import AuditEntry
 from core.errors import BadInput, NotFound, NothingToDo
 from core.filters import first_by_due, sort_tasks, where_for
@@ -217,21 +227,30 @@ class TaskService:
         """Append audit rows for these events (any owner), each at most once for `group`."""
         return audit.record(self.store, envelopes, group, self.now())
 
-    def record_delivery(self, event_id: str, channel: str) -> bool:
-        """Note that a reminder went out on `channel`; False if it had already."""
-        with self.store.write() as db:
-            row = db.one(
-                "INSERT INTO delivery (event_id, channel, delivered) VALUES (?, ?, ?) "
-                "ON CONFLICT DO NOTHING RETURNING channel",
-                (event_id, channel, db.dt(self.now())),
-            )
-        return row is not None
+    def claim_deliveries(
+        self, event_id: str, channels: Sequence[str], holder: str, lease_s: float
+    ) -> dict[str, deliveries.Claim]:
+        """Claim sending reminder event `event_id` on these channels (see core.deliveries)."""
+        now = datetime.now(UTC)
+        return deliveries.claim(self.store, event_id, channels, holder, lease_s, now)
+
+    def renew_deliveries(
+        self, claims: Sequence[tuple[str, str]], holder: str, lease_s: float
+    ) -> list[tuple[str, str]]:
+        """Extend `holder`'s claims while their sends run; returns the (event, channel) lost."""
+        return deliveries.renew(self.store, claims, holder, lease_s, datetime.now(UTC))
+
+    def mark_delivered(self, event_id: str, channel: str) -> None:
+        """Note that a reminder went out on `channel`."""
+        deliveries.mark_delivered(self.store, event_id, channel, self.now())
+
+    def release_delivery(self, event_id: str, channel: str, holder: str) -> None:
+        """Give up a claim whose send failed."""
+        deliveries.release(self.store, event_id, channel, holder)
 
     def delivered_channels(self, event_id: str) -> set[str]:
         """The channels a reminder event has already been delivered on."""
-        with self.store.read() as db:
-            rows = db.all("SELECT channel FROM delivery WHERE event_id = ?", (event_id,))
-        return {str(channel) for (channel,) in rows}
+        return deliveries.delivered_channels(self.store, event_id)
 
     def reminder_fired(self, due_event: dict[str, Any], channels: Sequence[str]) -> None:
         """Append `todo.reminder.fired` for a delivered `todo.reminder.due` event, once."""

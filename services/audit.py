@@ -1,4 +1,9 @@
-"""The audit consumer: every event becomes one append-only audit row."""
+"""The audit consumer: every valid event becomes one append-only audit row.
+
+An event of an unknown type, without an owner, or about a task its owner does not have
+raises InvalidEvent: the consumer loop (and the CLI's drain) dead-letters it, as it does an
+event the recurrence consumer cannot apply, instead of storing a forged history row.
+"""
 
 from __future__ import annotations
 
@@ -17,5 +22,6 @@ class AuditConsumer:
         self.service = service
 
     def apply(self, batch: list[dict[str, Any]]) -> None:
-        """Append the batch to the audit log in one transaction (replays record nothing)."""
+        """Append the batch to the audit log in one transaction (replays record nothing);
+        InvalidEvent if an event in it is not one todo could have written."""
         self.service.record_audit(batch, self.group)

@@ -3,27 +3,83 @@
 `drain` is what the CLI and the TUI run after each command when no Kafka is configured, so
 one user needs no daemon: completing a recurring task shows the next instance at once.
 `EmbeddedSource` lets the same consumer loop as Kafka's (`services.runner`) run on it.
+
+One active member per consumer group. Every member of a group (each `todo worker` process,
+and the drain of every CLI command) reads and applies only while it holds the lease
+`group:<group>` (`core.leases`). A worker keeps the lease while it lives, renewing it every
+third of `worker.lease_s` and before each batch, so no batch starts on a lease that could
+run out while it is applied; the other workers try to take it every poll interval, and do
+when it is released (SIGTERM) or has expired (kill -9). The new holder reads from the
+group's committed position. The drain takes the lease without waiting and gives it back at
+once; while a worker holds it, the drain leaves that group's events to the worker. Should a
+paused holder lose its lease mid-batch, the replay is harmless: recurrence and audit record
+the event ids they applied with their effects, and a notify delivery is claimed per channel
+before it is sent (`core.deliveries`).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from core.eventlog import EventLog
+from core.errors import InvalidEvent
+from core.eventlog import EventLog, LogEntry
+from core.leases import Leases, holder_id
 from core.schemas import TaskRead
 from core.service import TaskService
 from services.consumers import Consumer
 from services.transport import Message
 
 BATCH = 500
+DRAIN_LEASE_S = 10.0  # the drain gives the lease back when done; this bounds a dead CLI's hold
+
+
+class GroupLease:
+    """One member's hold on its group's lease: taken, renewed every third of `ttl_s`,
+    given back on `release`."""
+
+    def __init__(self, leases: Leases, group: str, holder: str, ttl_s: float) -> None:
+        self.leases = leases
+        self.name = f"group:{group}"
+        self.holder = holder
+        self.ttl_s = ttl_s
+        self.fence: int | None = None  # while held: which hand-over we hold it since
+        self._renewed = 0.0
+
+    def hold(self) -> bool:
+        """True if this member holds the lease with at least two thirds of it left.
+
+        Renews when a third has passed; tries to take it when not held (no waiting)."""
+        started = time.monotonic()
+        if self.fence is not None and started - self._renewed < self.ttl_s / 3:
+            return True
+        now = datetime.now(UTC)
+        if self.fence is None:  # a waiting member reads first: writers queue on one lock
+            current = self.leases.current(self.name, now)
+            if current is not None and current.holder != self.holder:
+                return False
+        lease = self.leases.acquire(self.name, self.holder, self.ttl_s, now)
+        if lease is None:
+            self.fence = None
+            return False
+        self._renewed = started  # the expiry was computed after this instant
+        self.fence = lease.fence
+        return True
+
+    def release(self) -> None:
+        """Give the lease up so a waiting member takes over now."""
+        if self.fence is not None:
+            self.leases.release(self.name, self.holder)
+            self.fence = None
 
 
 def run_inline(service: TaskService) -> list[TaskRead]:
     """What runs in-process after each command: the recurrence and audit consumers.
 
-    Returns the task instances the recurrence consumer created.
+    Returns the task instances the recurrence consumer created (none for a group a worker
+    is running: the worker applies its events).
     """
     from services.audit import AuditConsumer
     from services.recurrence import RecurrenceConsumer
@@ -43,27 +99,59 @@ def run_inline_or_defer(service: TaskService) -> tuple[list[TaskRead], str | Non
         return [], f"background processing deferred ({exc})"
 
 
-def drain(service: TaskService, consumers: Sequence[Consumer]) -> None:
-    """Apply every event each consumer has not seen yet, batch by batch."""
+def drain(
+    service: TaskService, consumers: Sequence[Consumer], lease_s: float = DRAIN_LEASE_S
+) -> None:
+    """Apply every event each consumer has not seen yet, batch by batch, for each group
+    whose lease is free; an event a consumer rejects as invalid is dead-lettered."""
     log = EventLog(service.store)
+    leases = Leases(service.store)
+    holder = holder_id("drain")
     for consumer in consumers:
-        while True:
-            entries = log.read(log.position(consumer.group), BATCH, consumer.topic)
-            if not entries:
-                break
-            consumer.apply([e.envelope for e in entries])
-            log.commit(consumer.group, entries[-1].seq, datetime.now(UTC))
+        if not log.read(log.position(consumer.group), 1, consumer.topic):
+            continue  # nothing waiting: no lease to take
+        lease = GroupLease(leases, consumer.group, holder, lease_s)
+        try:
+            while lease.hold():
+                entries = log.read(log.position(consumer.group), BATCH, consumer.topic)
+                if not entries:
+                    break
+                _apply(log, consumer, entries)
+        finally:
+            lease.release()
+
+
+def _apply(log: EventLog, consumer: Consumer, entries: list[LogEntry]) -> None:
+    try:
+        consumer.apply([e.envelope for e in entries])
+    except InvalidEvent:  # find the culprit: the others apply, it goes to the dead letters
+        for entry in entries:
+            try:
+                consumer.apply([entry.envelope])
+            except InvalidEvent as exc:
+                log.dead_letter(consumer.group, (entry.topic, 0, entry.seq),
+                                f"InvalidEvent: {exc}", json.dumps(entry.envelope),
+                                datetime.now(UTC))
+            log.commit(consumer.group, entry.seq, datetime.now(UTC))
+        return
+    log.commit(consumer.group, entries[-1].seq, datetime.now(UTC))
 
 
 class EmbeddedSource:
-    """A consumer group's subscription to the outbox, for `services.runner`."""
+    """A consumer group's subscription to the outbox, for `services.runner`: it reads only
+    while it holds the group's lease (see the module docstring)."""
 
-    def __init__(self, log: EventLog, group: str, topic: str | None) -> None:
+    def __init__(
+        self, log: EventLog, group: str, topic: str | None, lease_s: float = 10.0,
+        holder: str | None = None,
+    ) -> None:
         self.log = log
         self.group = group
         self.topic = topic
+        self.lease = GroupLease(Leases(log.store), group, holder or holder_id(group), lease_s)
         self._buffer: list[Message] = []
-        self._read_to = log.position(group)
+        self._read_to = 0
+        self._read_fence: int | None = None  # the hand-over `_read_to` belongs to
 
     def poll(self, timeout: float) -> Message | None:
         """The next event after the group's position; waits up to `timeout` for one."""
@@ -71,33 +159,56 @@ class EmbeddedSource:
         return batch[0] if batch else None
 
     def poll_many(self, limit: int, timeout: float) -> list[Message]:
-        """Up to `limit` events after the group's position; waits up to `timeout` for one."""
-        if not self._buffer:
-            self._fill(timeout)
-        batch, self._buffer = self._buffer[:limit], self._buffer[limit:]
-        return batch
+        """Up to `limit` events after the group's position; waits up to `timeout` for one.
 
-    def _fill(self, timeout: float) -> None:
-        import time
-
+        Empty while another member holds the group's lease; a batch is handed out only on
+        a lease renewed less than a third of its term ago."""
         deadline = time.monotonic() + timeout
         while True:
-            entries = self.log.read(self._read_to, BATCH, self.topic)
-            if entries:
-                self._read_to = entries[-1].seq
-                self._buffer = [
-                    Message(e.topic, 0, e.seq, e.key.encode(),
-                            json.dumps(e.envelope).encode(), {})
-                    for e in entries
-                ]
-                return
-            if time.monotonic() >= deadline:
-                return
-            time.sleep(min(0.05, max(deadline - time.monotonic(), 0)))
+            if self.lease.hold():
+                if self.lease.fence != self._read_fence:  # (re)taken: others moved on
+                    self._read_to = self.log.position(self.group)
+                    self._read_fence = self.lease.fence
+                    self._buffer = []
+                if not self._buffer:
+                    self._read()
+                if self._buffer and self.lease.hold():
+                    batch, self._buffer = self._buffer[:limit], self._buffer[limit:]
+                    return batch
+                pause = 0.05
+            else:
+                self._buffer, self._read_fence = [], None
+                pause = timeout  # a waiting member tries the lease once per poll interval
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return []
+            time.sleep(min(pause, left))
+
+    def _read(self) -> None:
+        entries = self.log.read(self._read_to, BATCH, self.topic)
+        if entries:
+            self._read_to = entries[-1].seq
+            self._buffer = [
+                Message(e.topic, 0, e.seq, e.key.encode(), json.dumps(e.envelope).encode(), {})
+                for e in entries
+            ]
+
+    def pause(self, seconds: float) -> None:
+        """Sleep (the loop's backoff between retries) while keeping the group's lease."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self.lease.hold()
+            time.sleep(min(left, self.lease.ttl_s / 6))
+
+    def keep_alive(self) -> None:
+        """Renew the group's lease if a third of it has passed (for a long batch)."""
+        self.lease.hold()
 
     def commit(self, message: Message) -> None:
         """Move the group's position past `message`."""
         self.log.commit(self.group, message.offset, datetime.now(UTC))
 
     def close(self) -> None:
-        """Nothing to leave: positions are committed as they go."""
+        """Give the group's lease up, so a waiting member takes over at once."""
+        self._buffer = []
+        self.lease.release()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import events
+from core.errors import InvalidEvent
 from core.schemas import TaskRead
 from core.service import TaskService
 
@@ -20,10 +21,16 @@ class RecurrenceConsumer:
         self.created: list[TaskRead] = []
 
     def apply(self, batch: list[dict[str, Any]]) -> None:
-        """Spawn next instances for the completions in `batch` (replays change nothing)."""
+        """Spawn next instances for the completions in `batch` (replays change nothing);
+        InvalidEvent for a completion without task or owner (it is dead-lettered)."""
         for env in batch:
             data = env["data"]
-            if env["type"] != events.COMPLETED or not data["task"].get("recurrence"):
+            if env["type"] != events.COMPLETED:
+                continue
+            task, owner = data.get("task"), data.get("owner")
+            if not isinstance(task, dict) or not isinstance(owner, str) or not owner:
+                raise InvalidEvent(f"event {env['id']}: a completion without task or owner")
+            if not task.get("recurrence"):
                 continue
             owner = self.service.for_owner(data["owner"])
             made = owner.spawn_next_for(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -38,7 +39,9 @@ def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
     policy = Policy(settings.worker.retries, settings.worker.backoff_s,
                     settings.worker.poll_timeout_s, settings.worker.batch)
     source, dead_letter = _plumbing(consumer, settings, service)
-    parts: list[Any] = [Runner(source, consumer, dead_letter, policy, out)]
+    # On the embedded log, backoff between retries keeps the group's lease.
+    sleep = source.pause if isinstance(source, EmbeddedSource) else time.sleep
+    parts: list[Any] = [Runner(source, consumer, dead_letter, policy, out, sleep)]
     if name == "notify":
         from services.notifications import Scheduler
 
@@ -103,15 +106,20 @@ def _consumer(name: str, service: TaskService, settings: Settings, out: TextIO) 
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     return NotifyConsumer(service, channels, settings.notify.retries, settings.notify.backoff_s,
-                          out)
+                          out, lease_s=settings.worker.reminder_lease_s)
 
 
 def _plumbing(
     consumer: Consumer, settings: Settings, service: TaskService
 ) -> tuple[Source, DeadLetter]:
     if not settings.kafka.bootstrap_servers:
+        from services.notifications import NotifyConsumer
+
         log = EventLog(service.store)
-        return EmbeddedSource(log, consumer.group, consumer.topic), _embedded_dlq(log, consumer)
+        embedded = EmbeddedSource(log, consumer.group, consumer.topic, settings.worker.lease_s)
+        if isinstance(consumer, NotifyConsumer):  # sends may outlast a third of the lease
+            consumer.keep_alive = embedded.keep_alive
+        return embedded, _embedded_dlq(log, consumer)
     from services import kafka
     from services.topics import topic_names
 

@@ -3,6 +3,7 @@ aiosmtpd SMTP server that keeps what it receives. Same approach as test_channels
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email
 import email.message
@@ -41,6 +42,7 @@ class HookServer:
     """Answers each POST with the next scripted status (the last one repeats)."""
 
     statuses: list[int]
+    delays: dict[int, float] = field(default_factory=dict)  # request number (0-based) -> s
     requests: list[HookRequest] = field(default_factory=list)
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -52,9 +54,13 @@ class HookServer:
 
 
 @contextlib.contextmanager
-def hook_server(statuses: list[int] | None = None) -> Iterator[HookServer]:
-    """A ThreadingHTTPServer on 127.0.0.1 recording JSON POSTs; `url` is its root."""
-    state = HookServer(statuses=list(statuses or [200]))
+def hook_server(
+    statuses: list[int] | None = None, delays: dict[int, float] | None = None
+) -> Iterator[HookServer]:
+    """A ThreadingHTTPServer on 127.0.0.1 recording JSON POSTs; `url` is its root.
+
+    `delays`: request number -> seconds to wait before answering (recorded on arrival)."""
+    state = HookServer(statuses=list(statuses or [200]), delays=dict(delays or {}))
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -70,6 +76,8 @@ def hook_server(statuses: list[int] | None = None) -> Iterator[HookServer]:
                 )
                 index = min(len(state.requests), len(state.statuses)) - 1
                 status = state.statuses[index]
+                delay = state.delays.get(len(state.requests) - 1, 0.0)
+            time.sleep(delay)
             payload = b'{"id":"abc"}' if status < 300 else b"broken today"
             self.send_response(status)
             self.send_header("Content-Length", str(len(payload)))
@@ -93,22 +101,27 @@ def hook_server(statuses: list[int] | None = None) -> Iterator[HookServer]:
 class Inbox:
     """An aiosmtpd handler that keeps every message and when it arrived (time.monotonic)."""
 
-    def __init__(self) -> None:
+    def __init__(self, delays: dict[int, float] | None = None) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.times: list[float] = []
+        self.delays = dict(delays or {})  # message number (0-based) -> s before "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, email.message.EmailMessage)
         self.messages.append(parsed)
         self.times.append(time.monotonic())
+        delay = self.delays.get(len(self.messages) - 1, 0.0)
+        if delay:
+            await asyncio.sleep(delay)
         return "250 OK"
 
 
 @contextlib.contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    """aiosmtpd on 127.0.0.1: yields (inbox, port)."""
-    inbox = Inbox()
+def smtp_server(delays: dict[int, float] | None = None) -> Iterator[tuple[Inbox, int]]:
+    """aiosmtpd on 127.0.0.1: yields (inbox, port). `delays`: message number -> seconds
+    to wait before accepting it (kept on arrival)."""
+    inbox = Inbox(delays)
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
