@@ -8,7 +8,7 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
-from typing import Any, TextIO
+from typing import TextIO
 
 from core import dates
 from core.formats import jsonfmt
@@ -199,7 +199,7 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
         *_recurrence_detail(task),
         *_reminder_detail(task, tz),
         ("Created", _day_or_stamp(task.created, tz)),
-        ("Updated", _stamp(task.updated, tz)),
+        ("Updated", stamp(task.updated, tz)),
     ]
     if task.completed is not None:
         fields.append(("Completed", _day_or_stamp(task.completed, tz)))
@@ -247,13 +247,14 @@ def repeat_notes(task: TaskRead) -> list[str]:
 def _reminder_detail(task: TaskRead, tz: tzinfo) -> list[tuple[str, str]]:
     rows = []
     for n, reminder in enumerate(task.reminders):
-        offset = f"{_duration_words(reminder.before)} before" if reminder.before else "at"
+        offset = f"{duration_words(reminder.before)} before" if reminder.before else "at"
         rows.append(("Reminders" if n == 0 else "",
-                     f"{_stamp(reminder.at, tz)}  {offset}  {reminder.state.value}"))
+                     f"{stamp(reminder.at, tz)}  {offset}  {reminder.state.value}"))
     return rows
 
 
-def _duration_words(iso_duration: str) -> str:
+def duration_words(iso_duration: str) -> str:
+    """An ISO 8601 duration as a short count and unit ("PT30M" -> "30m")."""
     from core.reminders import parse_iso_duration
 
     seconds = int(parse_iso_duration(iso_duration).total_seconds())
@@ -269,7 +270,8 @@ def _due_detail(task: TaskRead, now: datetime, tz: tzinfo) -> str:
     return f"{dates.iso(task.due, tz)} ({dates.describe_relative(task.due, now)})"
 
 
-def _stamp(value: datetime, tz: tzinfo) -> str:
+def stamp(value: datetime, tz: tzinfo) -> str:
+    """A moment as local "YYYY-MM-DD HH:MM"."""
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
@@ -280,7 +282,7 @@ def _day_or_stamp(value: datetime, tz: tzinfo) -> str:
     that day; printing "00:00" would invent a time nobody wrote.
     """
     local = value.astimezone(tz)
-    return local.strftime("%Y-%m-%d") if local.time() == time() else _stamp(value, tz)
+    return local.strftime("%Y-%m-%d") if local.time() == time() else stamp(value, tz)
 
 
 def changed(verb: str, tasks: Sequence[TaskRead], out: Out | None = None) -> None:
@@ -322,40 +324,11 @@ def reminder_list(pairs: Sequence[tuple[TaskRead, ReminderRead]], now: datetime)
     if not pairs and out.tty:
         out.line(out.style("No reminders.", "dim"))
     for task, reminder in pairs:
-        when = f"{_stamp(reminder.at, tz)} ({dates.describe_relative(reminder.at, now)})"
-        offset = f"{_duration_words(reminder.before)} before" if reminder.before else "at"
+        when = f"{stamp(reminder.at, tz)} ({dates.describe_relative(reminder.at, now)})"
+        offset = f"{duration_words(reminder.before)} before" if reminder.before else "at"
         state = "" if reminder.state is ReminderState.PENDING else f" [{reminder.state.value}]"
         out.line(f"{when}  {out.style(str(task.id), 'bold')} {visible(task.title)}  "
                  f"{out.style(offset + state, 'dim')}")
-
-
-def history(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:
-    """A task's changes, oldest first: time, event type, and old -> new per field."""
-    out = out or Out()
-    for entry in entries:
-        kind = entry.type.rsplit(".", 1)[-1]
-        stamp = _stamp(entry.time, tz)
-        out.line(f"{out.style(stamp, 'dim')}  {out.style(kind, 'bold')}")
-        for name, change in entry.changes.items():
-            out.line(f"    {name}: {_value(change['old'])} -> {_value(change['new'])}")
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, list):
-        if all(isinstance(v, str) for v in value):  # tags
-            return visible(" ".join("#" + v for v in value)) or "-"
-        return visible(", ".join(_list_item(v) for v in value))
-    return visible(str(value))
-
-
-def _list_item(value: Any) -> str:
-    if isinstance(value, dict) and "at" in value:  # a reminder: when, and how it is set
-        before = value.get("before")
-        how = f"{_duration_words(before)} before" if isinstance(before, str) else "at"
-        return f"{value['at']} ({how}, {value.get('state', '?')})"
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
 
 
 def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:
@@ -366,52 +339,7 @@ def tag_counts(rows: Sequence[tuple[str, int]], out: Out | None = None) -> None:
         out.line(f"{out.style(visible('#' + tag).ljust(width), 'magenta')}  {count}")
 
 
-def settings_table(rows: Sequence[tuple[str, str, str]], out: Out | None = None) -> None:
-    """Effective settings with where each value came from."""
-    out = out or Out()
-    # A value set through the environment may hold anything: shown, never obeyed.
-    rows = [(key, visible(value), source) for key, value, source in rows]
-    key_w = max(len(k) for k, _, _ in rows)
-    val_w = max(len(v) for _, v, _ in rows)
-    for key, value, source in rows:
-        out.line(f"{key.ljust(key_w)}  {value.ljust(val_w)}  {out.style(source, 'dim')}")
-
-
 def error(message: str) -> None:
     """An error line on stderr."""
     err = Out(sys.stderr)
     sys.stderr.write(f"{err.style('error:', 'red', 'bold')} {visible(message)}\n")
-
-
-def worker_status(rows: Sequence[Any], out: Out | None = None) -> None:
-    """Consumer groups with their position and backlog; topics with their partition count."""
-    out = out or Out()
-    width = max(len(r.group) for r in rows)
-    for row in rows:
-        backlog = " " * 14 if row.backlog is None else f"backlog {row.backlog:>6}"
-        out.line(f"{out.style(row.group.ljust(width), 'bold')}  {backlog}  "
-                 f"{out.style(row.position, 'dim')}")
-
-
-def doctor(report: Any, out: Out | None = None) -> None:
-    """`todo doctor`: one line per check, its status first, then the verdict."""
-    out = out or Out()
-    marks = {"ok": ("ok  ", "green"), "warn": ("warn", "yellow"), "fail": ("FAIL", "red")}
-    width = max(len(c.name) for c in report.checks)
-    for check in report.checks:
-        mark, colour = marks[check.status]
-        out.line(f"{out.style(mark, colour, 'bold')}  {check.name.ljust(width)}  {check.detail}")
-    out.line("healthy" if report.healthy else "problems found: see FAIL above")
-
-
-def audit(entries: Sequence[Any], tz: tzinfo, out: Out | None = None) -> None:
-    """Audit entries: when, what, which task, from where, and the changed values."""
-    out = out or Out()
-    for entry in entries:
-        kind = entry.type.removeprefix("todo.")
-        task = f"{entry.task_id} {entry.task_title!r}" if entry.task_id is not None else "-"
-        out.line(f"{out.style(_stamp(entry.time, tz), 'dim')}  {out.style(kind, 'bold')}  "
-                 f"{task}  {out.style(visible(entry.source), 'dim')}")
-        for name, change in entry.changes.items():
-            if isinstance(change, dict) and "old" in change:
-                out.line(f"    {name}: {_value(change['old'])} -> {_value(change['new'])}")

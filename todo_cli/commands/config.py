@@ -7,7 +7,7 @@ import typer
 from config import paths
 from config.settings import effective_settings, effective_values, mask_url
 from core.errors import BadInput
-from todo_cli import render, render_json
+from todo_cli import render, render_json, render_reports
 from todo_cli.commands.options import Json
 from todo_cli.context import settings
 
@@ -20,7 +20,7 @@ def show(json: Json = False) -> None:
     if json:
         render_json.settings(effective_settings(settings()))
     else:
-        render.settings_table(effective_values(settings()))
+        render_reports.settings_table(effective_values(settings()))
 
 
 @app.command()

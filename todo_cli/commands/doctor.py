@@ -6,7 +6,7 @@ import json as jsonlib
 
 import typer
 
-from todo_cli import render
+from todo_cli import render, render_reports
 from todo_cli.commands.options import Json
 
 
@@ -23,7 +23,7 @@ def doctor(json: Json = False) -> None:
     if json:
         render.Out().line(jsonlib.dumps(report.as_dict(), ensure_ascii=False))
     else:
-        render.doctor(report)
+        render_reports.doctor(report)
     if not report.healthy:
         raise typer.Exit(3)
 

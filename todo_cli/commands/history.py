@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from todo_cli import render, render_json
+from todo_cli import render, render_json, render_reports
 from todo_cli.commands import options as opts
 from todo_cli.commands.options import Json
 from todo_cli.context import service
@@ -23,7 +23,7 @@ def history(task_id: opts.TaskId, json: Json = False) -> None:
     if json:
         render_json.history(svc.get(task_id), entries, svc.tz)
     else:
-        render.history(entries, svc.tz)
+        render_reports.history(entries, svc.tz)
 
 
 def register(app: typer.Typer) -> None:

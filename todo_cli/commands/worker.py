@@ -11,7 +11,7 @@ import typer
 
 from core import dates
 from core.errors import BadInput
-from todo_cli import render, render_json
+from todo_cli import render, render_json, render_reports
 from todo_cli.commands import options as opts
 from todo_cli.commands.options import Json
 from todo_cli.context import service, settings
@@ -73,7 +73,7 @@ def status(json: Json = False) -> None:
 
         render.Out().line(jsonlib.dumps(found, indent=2, ensure_ascii=False))
     else:
-        render.worker_status(worker_status.rows(found))
+        render_reports.worker_status(worker_status.rows(found))
 
 
 @app.command("install-systemd")
@@ -135,7 +135,7 @@ def audit_log(
     if json:
         render_json.audit(entries, svc.tz)
     else:
-        render.audit(entries, svc.tz)
+        render_reports.audit(entries, svc.tz)
 
 
 def register(root: typer.Typer) -> None:
