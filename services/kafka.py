@@ -5,14 +5,11 @@ needs no SDK lives beside it: client settings in `services.kafka_config`, topic 
 checks in `services.topics`, delivery reports and log throttling in `services.kafka_reports`,
 group and topic status in `services.kafka_status`.
 
-- KafkaSink is an idempotent producer. A record may carry a `ref` (the relay passes the
-  outbox seq); `acknowledged()` gives the refs of exactly the records the broker
-  acknowledged, whatever `flush` returned. After a failure the sink swaps in a fresh producer
-  and raises KafkaDeliveryError (from `flush`, or from the next `publish`, which queues
-  nothing more behind a lost record), so per-key order holds when the caller re-publishes.
+- KafkaSink is an idempotent producer; `acknowledged()` gives the refs (the relay's outbox
+  seqs) of exactly the records the broker acknowledged. After a failure it swaps in a fresh
+  producer and raises, so nothing queues behind a lost record and per-key order holds.
 - KafkaSource auto-commits only the offsets `commit(message)` stored after a handler was done.
-- Every client creates or checks the topics when it starts and again after the broker was
-  lost or a topic went missing (services.topics.TopicWatch).
+- Every client (re)checks the topics on start and after the broker or a topic went missing.
 """
 
 from __future__ import annotations
@@ -96,7 +93,6 @@ def topic_partitions(settings: KafkaSettings, timeout: float = 5.0) -> dict[str,
 
 def _topic_watch(settings: KafkaSettings) -> TopicWatch:
     return TopicWatch(lambda: ensure_topics(settings, timeout=_RECHECK_TIMEOUT_S))
-
 
 
 class KafkaSink:
@@ -215,11 +211,8 @@ class KafkaSink:
 
 
 class KafkaSource:
-    """A consumer-group subscription (services.transport.Source).
-
-    Offsets are auto-committed every second, but only those stored by `commit(message)`;
-    `close` commits what was stored synchronously and leaves the group.
-    """
+    """A consumer-group subscription (services.transport.Source): offsets stored by
+    `commit(message)` are auto-committed each second; `close` commits them and leaves."""
 
     def __init__(
         self,
@@ -328,10 +321,20 @@ class KafkaSource:
         finally:
             self._consumer.close()
 
+    def joined(self) -> bool:
+        """Whether this member is in its group (the coordinator gave it a member id)."""
+        return not self._closed and bool(self._consumer.memberid())
+
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Per assigned partition with a position: last fetched high watermark - position."""
+        parts = [] if self._closed else self._consumer.position(self._consumer.assignment())
+        ends = {(tp.topic, tp.partition): (tp.offset, self._consumer.get_watermark_offsets(
+            tp, cached=True)) for tp in parts}
+        return {k: max(w[1] - at, 0) for k, (at, w) in ends.items() if at >= 0 and w and w[1] >= 0}
+
     def _raise_if_fatal(self) -> None:
         if self._errors.fatal is not None:
             raise EventStreamError(f"Kafka consumer {self.group_id} failed: {self._errors.fatal}")
-
 
 
 def offsets(

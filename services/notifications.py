@@ -19,10 +19,13 @@ from services.channels import (
     Unavailable,
     deliver_with_retry,
 )
+from services.observer import NULL, Observer
 
 
 class Scheduler:
     """Claims due reminders every tick; claiming appends `todo.reminder.due` atomically."""
+
+    observer: Observer = NULL
 
     def __init__(self, service: TaskService, interval_s: float = 1.0) -> None:
         self.service = service
@@ -36,6 +39,7 @@ class Scheduler:
     def run(self) -> None:
         """Tick until stopped."""
         while not self.stop.is_set():
+            self.observer.tick()
             self.tick()
             self.stop.wait(self.interval_s)
 
@@ -45,6 +49,7 @@ class NotifyConsumer:
 
     group = "notify"
     topic: str | None = events.REMINDER_TOPIC
+    observer: Observer = NULL
 
     def __init__(
         self,
@@ -101,6 +106,7 @@ class NotifyConsumer:
         return None
 
     def _say(self, env: dict[str, Any], channel: str, result: str, error: str = "") -> None:
+        self.observer.delivery(channel, result)
         line = {"ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "group": self.group,
                 "event": env["id"], "channel": channel, "result": result}
         if error:

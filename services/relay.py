@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from core.eventlog import EncodedEntry, EventLog
 from services.leader import Leader
+from services.observer import NULL, Observer
 from services.transport import DeliveryError, Sink
 
 TopicFor = Callable[[str], str]
@@ -48,6 +49,8 @@ class Relay:
     process holding the "relay" lease publishes, and a batch is marked only if the lease was
     held without a break while it was sent.
     """
+
+    observer: Observer = NULL
 
     def __init__(
         self,
@@ -92,6 +95,7 @@ class Relay:
             return 0
         self.log.mark_sent(done, datetime.now(UTC))
         self.published += len(done)
+        self.observer.published(len(done))
         if problem is not None:
             self._say({"result": "delivery-failed", "error": problem, "batch": len(entries),
                        "acknowledged": len(done)})
@@ -104,6 +108,7 @@ class Relay:
         waits a third of the lease's ttl before it tries to take over)."""
         try:
             while not self.stop.is_set():
+                self.observer.tick()
                 if self.publish_once() == 0:
                     self.stop.wait(self._idle_s(idle_s))
         finally:
