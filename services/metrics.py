@@ -94,7 +94,9 @@ class Metrics:
             service = getattr(consumer, "service", None)
             applied = None if service is None else partial(EventLog(service.store).applied,
                                                            consumer.group)
-            part.observer = consumer.observer = self.part(consumer.group, consumer.group, applied)
+            observer = self.part(consumer.group, consumer.group, applied)
+            observer.delivers = consumer.topic == events.REMINDER_TOPIC
+            part.observer = consumer.observer = observer
             self.probes.sources[consumer.group] = part.source
 
     def beat(self, name: str) -> None:
@@ -142,6 +144,8 @@ class PartObserver:
         self.name = name
         self.group = group
         self.applied = applied
+        self.delivers = False
+        """Whether applying a due reminder delivers it (the reminders topic's consumer)."""
         self._replays: set[str] = set()
 
     def tick(self) -> None:
@@ -166,7 +170,7 @@ class PartObserver:
         m.handle_seconds.labels(self.group).observe(seconds)
         if label == "dead_lettered":
             m.dead_letters.labels(self.group).inc()
-        elif label == "applied" and kind == events.REMINDER_DUE and envelope is not None:
+        elif label == "applied" and kind == events.REMINDER_DUE and self.delivers and envelope:
             at = envelope["data"]["reminder"].get("at")
             if at:
                 due = datetime.fromisoformat(at)
