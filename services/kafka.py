@@ -28,6 +28,7 @@ from confluent_kafka.cimpl import NewTopic  # confluent_kafka.admin re-exports i
 
 from config.settings import KafkaSettings, WorkerSettings
 from services.kafka_config import client_config, consumer_config, producer_config, reader_config
+from services.kafka_member import MemberStatus, snapshot
 from services.kafka_reports import ClientErrors, Deliveries, FailedRecord, with_logging
 from services.topics import EventStreamError, TopicWatch, topic_names, topic_states, warn_mismatches
 from services.transport import Message, message_of
@@ -230,6 +231,7 @@ class KafkaSource:
         self._topics = _topic_watch(settings)
         self._errors = ClientErrors(f"consumer {group_id}", self._topics, _TOPICS_AT_RISK)
         self._closed = False
+        self.status = MemberStatus()
         self._consumer = Consumer(with_logging({
             **consumer_config(settings, group_id, client_id or group_id, session_ms),
             "error_cb": self._errors.seen,
@@ -245,6 +247,8 @@ class KafkaSource:
         self._topics.check()
         raw = self._consumer.poll(timeout)
         self._raise_if_fatal()
+        if self.status.stale():
+            self.status = snapshot(self._consumer)
         return None if raw is None else self._accept(raw)
 
     def poll_many(self, limit: int, timeout: float) -> list[Message]:
@@ -322,15 +326,12 @@ class KafkaSource:
             self._consumer.close()
 
     def joined(self) -> bool:
-        """Whether this member is in its group (the coordinator gave it a member id)."""
-        return not self._closed and bool(self._consumer.memberid())
+        """Whether this member is in its group (as of its last poll)."""
+        return self.status.joined
 
     def lag(self) -> dict[tuple[str, int], int]:
-        """Per assigned partition with a position: last fetched high watermark - position."""
-        parts = [] if self._closed else self._consumer.position(self._consumer.assignment())
-        ends = {(tp.topic, tp.partition): (tp.offset, self._consumer.get_watermark_offsets(
-            tp, cached=True)) for tp in parts}
-        return {k: max(w[1] - at, 0) for k, (at, w) in ends.items() if at >= 0 and w and w[1] >= 0}
+        """Per assigned partition: high watermark - position (as of its last poll)."""
+        return self.status.lag
 
     def _raise_if_fatal(self) -> None:
         if self._errors.fatal is not None:

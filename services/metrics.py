@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import UTC, datetime
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -233,7 +234,8 @@ def _handler(metrics: Metrics) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            with suppress(ConnectionError):  # the prober gave up waiting: nothing to tell
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             """Probes every few seconds would drown the worker's own log."""
