@@ -19,7 +19,7 @@ SDKS = ("textual", "google.genai", "confluent_kafka", "mcp", "agent", "keyring",
         "prometheus_client")
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
 PLAIN = ("list", "add x", "--version", "count --json", "tags --json", "history 1 --json",
-         "audit --json", "reminders --json", "config show --json")
+         "audit --json", "reminders --json", "config show --json", "db current")
 
 _IMPORT_PROBE = textwrap.dedent(
     """
