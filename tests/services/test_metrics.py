@@ -371,3 +371,15 @@ def test_every_todo_metric_the_deploy_artefacts_use_is_exported() -> None:
     missing = {name: sorted(where) for name, where in used.items()
                if name not in exported_names()}
     assert not missing, f"metrics the deploy artefacts use but no worker exports: {missing}"
+
+
+def test_the_metrics_port_setting_is_optional_and_checked(tmp_path: Path) -> None:
+    from config.settings import SettingsError, load_settings
+
+    home = {"TODO_HOME": str(tmp_path)}
+    assert load_settings(home).worker.metrics_port is None
+    assert load_settings({**home, "TODO_WORKER__METRICS_PORT": ""}).worker.metrics_port is None
+    chosen = load_settings({**home, "TODO_WORKER__METRICS_PORT": "9464"}).worker
+    assert (chosen.metrics_port, chosen.metrics_host) == (9464, "127.0.0.1")
+    with pytest.raises(SettingsError, match=r"'worker\.metrics_port' must be a whole number"):
+        load_settings({**home, "TODO_WORKER__METRICS_PORT": "ninety"})
