@@ -9,6 +9,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -383,3 +384,19 @@ def test_the_metrics_port_setting_is_optional_and_checked(tmp_path: Path) -> Non
     assert (chosen.metrics_port, chosen.metrics_host) == (9464, "127.0.0.1")
     with pytest.raises(SettingsError, match=r"'worker\.metrics_port' must be a whole number"):
         load_settings({**home, "TODO_WORKER__METRICS_PORT": "ninety"})
+
+
+def test_without_a_metrics_port_a_worker_loads_no_prometheus_client(tmp_path: Path) -> None:
+    probe = (
+        "import sys, io\n"
+        "from services import workers\n"
+        "from tests.conftest import make_settings\n"
+        f"settings = make_settings('sqlite:///{tmp_path / 'todo.db'}')\n"
+        "parts = workers.build('notify', settings, io.StringIO())\n"
+        "print(sorted(type(p.observer).__name__ for p in parts))\n"
+        "print('prometheus_client' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "['_Null', '_Null']\nFalse\n"
