@@ -94,6 +94,9 @@ class WorkerSettings:
     backoff_s: float = 0.5
     session_timeout_ms: int = 10_000
     batch: int = 500
+    metrics_port: int | None = None  # serve /metrics, /healthz, /readyz here (off when unset)
+    metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a container, so the kubelet can probe it
+    stall_s: float = 60.0  # /healthz fails when a loop has not gone round for this long
 
 
 @dataclass
@@ -200,6 +203,10 @@ _KIND_NAMES = {"bool": "boolean (true or false)", "int": "whole number", "float"
 
 def _coerce(key: str, kind: Any, raw: Any) -> Any:
     text_kind = getattr(kind, "__name__", str(kind))
+    if text_kind == "int | None":  # an optional number: unset when empty
+        if raw in (None, ""):
+            return None
+        text_kind = "int"
     try:
         if kind is bool or text_kind == "bool":
             return _to_bool(raw)

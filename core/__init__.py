@@ -24,13 +24,14 @@ __all__ = [
 
 
 def open_service(
-    settings: Settings, clock: Callable[[], datetime] | None = None
+    settings: Settings, clock: Callable[[], datetime] | None = None, migrate: bool = True
 ) -> TaskService:
-    """Open the store named by the settings (migrating it if needed) and return the service."""
+    """Open the store named by the settings (migrating it if needed, unless `migrate` is False:
+    Kafka workers leave that to `todo db upgrade`) and return the service."""
     from core.service import TaskService
     from core.store import Store
 
-    store = Store(settings.database.url, settings.database.busy_timeout_ms)
+    store = Store(settings.database.url, settings.database.busy_timeout_ms, migrate)
     return TaskService(store, settings.user, user_zone(settings), clock, _all_day_time(settings))
 
 

@@ -112,6 +112,15 @@ class EventLog:
         with self.store.read() as db:
             return int(db.value(sql, params))
 
+    def applied(self, group: str, event_ids: list[str]) -> set[str]:
+        """Which of `event_ids` `group` has already applied (its idempotency marks)."""
+        if not event_ids:
+            return set()
+        marks = ", ".join("?" * len(event_ids))
+        sql = f"SELECT event_id FROM applied_event WHERE group_name = ? AND event_id IN ({marks})"
+        with self.store.read() as db:
+            return {str(row[0]) for row in db.all(sql, [group, *event_ids])}
+
     def unsent_count(self) -> int:
         """How many events the relay has still to publish."""
         with self.store.read() as db:

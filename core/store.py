@@ -256,12 +256,18 @@ class Store:
         return missing
 
     def _ensure_schema(self) -> None:
-        if self.schema_revision() == migrations.HEAD:
-            return
+        if self.schema_revision() != migrations.HEAD:
+            self.upgrade()
+
+    def upgrade(self) -> str | None:
+        """Bring the schema to head under the migration lock, so concurrent upgrades (replicas,
+        `todo db upgrade` twice) queue instead of interleaving; the revision it was at."""
         with self._migration_lock():
-            if self.schema_revision() != migrations.HEAD:
+            before = self.schema_revision()
+            if before != migrations.HEAD:
                 with self.faults():
                     migrations.upgrade(_sqlalchemy_url(self.url))
+        return before
 
     @contextlib.contextmanager
     def _migration_lock(self) -> Iterator[None]:

@@ -5,14 +5,11 @@ needs no SDK lives beside it: client settings in `services.kafka_config`, topic 
 checks in `services.topics`, delivery reports and log throttling in `services.kafka_reports`,
 group and topic status in `services.kafka_status`.
 
-- KafkaSink is an idempotent producer. A record may carry a `ref` (the relay passes the
-  outbox seq); `acknowledged()` gives the refs of exactly the records the broker
-  acknowledged, whatever `flush` returned. After a failure the sink swaps in a fresh producer
-  and raises KafkaDeliveryError (from `flush`, or from the next `publish`, which queues
-  nothing more behind a lost record), so per-key order holds when the caller re-publishes.
+- KafkaSink is an idempotent producer; `acknowledged()` gives the refs (the relay's outbox
+  seqs) of exactly the records the broker acknowledged. After a failure it swaps in a fresh
+  producer and raises, so nothing queues behind a lost record and per-key order holds.
 - KafkaSource auto-commits only the offsets `commit(message)` stored after a handler was done.
-- Every client creates or checks the topics when it starts and again after the broker was
-  lost or a topic went missing (services.topics.TopicWatch).
+- Every client (re)checks the topics on start and after the broker or a topic went missing.
 """
 
 from __future__ import annotations
@@ -31,6 +28,7 @@ from confluent_kafka.cimpl import NewTopic  # confluent_kafka.admin re-exports i
 
 from config.settings import KafkaSettings, WorkerSettings
 from services.kafka_config import client_config, consumer_config, producer_config, reader_config
+from services.kafka_member import MemberStatus, snapshot
 from services.kafka_reports import ClientErrors, Deliveries, FailedRecord, with_logging
 from services.topics import EventStreamError, TopicWatch, topic_names, topic_states, warn_mismatches
 from services.transport import Message, message_of
@@ -96,7 +94,6 @@ def topic_partitions(settings: KafkaSettings, timeout: float = 5.0) -> dict[str,
 
 def _topic_watch(settings: KafkaSettings) -> TopicWatch:
     return TopicWatch(lambda: ensure_topics(settings, timeout=_RECHECK_TIMEOUT_S))
-
 
 
 class KafkaSink:
@@ -215,11 +212,8 @@ class KafkaSink:
 
 
 class KafkaSource:
-    """A consumer-group subscription (services.transport.Source).
-
-    Offsets are auto-committed every second, but only those stored by `commit(message)`;
-    `close` commits what was stored synchronously and leaves the group.
-    """
+    """A consumer-group subscription (services.transport.Source): offsets stored by
+    `commit(message)` are auto-committed each second; `close` commits them and leaves."""
 
     def __init__(
         self,
@@ -237,6 +231,7 @@ class KafkaSource:
         self._topics = _topic_watch(settings)
         self._errors = ClientErrors(f"consumer {group_id}", self._topics, _TOPICS_AT_RISK)
         self._closed = False
+        self.status = MemberStatus()
         self._consumer = Consumer(with_logging({
             **consumer_config(settings, group_id, client_id or group_id, session_ms),
             "error_cb": self._errors.seen,
@@ -252,6 +247,8 @@ class KafkaSource:
         self._topics.check()
         raw = self._consumer.poll(timeout)
         self._raise_if_fatal()
+        if self.status.stale():
+            self.status = snapshot(self._consumer)
         return None if raw is None else self._accept(raw)
 
     def poll_many(self, limit: int, timeout: float) -> list[Message]:
@@ -328,10 +325,17 @@ class KafkaSource:
         finally:
             self._consumer.close()
 
+    def joined(self) -> bool:
+        """Whether this member is in its group (as of its last poll)."""
+        return self.status.joined
+
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Per assigned partition: high watermark - position (as of its last poll)."""
+        return self.status.lag
+
     def _raise_if_fatal(self) -> None:
         if self._errors.fatal is not None:
             raise EventStreamError(f"Kafka consumer {self.group_id} failed: {self._errors.fatal}")
-
 
 
 def offsets(

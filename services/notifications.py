@@ -27,10 +27,13 @@ from services.channels import (
     Unavailable,
     deliver_with_retry,
 )
+from services.observer import NULL, Observer
 
 
 class Scheduler:
     """Claims due reminders every tick; claiming appends `todo.reminder.due` atomically."""
+
+    observer: Observer = NULL
 
     def __init__(self, service: TaskService, interval_s: float = 1.0) -> None:
         self.service = service
@@ -44,6 +47,7 @@ class Scheduler:
     def run(self) -> None:
         """Tick until stopped."""
         while not self.stop.is_set():
+            self.observer.tick()
             self.tick()
             self.stop.wait(self.interval_s)
 
@@ -59,6 +63,7 @@ class NotifyConsumer:
 
     group = "notify"
     topic: str | None = events.REMINDER_TOPIC
+    observer: Observer = NULL
 
     def __init__(
         self,
@@ -117,6 +122,7 @@ class NotifyConsumer:
 
     def _say(self, env: dict[str, Any], channel: str, result: str, error: str = "",
              attempt: int = 1) -> None:
+        self.observer.delivery(channel, result)
         line: dict[str, Any] = {"group": self.group, "event": env["id"], "channel": channel,
                                 "result": result}
         if attempt > 1:

@@ -15,6 +15,7 @@ from core.eventlog import EncodedEntry, EventLog
 from services import logs
 from services.binding import headers_of
 from services.leader import Leader
+from services.observer import NULL, Observer
 from services.transport import DeliveryError, Sink
 
 TopicFor = Callable[[str], str]
@@ -40,6 +41,8 @@ class Relay:
     process holding the "relay" lease publishes, and a batch is marked only if the lease was
     held without a break while it was sent.
     """
+
+    observer: Observer = NULL
 
     def __init__(
         self,
@@ -84,6 +87,7 @@ class Relay:
             return 0
         self.log.mark_sent(done, datetime.now(UTC))
         self.published += len(done)
+        self.observer.published(len(done))
         if problem is not None:
             self._say({"result": "delivery-failed", "error": problem, "batch": len(entries),
                        "acknowledged": len(done)})
@@ -96,6 +100,7 @@ class Relay:
         waits a third of the lease's ttl before it tries to take over)."""
         try:
             while not self.stop.is_set():
+                self.observer.tick()
                 if self.publish_once() == 0:
                     self.stop.wait(self._idle_s(idle_s))
         finally:

@@ -21,6 +21,7 @@ from core.events import check_envelope
 from services import logs
 from services.binding import envelope_of, is_binary
 from services.consumers import Consumer
+from services.observer import NULL, Observer
 from services.transport import Message, Source
 
 DeadLetter = Callable[[Message, str], None]
@@ -39,6 +40,8 @@ class Policy:
 
 class Runner:
     """Runs one consumer over one source until `stop` is set."""
+
+    observer: Observer = NULL
 
     def __init__(
         self,
@@ -62,6 +65,7 @@ class Runner:
         """Poll and handle until stopped, then commit and leave."""
         try:
             while not self.stop.is_set():
+                self.observer.tick()
                 batch = self._poll_batch()
                 if batch:
                     self.handle_batch(batch)
@@ -83,6 +87,7 @@ class Runner:
         started = time.monotonic()
         decoded = [(message, _decode_or_error(message)) for message in messages]
         good = [(m, e) for m, e in decoded if isinstance(e, dict)]
+        self.observer.polled([envelope for _m, envelope in good])
         if good:
             try:
                 self.consumer.apply([envelope for _m, envelope in good])
@@ -123,6 +128,7 @@ class Runner:
             except Exception as exc:  # a handler failure of any kind is retried, then parked
                 if attempt == self.policy.retries:
                     return f"{type(exc).__name__}: {exc}"
+                self.observer.event(envelope, "retried", 0.0)
                 self.sleep(self.policy.backoff_s * 2**attempt)
         return None
 
@@ -156,6 +162,7 @@ class Runner:
         if error is not None:
             line["error"] = error
         logs.write(self.log, line)
+        self.observer.event(envelope, result, time.monotonic() - started)
 
 
 def _last_per_partition(messages: list[Message]) -> list[Message]:

@@ -32,7 +32,7 @@ def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
     """The runnable parts of worker `name` (the notify worker has a scheduler too)."""
     if name not in WORKERS:
         raise BadInput(f"unknown worker '{name}': use {', '.join(WORKERS)} or all")
-    service = open_service(settings)
+    service = open_service(settings, migrate=not settings.kafka.bootstrap_servers)
     if name == "relay":
         return [_relay(settings, service, out)]
     consumer = _consumer(name, service, settings, out)
@@ -45,7 +45,7 @@ def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
     if name == "notify":
         from services.notifications import Scheduler
 
-        scheduler_service = open_service(settings)
+        scheduler_service = open_service(settings, migrate=not settings.kafka.bootstrap_servers)
         parts.append(Scheduler(scheduler_service, settings.worker.scheduler_interval_s))
     return parts
 
@@ -68,11 +68,18 @@ def run(names: list[str], settings: Settings, out: TextIO | None = None) -> None
 
     # Before the start-up work (topics, connections), so a SIGTERM during it is a clean stop.
     _on_signals(stop)
+    metrics = _metrics(settings)
     if settings.kafka.bootstrap_servers:
         from services import kafka
+        from services.probes import wait_for_schema
 
         kafka.ensure_topics(settings.kafka)
+        wait_for_schema(settings, stopping, out)  # replicas never migrate: `todo db upgrade` does
+        if stopping.is_set():
+            return
     parts.extend(part for name in names for part in build(name, settings, out))
+    if metrics is not None:
+        metrics.attach(parts)
     if stopping.is_set():
         stop()
     threads = [threading.Thread(target=p.run, name=type(p).__name__) for p in parts]
@@ -81,6 +88,17 @@ def run(names: list[str], settings: Settings, out: TextIO | None = None) -> None
     for thread in threads:
         while thread.is_alive():
             thread.join(0.2)
+    if metrics is not None:
+        metrics.close()
+
+
+def _metrics(settings: Settings) -> Any:
+    """The metrics server of this process (services.metrics), or None without a port."""
+    if settings.worker.metrics_port is None:
+        return None
+    from services import metrics
+
+    return metrics.start(settings)
 
 
 def _on_signals(stop: Callable[[], object]) -> None:

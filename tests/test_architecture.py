@@ -17,6 +17,7 @@ SDK_OWNERS = {
     "google.genai": {"agent/gemini.py"},
     "mcp": {"agent/mcp_server.py"},
     "confluent_kafka": {"services/kafka.py"},
+    "prometheus_client": {"services/metrics.py"},
 }
 TEXTUAL_HOME = "todo_cli/tui/"
 

@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 from todo_cli import __version__, context, edge, render
 from todo_cli.commands import (
     chat,
+    db,
     doctor,
     history,
     recurrence,
@@ -93,6 +94,7 @@ Registrar = Callable[[typer.Typer], None]
 REGISTRARS: tuple[Registrar, ...] = (
     tasks.register, _tui, recurrence.register, reminders.register, history.register,
     worker.register, transfer.register, chat.register, _tags, _config, doctor.register,
+    db.register,
 )
 
 

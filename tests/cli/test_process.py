@@ -15,10 +15,11 @@ from tests.cli.helpers import PYTHON, cli_env, ids, ok, run, tasks_json, todo_pr
 from todo_cli import __version__
 
 # Our agent package and keyring too: only `todo chat`, `todo mcp` and `config set-key` load them.
-SDKS = ("textual", "google.genai", "confluent_kafka", "mcp", "agent", "keyring")
+SDKS = ("textual", "google.genai", "confluent_kafka", "mcp", "agent", "keyring",
+        "prometheus_client")
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
 PLAIN = ("list", "add x", "--version", "count --json", "tags --json", "history 1 --json",
-         "audit --json", "reminders --json", "config show --json")
+         "audit --json", "reminders --json", "config show --json", "db current")
 
 _IMPORT_PROBE = textwrap.dedent(
     """

@@ -18,7 +18,8 @@ class Worker:
     """One `todo worker NAME` process; its output goes to files (a pipe could fill up)."""
 
     def __init__(
-        self, name: str, env: dict[str, str], folder: Path, label: str | None = None
+        self, name: str, env: dict[str, str], folder: Path, label: str | None = None,
+        args: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.label = label = label or name
@@ -28,7 +29,7 @@ class Worker:
         self.killed = False  # set when the test ended it on purpose
         with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
             self.process = subprocess.Popen(
-                [*TODO, "worker", name], cwd=REPO, env=env, stdout=out, stderr=err,
+                [*TODO, "worker", name, *args], cwd=REPO, env=env, stdout=out, stderr=err,
                 stdin=subprocess.DEVNULL,
             )
 

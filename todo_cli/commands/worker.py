@@ -22,43 +22,52 @@ app = typer.Typer(
 )
 
 
-def _run(*names: str) -> None:
+MetricsPort = Annotated[int | None, typer.Option(
+    "--metrics-port", min=0, max=65535, metavar="PORT",
+    help="Serve /metrics, /healthz and /readyz on this port (setting worker.metrics_port).",
+)]
+
+
+def _run(*names: str, metrics_port: int | None = None) -> None:
     from services import workers
 
-    workers.run(list(names), settings())
+    chosen = settings()
+    if metrics_port is not None:
+        chosen.worker.metrics_port = metrics_port
+    workers.run(list(names), chosen)
 
 
 @app.command()
-def relay() -> None:
+def relay(metrics_port: MetricsPort = None) -> None:
     """Publish the outbox to Kafka in order; rows are marked sent once acknowledged."""
-    _run("relay")
+    _run("relay", metrics_port=metrics_port)
 
 
 @app.command()
-def recurrence() -> None:
+def recurrence(metrics_port: MetricsPort = None) -> None:
     """Create the next instance of each completed recurring task, exactly once."""
-    _run("recurrence")
+    _run("recurrence", metrics_port=metrics_port)
 
 
 @app.command()
-def audit() -> None:
+def audit(metrics_port: MetricsPort = None) -> None:
     """Append every event to the audit log."""
-    _run("audit")
+    _run("audit", metrics_port=metrics_port)
 
 
 @app.command()
-def notify() -> None:
+def notify(metrics_port: MetricsPort = None) -> None:
     """Claim due reminders and deliver them to the configured channels."""
-    _run("notify")
+    _run("notify", metrics_port=metrics_port)
 
 
 @app.command("all")
-def all_() -> None:
+def all_(metrics_port: MetricsPort = None) -> None:
     """Run every worker (the relay only when Kafka is configured)."""
     names = ["recurrence", "audit", "notify"]
     if settings().kafka.bootstrap_servers:
         names.insert(0, "relay")
-    _run(*names)
+    _run(*names, metrics_port=metrics_port)
 
 
 @app.command()
