@@ -49,8 +49,8 @@ _ORDINAL_WORDS = {n: word for word, n in _ORDINALS.items()}
 _WORKWEEK = ((0, 0), (0, 1), (0, 2), (0, 3), (0, 4))
 _WEEKEND = ((0, 5), (0, 6))
 # Names of days and months belong to core.dates, the one module that reads date phrases.
-_WEEKDAYS = dates._WEEKDAYS
-_MONTHS = dates._MONTHS
+_WEEKDAYS = dates.WEEKDAYS
+_MONTHS = dates.MONTHS
 _NUMBER = re.compile(r"[0-9]+")
 _GLUED = re.compile(r"([0-9]+)([a-z]+)")
 _NTH = re.compile(r"([0-9]{1,2})(st|nd|rd|th)")  # "15th": a day of the month, suffix required
