@@ -133,6 +133,18 @@ def test_plain_commands_import_no_orm_or_pydantic(
     assert sorted(roots) == []
 
 
+@pytest.mark.parametrize("command", ["list", "count --json"])
+def test_reads_load_only_the_reading_use_cases(
+    loaded_modules: dict[str, list[str]], command: str
+) -> None:
+    # The facade imports a use case where it is called: a list or count must not pay for
+    # quick add, import/export, undo, audit or the recurrence and reminder use cases.
+    used = _matching(loaded_modules[command], ("core.usecases", "core.quickadd", "core.audit",
+                                               "core.deliveries", "core.formats.todotxt",
+                                               "core.formats.ical", "dateutil"))
+    assert used == ["core.usecases", "core.usecases.reading"]
+
+
 def test_the_probe_sees_imports(loaded_modules: dict[str, list[str]]) -> None:
     # The list really ran a command: the store and sqlite were loaded, typer too.
     assert "core.store" in loaded_modules["list"]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import dates
+from core.dates import zones
 from core.errors import BadInput
 from core.schemas import Due
 
@@ -249,7 +250,7 @@ def test_local_zone_falls_back_to_the_localtime_link(
 ) -> None:
     link = tmp_path / "localtime"
     link.symlink_to("/usr/share/zoneinfo/Asia/Tokyo")
-    monkeypatch.setattr(dates, "_LOCALTIME", link)
+    monkeypatch.setattr(zones, "_LOCALTIME", link)
     monkeypatch.setenv("TZ", "Not/AZone")
     assert dates.local_zone() == ZoneInfo("Asia/Tokyo")
     monkeypatch.delenv("TZ")
@@ -259,7 +260,7 @@ def test_local_zone_falls_back_to_the_localtime_link(
 def test_local_zone_is_utc_without_any_source(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(dates, "_LOCALTIME", tmp_path / "missing")
+    monkeypatch.setattr(zones, "_LOCALTIME", tmp_path / "missing")
     monkeypatch.delenv("TZ", raising=False)
     assert datetime(2026, 7, 6, tzinfo=dates.local_zone()).utcoffset() == timedelta(0)
 

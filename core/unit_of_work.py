@@ -1,0 +1,169 @@
+"""The unit of work: one write transaction per mutation, and `save`, the one place a task
+is written (diff the fields, write the row, append the event to the outbox).
+
+Each mutation opens an operation (the unit of undo) in its transaction; every changed
+task gets one event in the outbox, so consumers and undo see exactly what changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, time, tzinfo
+from typing import TypeVar
+
+from core import dates, events, repository
+from core.errors import BadInput
+from core.formats import jsonfmt
+from core.schemas import Status, TaskRead
+from core.series import Series, occurrence_key, start_series
+from core.store import Db, Store
+from core.validation import check_dates
+
+T = TypeVar("T")
+Edit = Callable[[TaskRead, datetime], TaskRead]
+TRACKED = (
+    "title", "notes", "status", "priority", "tags", "due", "completed", "recurrence",
+    "recurrence_from", "reminders",
+)
+
+
+@dataclass(slots=True)
+class Tx:
+    """One open write transaction: its connection, operation and time."""
+
+    db: Db
+    op_id: int
+    now: datetime
+    last_id: int | None = None
+
+    def next_id(self, owner: str) -> int:
+        """The owner's next task number; asked of the database once per transaction, since
+        writers are serialised (an import of 10k tasks asks once, not 10k times)."""
+        self.last_id = (
+            repository.next_id(self.db, owner) if self.last_id is None else self.last_id + 1
+        )
+        return self.last_id
+
+
+class UnitOfWork:
+    """One owner's store, zone and clock, and the write path every use case goes through."""
+
+    def __init__(
+        self,
+        store: Store,
+        owner: str,
+        tz: tzinfo,
+        clock: Callable[[], datetime] | None = None,
+        all_day_time: time = time(9, 0),
+    ) -> None:
+        self.store = store
+        self.owner = owner
+        self.tz = tz
+        self.all_day_time = all_day_time
+        self.clock = clock
+        self.source = events.source_for(owner, _host_name())
+
+    def now(self) -> datetime:
+        """The current time in the user's zone (the injected clock in tests)."""
+        if self.clock is not None:
+            return self.clock().astimezone(self.tz)
+        return dates.now_local(self.tz)
+
+    def write(
+        self,
+        kind: str,
+        body: Callable[[Tx], T],
+        applied: tuple[str, str] | None = None,
+        caused_by: int | None = None,
+    ) -> T:
+        """Run `body` in one write transaction under a new operation of `kind`; with
+        `applied` (consumer group, event id) a replayed event changes nothing."""
+        with self.store.write() as db:
+            now = self.now()
+            if applied is not None and not repository.mark_applied(db, *applied, now):
+                return None  # type: ignore[return-value]  # replayed event: nothing to do
+            op_id = repository.start_operation(db, self.owner, kind, now, None, caused_by)
+            return body(Tx(db, op_id, now))
+
+    def change(
+        self, kind: str, ids: Sequence[int], edit: Edit, allow_deleted: bool = False
+    ) -> list[TaskRead]:
+        """Apply `edit` to each task in one operation and save what changed."""
+
+        def body(tx: Tx) -> list[TaskRead]:
+            live = allow_deleted or kind == "delete"
+            return [
+                self.save(tx, pk, task, edit(task, tx.now))
+                for pk, task in self.load_live(tx, ids, allow_deleted=live)
+            ]
+
+        return self.write(kind, body)
+
+    def load_live(
+        self, tx: Tx, ids: Sequence[int], allow_deleted: bool = False
+    ) -> list[tuple[int, TaskRead]]:
+        """The tasks with their row keys; BadInput for no ids or (unless allowed) a deleted one."""
+        if not ids:
+            raise BadInput("no task ids given")
+        loaded = repository.load(tx.db, self.owner, ids, self.tz)
+        for _pk, task in loaded:
+            if task.status is Status.DELETED and not allow_deleted:
+                raise BadInput(f"task {task.id} is deleted: restore it first")
+        return loaded
+
+    def append(self, tx: Tx, pk: int, event: events.Event) -> None:
+        """Append `event` about task `pk` to the outbox in this transaction."""
+        repository.append_event(tx.db, tx.op_id, self.owner, pk, event, self.source)
+
+    def save(
+        self, tx: Tx, pk: int, before: TaskRead, after: TaskRead, series: Series | None = None
+    ) -> TaskRead:
+        """Write `after` over `before` and append its event; unchanged tasks are not written."""
+        new = jsonfmt.task_to_dict(after, self.tz)
+        changes = events.diff(jsonfmt.task_to_dict(before, self.tz), new, TRACKED)
+        if not changes:
+            return before
+        check_dates(after, [name for name in ("due", "reminders") if name in changes])
+        if series is None and after.recurrence is not None and after.due is not None:
+            series = self._series_after(tx, pk, after, changes)
+        version = repository.update(tx.db, pk, after, changes, series)
+        kind = events.type_for_status(before.status.value, after.status.value)
+        self.append(tx, pk, events.make_event(kind, new, changes, self.owner, version, tx.now))
+        return after
+
+    def _series_after(
+        self, tx: Tx, pk: int, after: TaskRead, changes: events.Changes
+    ) -> Series | None:
+        """The series bookkeeping a changed recurring task needs, or None to keep it."""
+        assert after.due is not None
+        if "recurrence" in changes:
+            # A new rule applies from this instance on: the series restarts here.
+            current = repository.series_of(tx.db, pk)
+            return start_series(after.due, self.tz, current.series_id)
+        if "due" not in changes:
+            return None
+        # The instance now stands for the occurrence on its new due date (skip, undo, edit),
+        # so the next completion makes the instance that follows that one.
+        current = repository.series_of(tx.db, pk)
+        key = occurrence_key(after.due)
+        if current.series_id is None or current.occurrence == key:
+            return None
+        clash = repository.pk_of_occurrence(tx.db, self.owner, current.series_id, key)
+        if clash is not None and clash != pk:
+            other = repository.load_pk(tx.db, clash, self.tz)
+            raise BadInput(
+                f"task {other.id} is already the occurrence of this series on "
+                f"{dates.iso(after.due, self.tz)}"
+            )
+        return replace(current, occurrence=key)
+
+
+def _host_name() -> str:
+    # os.uname is what socket.gethostname reads on POSIX, without importing socket (~3 ms).
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()

@@ -1,0 +1,33 @@
+"""Reading tasks: one by id, a filtered and sorted list, a count."""
+
+from __future__ import annotations
+
+from core import repository
+from core.filters import first_by_due, sort_tasks, where_for
+from core.schemas import TaskFilter, TaskRead
+from core.unit_of_work import UnitOfWork
+
+
+def get(uow: UnitOfWork, task_id: int) -> TaskRead:
+    """One task by id, in any status; NotFound if the owner has no such task."""
+    with uow.store.read() as db:
+        return repository.load(db, uow.owner, [task_id], uow.tz)[0][1]
+
+
+def list_tasks(uow: UnitOfWork, flt: TaskFilter) -> list[TaskRead]:
+    """The tasks matching `flt`, sorted and limited as it asks."""
+    now = uow.now()
+    with uow.store.read() as db:
+        where = where_for(flt, uow.owner, now, db)
+        if flt.limit is not None and flt.sort == "due" and not flt.reverse:
+            where = first_by_due(where, flt.limit, db)
+        tasks = repository.select(db, where.sql(), where.params, uow.tz)
+    sort_tasks(tasks, flt.sort, flt.reverse, now)
+    return tasks[: flt.limit] if flt.limit is not None else tasks
+
+
+def count(uow: UnitOfWork, flt: TaskFilter) -> int:
+    """How many tasks match `flt` (sort and limit ignored)."""
+    with uow.store.read() as db:
+        where = where_for(flt, uow.owner, uow.now(), db)
+        return int(db.value(f"SELECT COUNT(*) FROM task t WHERE {where.sql()}", where.params))

@@ -1,0 +1,260 @@
+"""Creating and changing tasks: add, quick-add, edit, complete, reopen, delete, restore."""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from core import dates, events, quickadd, recurrence, reminders, repository
+from core.errors import BadInput
+from core.formats import jsonfmt
+from core.priorities import Priority, parse_priority
+from core.schemas import UNSET, Due, ReminderRead, Status, TaskCreate, TaskRead, TaskUpdate
+from core.series import Series, moved_reminders, occurrence_key, start_series
+from core.store import Db
+from core.tags import normalise_tags
+from core.text import check_text
+from core.unit_of_work import Tx, UnitOfWork
+from core.usecases.reminders import new_reminder
+from core.validation import (
+    check_dates,
+    clean_notes,
+    named_zone,
+    placed,
+    sorted_reminders,
+    valid_due,
+    valid_reminders,
+    valid_title,
+)
+
+
+def add(uow: UnitOfWork, create: TaskCreate) -> TaskRead:
+    """Create one task from validated fields."""
+    return uow.write("add", lambda tx: insert(uow, tx, create))
+
+
+def add_text(
+    uow: UnitOfWork,
+    text: str,
+    *,
+    due: str | None = None,
+    priority: str | None = None,
+    tags: Sequence[str] = (),
+    notes: str | None = None,
+    every: str | None = None,
+    remind: Sequence[str] = (),
+) -> TaskRead:
+    """Create a task from quick-add text; explicit options override what the text says."""
+    now = uow.now()
+    parsed = quickadd.parse(check_text("title", text), now)
+    rule = recurrence.parse_rule(every, now) if every else parsed.recurrence
+    when = dates.parse_due(due, now) if due else parsed.due
+    if rule is not None:
+        when = recurrence.first_due(rule, now, when)
+    specs = [*parsed.reminders, *(reminders.parse_reminder(r, now) for r in remind)]
+    create = TaskCreate(
+        title=parsed.title,
+        notes=notes,
+        priority=parse_priority(priority) if priority else parsed.priority or Priority.NONE,
+        tags=(*parsed.tags, *tags),
+        due=when,
+        recurrence=None if rule is None else rule.rrule,
+        recur_from_completion=rule is not None and rule.from_completion,
+        reminders=tuple(new_reminder(uow, spec, when) for spec in specs),
+    )
+    if rule is None or when is None:
+        return add(uow, create)
+    series = start_series(when, uow.tz, clock=rule.time)
+    return uow.write("add", lambda tx: insert(uow, tx, create, series))
+
+
+def insert(uow: UnitOfWork, tx: Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
+    """Write a new task and its `created` event in the open transaction."""
+    check_dates(create, ("due", "reminders", "created", "updated", "completed"))
+    rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
+    due = valid_due(placed(create.due, uow.tz), uow.tz)
+    if rrule is not None and due is None:
+        due = recurrence.first_due(recurrence.Rule(rrule, create.recur_from_completion),
+                                   tx.now, None)
+    task = _new_task(uow, tx, create, rrule, due)
+    if series is None:
+        series = _series_of_new(uow, create, rrule, due)
+    pk = repository.insert(tx.db, uow.owner, task, series)
+    snapshot = jsonfmt.task_to_dict(task, uow.tz)
+    uow.append(tx, pk, events.make_event(events.CREATED, snapshot, {}, uow.owner, 1, tx.now))
+    return task
+
+
+def _new_task(
+    uow: UnitOfWork, tx: Tx, create: TaskCreate, rrule: str | None, due: Due | None
+) -> TaskRead:
+    task = TaskRead(
+        id=tx.next_id(uow.owner),
+        uuid=create.uuid or str(uuidlib.uuid4()),
+        title=valid_title(create.title),
+        notes=clean_notes(create.notes),
+        status=create.status,
+        priority=create.priority,
+        tags=normalise_tags(create.tags),
+        due=due,
+        created=create.created or tx.now,
+        updated=create.updated or create.created or tx.now,
+        completed=create.completed if create.status is Status.COMPLETED else None,
+        recurrence=rrule,
+        recur_from_completion=rrule is not None and create.recur_from_completion,
+        reminders=_anchored(uow, valid_reminders(create.reminders, uow.tz), due),
+        kept=dict(create.kept),
+    )
+    if task.status is Status.COMPLETED and task.completed is None:
+        return replace(task, completed=task.updated)
+    return task
+
+
+def _anchored(
+    uow: UnitOfWork, items: tuple[ReminderRead, ...], due: Due | None
+) -> tuple[ReminderRead, ...]:
+    """Relative reminders at their instant before `due`, counted as this user counts them
+    (all-day time, zone): an import only knows how long before the due they are."""
+    if due is None:
+        return items
+    return sorted_reminders([
+        item if item.before is None else replace(item, at=reminders.reminder_at(
+            reminders.ReminderSpec(before=reminders.parse_iso_duration(item.before)),
+            due, uow.all_day_time, uow.tz))
+        for item in items
+    ])
+
+
+def _series_of_new(
+    uow: UnitOfWork, create: TaskCreate, rrule: str | None, due: Due | None
+) -> Series:
+    """A new task's series: its own, or the imported series it is an instance of, in the
+    zone the import names (the user's otherwise)."""
+    if rrule is None or due is None:
+        return Series()
+    zone = uow.tz if create.zone is None else named_zone(create.zone)
+    start = valid_due(placed(create.recur_start, uow.tz), uow.tz) or due
+    series = start_series(start, zone, create.series_id)
+    return replace(series, occurrence=occurrence_key(due))
+
+
+def update(uow: UnitOfWork, ids: Sequence[int], change: TaskUpdate) -> list[TaskRead]:
+    """Apply one partial change to each task; deleted tasks must be restored first."""
+    if not change.changes():
+        raise BadInput(
+            "nothing to change: give a new title, notes, priority, due, tags, "
+            "recurrence or reminders"
+        )
+    return uow.change("edit", ids, lambda task, now: _edited(uow, task, change, now))
+
+
+def _edited(uow: UnitOfWork, task: TaskRead, change: TaskUpdate, now: datetime) -> TaskRead:
+    edited = replace(task, **_plain_fields(task, change), updated=now)
+    if change.due is not UNSET:
+        edited = moved(uow, edited, valid_due(change.due, uow.tz), now)
+    if change.recurrence is not UNSET:
+        edited = recurring(uow, edited, change.recurrence, now)
+    if change.add_reminders:
+        added = [new_reminder(uow, reminders.parse_reminder(r, now), edited.due)
+                 for r in change.add_reminders]
+        edited = replace(edited, reminders=sorted_reminders([*edited.reminders, *added]))
+    if edited.recurrence is not None and edited.due is None:
+        raise BadInput(
+            f"task {task.id} repeats, so it needs a due date: "
+            f"end the series first (todo recur {task.id} --clear)"
+        )
+    return edited
+
+
+def _plain_fields(task: TaskRead, change: TaskUpdate) -> dict[str, Any]:
+    """The changed fields that need no date arithmetic: title, notes, priority, tags."""
+    values: dict[str, Any] = {}
+    if change.title is not UNSET:
+        values["title"] = valid_title(change.title)
+    if change.notes is not UNSET:
+        values["notes"] = clean_notes(change.notes)
+    if change.priority is not UNSET:
+        values["priority"] = change.priority
+    tags = set(task.tags) if change.tags is UNSET else set(normalise_tags(change.tags))
+    tags |= set(normalise_tags(change.add_tags))
+    tags -= set(normalise_tags(change.remove_tags))
+    values["tags"] = tuple(sorted(tags))
+    return values
+
+
+def moved(uow: UnitOfWork, task: TaskRead, due: Due | None, now: datetime) -> TaskRead:
+    """`task` with a new due date; its relative reminders follow."""
+    return replace(task, due=due, reminders=moved_reminders(task.reminders, due,
+                                                              uow.all_day_time, now))
+
+
+def recurring(uow: UnitOfWork, task: TaskRead, phrase: str | None, now: datetime) -> TaskRead:
+    """`task` with a new rule from this instance on, or with its series ended (None)."""
+    if phrase is None:
+        return replace(task, recurrence=None, recur_from_completion=False)
+    rule = recurrence.parse_rule(phrase, now)
+    shifted = moved(uow, task, recurrence.first_due(rule, now, task.due), now)
+    return replace(shifted, recurrence=rule.rrule, recur_from_completion=rule.from_completion)
+
+
+def complete(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
+    """Mark pending tasks completed."""
+    return uow.change("done", ids, _completed)
+
+
+def reopen(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
+    """Mark completed tasks pending again."""
+    return uow.change("reopen", ids, _reopened)
+
+
+def delete(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
+    """Soft-delete tasks: they leave every list but `--status deleted` and can be restored."""
+    return uow.change("delete", ids, _deleted)
+
+
+def restore(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
+    """Bring deleted tasks back to the status they had before deletion."""
+
+    def body(tx: Tx) -> list[TaskRead]:
+        out = []
+        for pk, task in repository.load(tx.db, uow.owner, ids, uow.tz):
+            if task.status is not Status.DELETED:
+                raise BadInput(f"task {task.id} is not deleted")
+            status = Status(_status_before_delete(tx.db, pk))
+            out.append(uow.save(tx, pk, task, replace(task, status=status, updated=tx.now)))
+        return out
+
+    return uow.write("restore", body)
+
+
+def _status_before_delete(db: Db, pk: int) -> str:
+    data = db.value(
+        "SELECT data FROM outbox WHERE task_pk = ? AND type = ? ORDER BY seq DESC LIMIT 1",
+        (pk, events.DELETED),
+    )
+    if data is None:
+        return Status.PENDING.value
+    old = json.loads(data)["changes"].get("status", {}).get("old")
+    return str(old) if old in ("pending", "completed") else Status.PENDING.value
+
+
+def _completed(task: TaskRead, now: datetime) -> TaskRead:
+    if task.status is Status.COMPLETED:
+        raise BadInput(f"task {task.id} is already completed")
+    return replace(task, status=Status.COMPLETED, completed=now, updated=now)
+
+
+def _reopened(task: TaskRead, now: datetime) -> TaskRead:
+    if task.status is not Status.COMPLETED:
+        raise BadInput(f"task {task.id} is not completed")
+    return replace(task, status=Status.PENDING, completed=None, updated=now)
+
+
+def _deleted(task: TaskRead, now: datetime) -> TaskRead:
+    if task.status is Status.DELETED:
+        raise BadInput(f"task {task.id} is already deleted")
+    return replace(task, status=Status.DELETED, updated=now)
