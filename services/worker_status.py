@@ -32,7 +32,7 @@ def report(settings: Settings) -> dict[str, Any]:
     try:
         if settings.kafka.bootstrap_servers:
             return _kafka_report(settings, log)
-        groups = [
+        groups: list[dict[str, Any]] = [
             {"group": group, "topic": topic, "position": log.position(group),
              "backlog": log.backlog(group, topic), "partitions": []}
             for group, topic in _groups().items()
