@@ -25,14 +25,13 @@ from core.errors import TodoError
 from core.schemas import SortKey, TaskFilter
 from core.text import visible
 from todo_cli.tui import views
-from todo_cli.tui.backend import FIRST_ROWS, SORTS, Backend, moves
+from todo_cli.tui.actions import TaskActions, ViewActions
+from todo_cli.tui.backend import FIRST_ROWS, Backend, moves
 from todo_cli.tui.collector import IdleCollector
 from todo_cli.tui.listing import Listing
 from todo_cli.tui.loader import LatestOnly
 from todo_cli.tui.messages import Changed, CountsLoaded, Done, Failed, TasksLoaded, ViewChosen
 from todo_cli.tui.ordering import InOrder
-from todo_cli.tui.screens.confirm import ConfirmScreen
-from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.screens.help import HelpScreen
 from todo_cli.tui.screens.main import MainScreen
 from todo_cli.tui.views import (
@@ -62,7 +61,7 @@ CLOCK_TICK_S = 1.0
 minute (a task whose due time passed is overdue, after midnight today is another day)."""
 
 
-class TodoApp(App[None]):
+class TodoApp(TaskActions, ViewActions, App[None]):
     """todo's TUI over one service."""
 
     CSS_PATH = "app.tcss"
@@ -337,96 +336,7 @@ class TodoApp(App[None]):
         if message.text:
             self.notify(message.text, timeout=3)
 
-    def action_quick_add(self) -> None:
-        self.query_one(QuickAdd).open()
-
-    def on_quick_add_submitted(self, message: QuickAdd.Submitted) -> None:
-        quick = self.query_one(QuickAdd)
-        quick.action_close()
-        self._write(lambda: self.backend.add(message.text),
-                    lambda task: f"Added {task.id} '{visible(task.title)}'")
-
-    def action_toggle_done(self) -> None:
-        task = self.table.current
-        if task is None:
-            return
-
-        def say(tasks: Any) -> str:
-            return "; ".join(f"{t.status.value.capitalize()} {t.id} '{visible(t.title)}'"
-                             for t in tasks)
-
-        self._write(lambda: self.backend.toggle_done(task.id), say)
-
-    def action_delete(self) -> None:
-        task = self.table.current
-        if task is None:
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._write(lambda: self.backend.delete(task.id),
-                            lambda _: f"Deleted {task.id} '{visible(task.title)}' (u undoes)")
-
-        self.push_screen(ConfirmScreen(f"Delete task {task.id} '{visible(task.title)}'?"), answered)
-
-    def action_undo(self) -> None:
-        def say(result: Any) -> str:
-            titles = ", ".join(f"{t.id} '{visible(t.title)}'" for t in result.tasks)
-            return f"Undid {result.kind}: {titles}"
-
-        self._write(self.backend.undo, say)
-
-    def action_priority(self, delta: int) -> None:
-        task = self.table.current
-        if task is None:
-            return
-
-        def say(tasks: Any) -> str:
-            if not tasks:
-                return f"Priority of {task.id} is already {task.priority.value}"
-            return f"Priority of {task.id}: {tasks[0].priority.value}"
-
-        self._write(lambda: self.backend.step_priority(task.id, delta), say)
-
-    def action_edit(self) -> None:
-        task = self.table.current
-        if task is not None:
-            self._open_editor(task.id)
-
-    def on_task_table_selected(self, message: TaskTable.Selected) -> None:
-        self._open_editor(message.task.id)
-
-    def _open_editor(self, task_id: int) -> None:
-        # The cached row may lag another process by one poll: edit what core has now.
-        self._editor_worker(task_id)
-
-    @work(thread=True, group="write")
-    def _editor_worker(self, task_id: int) -> None:
-        try:
-            task = self.backend.get(task_id)
-        except TodoError as exc:
-            self.post_message(Failed(exc.message))
-            return
-
-        def saved(ok: bool | None) -> None:
-            if ok:
-                self.poll()
-
-        self.call_from_thread(
-            self.push_screen, EditScreen(task, self.backend, self.cursor_blink), saved
-        )
-
-    def action_cycle_sort(self) -> None:
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self._update_title(None)
-        self.reload()
-
     # -- filter ----------------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.add_class("-open")
-        field.focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -446,18 +356,6 @@ class TodoApp(App[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        self.table.focus()
-
-    def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        if field.has_class("-open"):
-            field.value = ""
-            field.remove_class("-open")
-            self.query_one("#filter-error", Static).remove_class("-open")
-            self.table.focus()
-
-    def action_focus_table(self) -> None:
-        """Give the table the focus (after a bar closes)."""
         self.table.focus()
 
     # -- help and palette ------------------------------------------------------------------------

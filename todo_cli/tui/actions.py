@@ -1,0 +1,131 @@
+"""The TUI's key actions, mixed into the app class: on the task under the cursor (quick add,
+done, delete, undo, priority, edit: each runs its core call through the app's ordered write
+path, `_write`, and says what happened in a notification), and on the view (sort, the
+filter bar, focus)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.widgets import Input, Static
+
+from core.errors import TodoError
+from core.text import visible
+from todo_cli.tui.backend import SORTS
+from todo_cli.tui.messages import Failed
+from todo_cli.tui.screens.confirm import ConfirmScreen
+from todo_cli.tui.screens.edit import EditScreen
+from todo_cli.tui.widgets.quick_add import QuickAdd
+from todo_cli.tui.widgets.task_table import TaskTable
+
+
+class TaskActions:
+    """Key actions and their handlers, for `TodoApp` (which provides `backend`, `table`,
+    `_write`, `poll` and the App methods used here)."""
+
+    def action_quick_add(self) -> None:
+        self.query_one(QuickAdd).open()
+
+    def on_quick_add_submitted(self, message: QuickAdd.Submitted) -> None:
+        quick = self.query_one(QuickAdd)
+        quick.action_close()
+        self._write(lambda: self.backend.add(message.text),
+                    lambda task: f"Added {task.id} '{visible(task.title)}'")
+
+    def action_toggle_done(self) -> None:
+        task = self.table.current
+        if task is None:
+            return
+
+        def say(tasks: Any) -> str:
+            return "; ".join(f"{t.status.value.capitalize()} {t.id} '{visible(t.title)}'"
+                             for t in tasks)
+
+        self._write(lambda: self.backend.toggle_done(task.id), say)
+
+    def action_delete(self) -> None:
+        task = self.table.current
+        if task is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(lambda: self.backend.delete(task.id),
+                            lambda _: f"Deleted {task.id} '{visible(task.title)}' (u undoes)")
+
+        self.push_screen(ConfirmScreen(f"Delete task {task.id} '{visible(task.title)}'?"), answered)
+
+    def action_undo(self) -> None:
+        def say(result: Any) -> str:
+            titles = ", ".join(f"{t.id} '{visible(t.title)}'" for t in result.tasks)
+            return f"Undid {result.kind}: {titles}"
+
+        self._write(self.backend.undo, say)
+
+    def action_priority(self, delta: int) -> None:
+        task = self.table.current
+        if task is None:
+            return
+
+        def say(tasks: Any) -> str:
+            if not tasks:
+                return f"Priority of {task.id} is already {task.priority.value}"
+            return f"Priority of {task.id}: {tasks[0].priority.value}"
+
+        self._write(lambda: self.backend.step_priority(task.id, delta), say)
+
+    def action_edit(self) -> None:
+        task = self.table.current
+        if task is not None:
+            self._open_editor(task.id)
+
+    def on_task_table_selected(self, message: TaskTable.Selected) -> None:
+        self._open_editor(message.task.id)
+
+    def _open_editor(self, task_id: int) -> None:
+        # The cached row may lag another process by one poll: edit what core has now.
+        self._editor_worker(task_id)
+
+    @work(thread=True, group="write")
+    def _editor_worker(self, task_id: int) -> None:
+        try:
+            task = self.backend.get(task_id)
+        except TodoError as exc:
+            self.post_message(Failed(exc.message))
+            return
+
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self.poll()
+
+        self.call_from_thread(
+            self.push_screen, EditScreen(task, self.backend, self.cursor_blink), saved
+        )
+
+
+class ViewActions:
+    """Sorting, the filter bar and focus, for `TodoApp` (which provides `sort`, `table`,
+    `reload` and `_update_title`)."""
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._update_title(None)
+        self.reload()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.add_class("-open")
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.has_class("-open"):
+            field.value = ""
+            field.remove_class("-open")
+            self.query_one("#filter-error", Static).remove_class("-open")
+            self.table.focus()
+
+    def action_focus_table(self) -> None:
+        """Give the table the focus (after a bar closes)."""
+        self.table.focus()
