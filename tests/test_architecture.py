@@ -28,6 +28,7 @@ SDK_OWNERS: dict[str, set[str]] = {
     "psycopg": {"core/store.py"},
 }
 
+
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
@@ -72,6 +73,7 @@ def test_each_sdk_has_one_owner(sdk: str) -> None:
     # A stale owner would let the table drift from the code; an unused SDK should leave the table.
     idle = {o for o in owners if not any(_owned(u, {o}) for u in users)}
     assert not idle, f"{sdk}: listed owner(s) {sorted(idle)} no longer import it"
+
 
 def test_only_the_store_layer_talks_to_database_drivers() -> None:
     allowed = {"core/store.py", "core/models.py", "core/migrations/env.py"}
