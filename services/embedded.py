@@ -30,49 +30,11 @@ from core.leases import Leases, holder_id
 from core.schemas import TaskRead
 from core.service import TaskService
 from services.consumers import Consumer
+from services.leader import Leader
 from services.transport import Message
 
 BATCH = 500
 DRAIN_LEASE_S = 10.0  # the drain gives the lease back when done; this bounds a dead CLI's hold
-
-
-class GroupLease:
-    """One member's hold on its group's lease: taken, renewed every third of `ttl_s`,
-    given back on `release`."""
-
-    def __init__(self, leases: Leases, group: str, holder: str, ttl_s: float) -> None:
-        self.leases = leases
-        self.name = f"group:{group}"
-        self.holder = holder
-        self.ttl_s = ttl_s
-        self.fence: int | None = None  # while held: which hand-over we hold it since
-        self._renewed = 0.0
-
-    def hold(self) -> bool:
-        """True if this member holds the lease with at least two thirds of it left.
-
-        Renews when a third has passed; tries to take it when not held (no waiting)."""
-        started = time.monotonic()
-        if self.fence is not None and started - self._renewed < self.ttl_s / 3:
-            return True
-        now = datetime.now(UTC)
-        if self.fence is None:  # a waiting member reads first: writers queue on one lock
-            current = self.leases.current(self.name, now)
-            if current is not None and current.holder != self.holder:
-                return False
-        lease = self.leases.acquire(self.name, self.holder, self.ttl_s, now)
-        if lease is None:
-            self.fence = None
-            return False
-        self._renewed = started  # the expiry was computed after this instant
-        self.fence = lease.fence
-        return True
-
-    def release(self) -> None:
-        """Give the lease up so a waiting member takes over now."""
-        if self.fence is not None:
-            self.leases.release(self.name, self.holder)
-            self.fence = None
 
 
 def run_inline(service: TaskService) -> list[TaskRead]:
@@ -110,7 +72,7 @@ def drain(
     for consumer in consumers:
         if not log.read(log.position(consumer.group), 1, consumer.topic):
             continue  # nothing waiting: no lease to take
-        lease = GroupLease(leases, consumer.group, holder, lease_s)
+        lease = Leader(leases, f"group:{consumer.group}", holder, lease_s)
         try:
             while lease.hold():
                 entries = log.read(log.position(consumer.group), BATCH, consumer.topic)
@@ -148,7 +110,9 @@ class EmbeddedSource:
         self.log = log
         self.group = group
         self.topic = topic
-        self.lease = GroupLease(Leases(log.store), group, holder or holder_id(group), lease_s)
+        self.lease = Leader(
+            Leases(log.store), f"group:{group}", holder or holder_id(group), lease_s
+        )
         self._buffer: list[Message] = []
         self._read_to = 0
         self._read_fence: int | None = None  # the hand-over `_read_to` belongs to

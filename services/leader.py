@@ -1,8 +1,9 @@
 """One leader among several processes of a role, on a named lease in the database.
 
-The relay uses it so that two relays never publish the same rows: the leader renews its
-lease every ttl/3; the others try to take it every ttl/3 and get it once the leader released
-it (SIGTERM) or it expired (kill -9, a stalled process, a lost database).
+The relay uses it so that two relays never publish the same rows, and each consumer group on
+the embedded log so that one member applies at a time (lease `group:<group>`): the leader
+renews its lease every ttl/3; the others look every ttl/3 and take it once the leader
+released it (SIGTERM) or it expired (kill -9, a stalled process, a lost database).
 
 A term is one unbroken stretch of holding the lease. Work done under a term counts only if
 the term was still unbroken when the work finished (`unbroken`): the lease was renewed in
@@ -57,7 +58,12 @@ class Leader:
         started = self._clock()
         if self._lease is not None and started - self._renewed < self.renew_every_s:
             return started < self._deadline
-        lease = self.leases.acquire(self.name, self.holder, self.ttl_s, self._wall())
+        now = self._wall()
+        if self._lease is None:  # a follower reads first: writers queue on one lock
+            current = self.leases.current(self.name, now)
+            if current is not None and current.holder != self.holder:
+                return False
+        lease = self.leases.acquire(self.name, self.holder, self.ttl_s, now)
         if lease is None:
             self._drop()
             return False
@@ -77,6 +83,11 @@ class Leader:
             self._drop()  # the next `hold` asks the database again
             return False
         return True
+
+    @property
+    def fence(self) -> int | None:
+        """While leading: the hand-over the lease is held since (None: not leading)."""
+        return None if self._lease is None else self._lease.fence
 
     def current(self) -> str | None:
         """Who holds the lease now (None: nobody)."""
