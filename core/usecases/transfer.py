@@ -105,6 +105,8 @@ def _import_one(
     uow: UnitOfWork, tx: Tx, create: TaskCreate, known: dict[str, int]
 ) -> TaskRead | None:
     """Insert a new task; a known uuid is skipped, unless deleted (then it comes back)."""
+    # First, before any zone arithmetic on them (a due in year 9999 would overflow there).
+    check_dates(create, ("due", "reminders", "created", "updated", "completed"))
     pk = None if create.uuid is None else known.get(create.uuid)
     if pk is None:
         if _occurrence_taken(uow, tx, create):
@@ -121,7 +123,6 @@ def _occurrence_taken(uow: UnitOfWork, tx: Tx, create: TaskCreate) -> bool:
     again after the other tool (or our recurrence consumer) made that instance itself."""
     if create.series_id is None:
         return False
-    check_dates(create, ("due",))  # before the zone arithmetic, which could overflow
     due = valid_due(placed(create.due, uow.tz), uow.tz)
     if due is None:
         return False
