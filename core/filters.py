@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core import dates
+from core import dates, projects
 from core.errors import BadInput
 from core.schemas import SortKey, TaskFilter, TaskRead
 from core.store import Db
@@ -48,6 +48,10 @@ def where_for(flt: TaskFilter, owner: str, now: datetime, db: Db) -> Where:
         where.add("t.pk IN (SELECT g.task_pk FROM task_tag g WHERE g.tag = ?)", tag)
     if flt.ids:
         where.add(f"t.id IN ({', '.join('?' * len(flt.ids))})", *flt.ids)
+    if flt.project is not None:
+        where.add("(t.project = ? OR t.project LIKE ? ESCAPE '\\')",
+                  flt.project, projects.like_prefix(flt.project))
+    _add_wait_condition(where, flt, now, db)
     _add_due_conditions(where, flt, now, db)
     if flt.search:
         _add_search(where, flt.search, db)
@@ -100,7 +104,7 @@ def _add_due_conditions(where: Where, flt: TaskFilter, now: datetime, db: Db) ->
     if flt.overdue:
         where.add("(t.due_date < ? OR t.due_at < ?)", db.day(today), db.dt(now))
     if flt.today:
-        _due_between(where, db, today, today + timedelta(days=1), tz)
+        _today(where, db, now)
     if flt.upcoming is not None:
         end = today + timedelta(days=flt.upcoming + 1)
         where.add(
@@ -109,6 +113,27 @@ def _add_due_conditions(where: Where, flt: TaskFilter, now: datetime, db: Db) ->
         )
     if flt.no_due:
         where.add("t.due_date IS NULL AND t.due_at IS NULL")
+
+
+def _add_wait_condition(where: Where, flt: TaskFilter, now: datetime, db: Db) -> None:
+    """`waiting`: only tasks hidden until later; the default pending list hides them."""
+    if flt.waiting:
+        where.add("t.wait_at > ?", db.dt(now))
+    elif flt.status == "pending" and not flt.ids:
+        where.add("(t.wait_at IS NULL OR t.wait_at <= ?)", db.dt(now))
+
+
+def _today(where: Where, db: Db, now: datetime) -> None:
+    """Due today, or scheduled for today or earlier (Taskwarrior's `scheduled` meaning)."""
+    tz = now.tzinfo
+    today = now.date()
+    due = Where()
+    _due_between(due, db, today, today + timedelta(days=1), tz)
+    end = dates.day_start(today + timedelta(days=1), tz)  # type: ignore[arg-type]
+    where.add(
+        f"({due.sql()} OR t.scheduled_date <= ? OR t.scheduled_at < ?)",
+        *due.params, db.day(today), db.dt(end),
+    )
 
 
 def _due_between(where: Where, db: Db, start: date | None, end: date | None, tz: Any) -> None:

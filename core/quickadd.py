@@ -161,7 +161,10 @@ def _attribute(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
     """Taskwarrior's `name:value` fields: `project:home/garden` (`proj:`, `pro:`), `wait:fri`,
     `scheduled:mon` (`sched:`, `sch:`), `until:dec 31` (core.quickadd_fields)."""
     found = attribute(_plain_run(tokens, i), now)
-    return None if found is None else (found[0], replace(Parsed(""), **{found[1]: found[2]}))
+    if found is None:
+        return None
+    values: dict[str, Any] = {found[1]: found[2]}
+    return found[0], Parsed("", **values)
 
 
 def _project(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:

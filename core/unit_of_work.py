@@ -25,7 +25,7 @@ T = TypeVar("T")
 Edit = Callable[[TaskRead, datetime], TaskRead]
 TRACKED = (
     "title", "notes", "status", "priority", "tags", "due", "completed", "recurrence",
-    "recurrence_from", "reminders",
+    "recurrence_from", "reminders", "project", "wait", "scheduled", "until",
 )
 
 

@@ -115,4 +115,7 @@ _SCALARS: dict[str, Any] = {
     "tags": lambda v, _tz: tuple(v),
     "due": lambda v, tz: dates.to_local(dates.parse_iso_due(v), tz),
     "completed": lambda v, tz: datetime.fromisoformat(v).astimezone(tz),
+    "wait": lambda v, tz: datetime.fromisoformat(v).astimezone(tz),
+    "until": lambda v, tz: datetime.fromisoformat(v).astimezone(tz),
+    "scheduled": lambda v, tz: dates.to_local(dates.parse_iso_due(v), tz),
 }
