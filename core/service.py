@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from core.conversations import Conversations
     from core.deliveries import Claim
     from core.formats import Format
+    from core.projects import ProjectNode
     from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
     from core.store import Store
 
@@ -82,6 +83,12 @@ class TaskService:
         from core.usecases import tags
 
         return tags.tags(self.uow)
+
+    def project_tree(self) -> list[ProjectNode]:
+        """Every project holding a pending task, as a tree with pending counts."""
+        from core.usecases import projects
+
+        return projects.project_tree(self.uow)
 
     def history(self, task_id: int) -> list[HistoryEntry]:
         """Every change of one task the audit log holds, oldest first."""
@@ -205,6 +212,12 @@ class TaskService:
         from core.usecases import tags
 
         return tags.rename_tag(self.uow, old, new)
+
+    def rename_project(self, old: str, new: str) -> list[TaskRead]:
+        """Move a project, its sub-projects and their tasks to a new path (one undoable change)."""
+        from core.usecases import projects
+
+        return projects.rename_project(self.uow, old, new)
 
     # -- recurrence ------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -79,10 +80,13 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
             ReminderRead(datetime(2026, 12, 1, 7, 0, tzinfo=UTC), "PT1H", ReminderState.PENDING),
         ),
     )
+    task = replace(task, project="home/garden", wait=datetime(2026, 11, 29, 23, tzinfo=UTC),
+                   scheduled=date(2026, 11, 30))
     shape = jsonfmt.task_to_dict(task, PARIS)
     assert list(shape) == [
         "id", "title", "notes", "status", "priority", "tags", "due", "recurrence",
         "reminders", "created", "updated", "completed", "uuid", "recurrence_from", "kept",
+        "project", "wait", "scheduled", "until",
     ]
     assert shape == {
         "id": 7,
@@ -100,6 +104,10 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
         "uuid": UUID_1,
         "recurrence_from": "due",
         "kept": {},
+        "project": "home/garden",
+        "wait": "2026-11-30T00:00:00+01:00",
+        "scheduled": "2026-11-30",
+        "until": None,
     }
 
 
