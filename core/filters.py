@@ -120,7 +120,9 @@ def _add_wait_condition(where: Where, flt: TaskFilter, now: datetime, db: Db) ->
     if flt.waiting:
         where.add("t.wait_at > ?", db.dt(now))
     elif flt.status == "pending" and not flt.ids:
-        where.add("(t.wait_at IS NULL OR t.wait_at <= ?)", db.dt(now))
+        # A task past its `until` is gone from lists before the worker has deleted it.
+        where.add("(t.wait_at IS NULL OR t.wait_at <= ?) AND (t.until_at IS NULL OR "
+                  "t.until_at > ?)", db.dt(now), db.dt(now))
 
 
 def _today(where: Where, db: Db, now: datetime) -> None:

@@ -279,6 +279,18 @@ class TaskService:
         tasks = self.list_tasks(reminders.upcoming_filter(everything))
         return reminders.upcoming(tasks, everything)
 
+    def expire_due(self, now: datetime) -> list[TaskRead]:
+        """Delete this owner's pending tasks whose `until` has passed (undoable, with events)."""
+        from core.usecases import expiry
+
+        return expiry.expire_due(self.uow, now)
+
+    def owners_with_expired(self, now: datetime) -> list[str]:
+        """Every owner with a pending task whose `until` has passed (for the worker)."""
+        from core.usecases import expiry
+
+        return expiry.owners_with_expired(self.uow, now)
+
     def claim_due_reminders(self, now: datetime, limit: int = 100) -> list[DueReminder]:
         """Atomically mark due reminders fired and return them: racing callers never share one."""
         from core.usecases import reminders

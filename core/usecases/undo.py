@@ -77,6 +77,8 @@ def _undo(uow: UnitOfWork, tx: Tx) -> UndoResult:
     for task_pk, etype, changes in _undo_events(tx.db, op_id):
         task = repository.load_pk(tx.db, task_pk, uow.tz)
         older = _reverted(task, etype, changes, tx.now, uow.tz)
+        if kind == "expire":
+            older = replace(older, until=None)  # else it would expire again at once
         reverted.append(uow.save(tx, task_pk, task, older))
     return UndoResult(kind, reverted)
 
