@@ -4,13 +4,13 @@ quick add, the add options and edits set them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from core import dates, projects
 from core.errors import BadInput
 from core.quickadd import Parsed
-from core.schemas import UNSET, Due, TaskUpdate
+from core.schemas import UNSET, Due, TaskRead, TaskUpdate
 from core.unit_of_work import UnitOfWork
 from core.validation import valid_due
 
@@ -48,6 +48,25 @@ def instant(value: datetime | None, tz: tzinfo) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise BadInput(f"{value.isoformat()} has no timezone")
     return None if value is None else value.astimezone(tz)
+
+
+def moved_plan(task: TaskRead, old_due: Due, new_due: Due) -> dict[str, Any]:
+    """The next instance's planning fields: project and until as they are, wait and
+    scheduled moved as far as the due moved (as Taskwarrior does, src/recur.cpp)."""
+    shift = _instant(new_due) - _instant(old_due)
+    scheduled = task.scheduled
+    if isinstance(scheduled, datetime):
+        scheduled = scheduled + shift
+    elif scheduled is not None:
+        scheduled = scheduled + timedelta(days=round(shift / timedelta(days=1)))
+    return {
+        "project": task.project, "until": task.until, "scheduled": scheduled,
+        "wait": None if task.wait is None else task.wait + shift,
+    }
+
+
+def _instant(due: Due) -> datetime:
+    return due if isinstance(due, datetime) else datetime.combine(due, time(), UTC)
 
 
 def plan_changes(uow: UnitOfWork, change: TaskUpdate) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from core.errors import BadInput
 from core.schemas import Status, TaskCreate, TaskRead
 from core.series import Series, carried_reminders, next_instance
 from core.unit_of_work import Tx, UnitOfWork
+from core.usecases.planning import moved_plan
 from core.usecases.tasks import insert, moved
 
 
@@ -59,6 +60,7 @@ def _spawn_next(uow: UnitOfWork, tx: Tx, pk: int, task: TaskRead) -> TaskRead | 
         recur_from_completion=task.recur_from_completion,
         reminders=carried_reminders(task.reminders, due, uow.all_day_time, tx.now),
         kept=kept.for_next_instance(task.kept, task.due or due, due),
+        **moved_plan(task, task.due or due, due),
     )
     return insert(uow, tx, create, nxt.series)
 
