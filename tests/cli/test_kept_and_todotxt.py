@@ -67,7 +67,8 @@ def test_todotxt_dates_are_days_and_extensions_round_trip(tmp_path: Path) -> Non
     assert (rent["recurrence"], rent["recurrence_from"]) == ("FREQ=MONTHLY", "due")
     assert (plants["recurrence"], plants["recurrence_from"]) == (
         "FREQ=DAILY;INTERVAL=3", "completion")
-    assert (plants["due"], plants["kept"]) == ("2026-11-25", {"wait": "2026-11-24"})
+    assert (plants["due"], plants["kept"]) == ("2026-11-25", {})
+    assert plants["wait"] == "2026-11-24T00:00:00+01:00"  # t:, the threshold, is the wait
     assert ok("export", "--format", "todotxt").stdout == TODO_TXT.replace("@home", "+home")
 
 

@@ -364,7 +364,8 @@ def test_todotxt_sample() -> None:
     assert batteries.completed == datetime(2026, 11, 20, tzinfo=UTC)
     # Unknown key:value pairs and URLs stay in the title; only tags leave it.
     assert (docs.title, docs.tags) == ("Check https://example.com/docs", ("web-site",))
-    assert docs.kept == {"wait": "2026-11-25"}  # the threshold: hidden until then
+    assert docs.kept == {}
+    assert docs.wait == datetime(2026, 11, 25, tzinfo=UTC)  # the threshold: hidden until then
 
 
 def test_todotxt_uuids_are_stable_across_imports_and_whitespace() -> None:

@@ -125,3 +125,23 @@ def test_json_export_and_import_round_trip_the_fields(svc: TaskService) -> None:
         orig.project, orig.wait, orig.scheduled, orig.until)
     assert orig.scheduled == datetime(2026, 11, 23, 9, tzinfo=BERLIN)
     assert orig.until == datetime(2026, 11, 27, tzinfo=BERLIN) + timedelta(days=1)
+
+
+def test_ical_carries_project_as_category_and_scheduled_as_dtstart(svc: TaskService) -> None:
+    svc.add_text("x pro:home/garden sch:mon #green", due="fri")
+    svc.add_text("y sch:tue at 9am")
+    text = svc.export("ical", TaskFilter(status="all", sort="id"))
+    assert "CATEGORIES:green,home/garden" in text
+    assert "DTSTART;VALUE=DATE:20261123" in text
+    other = svc.for_owner("bob")
+    other.import_text(text)
+    x, y = other.list_tasks(TaskFilter(status="all", sort="id"))
+    assert (x.project, x.tags, x.scheduled, x.due) == (
+        "home/garden", ("green",), date(2026, 11, 23), date(2026, 11, 27))
+    assert (y.scheduled, y.due) == (datetime(2026, 11, 24, 9, tzinfo=BERLIN), None)
+
+
+def test_todotxt_writes_the_project_and_wait(svc: TaskService) -> None:
+    svc.add_text("x pro:home/garden wait:tue #green")
+    line = svc.export("todotxt", TaskFilter(status="all"))
+    assert line.endswith("x +green +home/garden t:2026-11-24\n")
