@@ -94,6 +94,25 @@ def first_by_due(where: Where, count: int, db: Db) -> Where:
 
 
 def _add_due_conditions(where: Where, flt: TaskFilter, now: datetime, db: Db) -> None:
+    """The due criteria; with `today` or `or_scheduled`, a task scheduled for today or
+    earlier matches them too (Taskwarrior's `scheduled`: when the work can start)."""
+    due = Where()
+    _due_criteria(due, flt, now, db)
+    if not due.clauses:
+        return
+    if not (flt.today or flt.or_scheduled):
+        where.add(due.sql(), *due.params)
+        return
+    tz = now.tzinfo
+    assert tz is not None
+    end = dates.day_start(now.date() + timedelta(days=1), tz)
+    where.add(
+        f"(({due.sql()}) OR t.scheduled_date <= ? OR t.scheduled_at < ?)",
+        *due.params, db.day(now.date()), db.dt(end),
+    )
+
+
+def _due_criteria(where: Where, flt: TaskFilter, now: datetime, db: Db) -> None:
     tz = now.tzinfo
     assert tz is not None
     today = now.date()
@@ -104,7 +123,7 @@ def _add_due_conditions(where: Where, flt: TaskFilter, now: datetime, db: Db) ->
     if flt.overdue:
         where.add("(t.due_date < ? OR t.due_at < ?)", db.day(today), db.dt(now))
     if flt.today:
-        _today(where, db, now)
+        _due_between(where, db, today, today + timedelta(days=1), tz)
     if flt.upcoming is not None:
         end = today + timedelta(days=flt.upcoming + 1)
         where.add(
@@ -123,19 +142,6 @@ def _add_wait_condition(where: Where, flt: TaskFilter, now: datetime, db: Db) ->
         # A task past its `until` is gone from lists before the worker has deleted it.
         where.add("(t.wait_at IS NULL OR t.wait_at <= ?) AND (t.until_at IS NULL OR "
                   "t.until_at > ?)", db.dt(now), db.dt(now))
-
-
-def _today(where: Where, db: Db, now: datetime) -> None:
-    """Due today, or scheduled for today or earlier (Taskwarrior's `scheduled` meaning)."""
-    tz = now.tzinfo
-    today = now.date()
-    due = Where()
-    _due_between(due, db, today, today + timedelta(days=1), tz)
-    end = dates.day_start(today + timedelta(days=1), tz)  # type: ignore[arg-type]
-    where.add(
-        f"({due.sql()} OR t.scheduled_date <= ? OR t.scheduled_at < ?)",
-        *due.params, db.day(today), db.dt(end),
-    )
 
 
 def _due_between(where: Where, db: Db, start: date | None, end: date | None, tz: Any) -> None:

@@ -166,6 +166,8 @@ class TaskFilter:
     """This project and its sub-projects."""
     waiting: bool = False
     """Only tasks still waiting (now < wait); without it they are hidden."""
+    or_scheduled: bool = False
+    """The due criteria also match tasks scheduled for today or earlier (`today` implies it)."""
     ids: tuple[int, ...] = ()
     sort: SortKey = "due"
     reverse: bool = False

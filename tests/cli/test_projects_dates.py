@@ -121,3 +121,16 @@ def tasks_json_projects() -> object:
     import json
 
     return json.loads(ok("projects", "--json").stdout)
+
+
+def test_todo_alone_shows_tasks_scheduled_today_or_earlier() -> None:
+    add(f"planned sch:{today() - timedelta(days=1)}")
+    add("not yet sch:tomorrow")
+    out = ok().stdout
+    assert "planned" in out and "not yet" not in out
+
+
+def test_projects_json_refused_on_rename() -> None:
+    add("a project:home")
+    fails(2, "projects", "--json", "rename", "home", "x")
+    assert ok("projects").stdout.splitlines() == ["home  1"]

@@ -238,11 +238,11 @@ def restore(ids: Ids, json: Json = False) -> None:
 
 
 def show_today() -> None:
-    """What `todo` alone prints: tasks due today or overdue."""
+    """What `todo` alone prints: tasks due today or overdue, or scheduled for today or earlier."""
     svc = service()
     now = svc.now()
     tomorrow = now.date() + timedelta(days=1)
-    tasks = svc.list_tasks(TaskFilter(due_before=tomorrow))
+    tasks = svc.list_tasks(TaskFilter(due_before=tomorrow, or_scheduled=True))
     render.task_table(tasks, now)
 
 

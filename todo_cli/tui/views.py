@@ -37,8 +37,8 @@ class View:
 
 
 def _today(now: datetime) -> TaskFilter:
-    # What `todo` alone prints: due today, or overdue.
-    return TaskFilter(due_before=now.date() + timedelta(days=1))
+    # What `todo` alone prints: due today, or overdue, or scheduled for today or earlier.
+    return TaskFilter(due_before=now.date() + timedelta(days=1), or_scheduled=True)
 
 
 _BASE: dict[str, Callable[[datetime], TaskFilter]] = {
