@@ -29,6 +29,11 @@ class Task(SQLModel, table=True):
         sa.Index("uq_task_series_occurrence", "owner", "series_id", "occurrence", unique=True),
         sa.Index("ix_task_owner_project", "owner", "project"),
         sa.Index("ix_task_parent_pk", "parent_pk"),
+        sa.Index(
+            "ix_task_until", "until_at",
+            sqlite_where=sa.text("until_at IS NOT NULL"),
+            postgresql_where=sa.text("until_at IS NOT NULL"),
+        ),
     )
 
     pk: int | None = Field(default=None, primary_key=True)

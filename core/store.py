@@ -169,7 +169,6 @@ class Store:
         Writers are serialised database-wide (see below), whoever they write for.
         """
         begin = "BEGIN" if self.dialect == "postgresql" else "BEGIN IMMEDIATE"
-        self.wrote = True
         with self._transaction(begin) as db:
             if self.dialect == "postgresql":
                 # One writer at a time, as on SQLite: outbox sequence numbers then commit in
@@ -177,6 +176,9 @@ class Store:
                 # is still to commit. Writes are small; the lock is held for milliseconds.
                 db.run("SELECT pg_advisory_xact_lock(?)", (_WRITE_LOCK,))
             yield db
+        # Only a committed write counts: after a failed one there is nothing to drain (nor
+        # time-driven work such as expiry to attempt on a store that just failed).
+        self.wrote = True
 
     @contextlib.contextmanager
     def _transaction(self, begin: str) -> Iterator[Db]:

@@ -18,13 +18,17 @@ from core.unit_of_work import Tx, UnitOfWork
 KIND = "expire"
 """The operation kind of an expiry; undo treats it specially."""
 
-_DUE = "FROM task WHERE status = 'pending' AND until_at <= ?"
+# `until_at <= ?` implies `until_at IS NOT NULL`, so both stores use the partial index.
+_DUE = "FROM task WHERE until_at <= ? AND status = 'pending'"
 
 
 def owners_with_expired(uow: UnitOfWork, now: datetime) -> list[str]:
     """Every owner with a pending task whose `until` is at or before `now`."""
     with uow.store.read() as db:
-        return [str(o) for (o,) in db.all(f"SELECT DISTINCT owner {_DUE}", (db.dt(now),))]
+        # Not DISTINCT: SQLite would then walk the (owner, id) index instead of the small
+        # partial one; expired tasks are few, and deleted as soon as they are found.
+        rows = db.all(f"SELECT owner {_DUE}", (db.dt(now),))
+    return sorted({str(owner) for (owner,) in rows})
 
 
 def expire_due(uow: UnitOfWork, now: datetime, limit: int = 500) -> list[TaskRead]:
@@ -37,9 +41,10 @@ def expire_due(uow: UnitOfWork, now: datetime, limit: int = 500) -> list[TaskRea
 
 
 def _expired_ids(db: Db, owner: str, now: datetime, limit: int) -> list[int]:
-    rows = db.all(f"SELECT id {_DUE} AND owner = ? ORDER BY id LIMIT ?",
-                  (db.dt(now), owner, limit))
-    return [int(i) for (i,) in rows]
+    # Sorted here, not in SQL: an ORDER BY id makes SQLite prefer the (owner, id) index and
+    # walk all of the owner's tasks (17 ms at 50k) instead of the few with an until.
+    rows = db.all(f"SELECT id {_DUE} AND owner = ?", (db.dt(now), owner))
+    return sorted(int(i) for (i,) in rows)[:limit]
 
 
 def _expire(uow: UnitOfWork, tx: Tx, now: datetime, limit: int) -> list[TaskRead]:
