@@ -111,15 +111,15 @@ def _literals(tree: ast.AST) -> list[tuple[int, str]]:
 
 def sql_outside_queries(paths: list[Path], root: Path) -> list[str]:
     """file:line of each string literal holding an SQL statement outside the SQL homes."""
-    strays = []
+    strays: dict[tuple[str, int], str] = {}
     for path in paths:
         rel = path.relative_to(root).as_posix()
         if rel.startswith(SQL_HOMES):
             continue
         for line, text in _literals(ast.parse(path.read_text(encoding="utf-8"))):
-            if _SQL.search(text):
-                strays.append(f"{rel}:{line}: {' '.join(text.split())[:70]}")
-    return sorted(set(strays))
+            if _SQL.search(text):  # an f-string and its pieces: one finding per line
+                strays.setdefault((rel, line), " ".join(text.split())[:70])
+    return [f"{rel}:{line}: {text}" for (rel, line), text in sorted(strays.items())]
 
 
 def dialect_checks_outside_queries(paths: list[Path], root: Path) -> list[str]:
