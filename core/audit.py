@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from core import events, repository
+from core import events
 from core.errors import InvalidEvent
+from core.queries import audit as rows
+from core.queries import consumers
+from core.queries import tasks as task_rows
 from core.store import Db, Store, read_dt
 
 KNOWN_TYPES = (*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED)
@@ -39,22 +42,14 @@ def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: d
     completely or not at all and a replay records nothing twice.
     """
     with store.write() as db:
-        fresh = repository.mark_applied_many(db, group, [env["id"] for env in envelopes], now)
-        recorded = db.dt(now)
+        fresh = consumers.mark_applied_many(db, group, [env["id"] for env in envelopes], now)
         new = []
         for env in envelopes:
             if env["id"] in fresh:
                 fresh.discard(env["id"])  # an id twice in one batch is recorded once
                 new.append(env)
         _check(db, new)
-        rows = [_row(db, env, recorded) for env in new]
-        db.many(
-            "INSERT INTO audit (event_id, owner, task_uuid, task_id, type, source, time, "
-            "version, changes, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (event_id) DO NOTHING",
-            rows,
-        )
-    return len(rows)
+        return rows.insert(db, new, now)
 
 
 def _check(db: Db, envelopes: Sequence[dict[str, Any]]) -> None:
@@ -77,33 +72,17 @@ def _check(db: Db, envelopes: Sequence[dict[str, Any]]) -> None:
             raise InvalidEvent(f"event {env['id']}: bad time {env['time']!r}") from None
         tasks.setdefault(owner, []).append((env["id"], task["uuid"]))
     for owner, pairs in tasks.items():
-        known = repository.pks_of_uuids(db, owner, [uuid for _id, uuid in pairs])
+        known = task_rows.pks_of_uuids(db, owner, [uuid for _id, uuid in pairs])
         for event_id, uuid in pairs:
             if uuid not in known:
                 raise InvalidEvent(f"event {event_id}: {owner!r} has no task {uuid}")
 
 
-def _row(db: Db, env: dict[str, Any], recorded: Any) -> tuple[Any, ...]:
-    data = env["data"]
-    task = data.get("task") or {}
-    detail = data.get("changes") if "changes" in data else {"reminder": data.get("reminder")}
-    return (
-        env["id"], data.get("owner", ""), task.get("uuid"), task.get("id"), env["type"],
-        env["source"], db.dt(datetime.fromisoformat(env["time"])), data.get("version"),
-        json.dumps({"title": task.get("title"), **{"changes": detail}}, ensure_ascii=False),
-        recorded,
-    )
-
-
 def for_task(store: Store, owner: str, task_uuid: str, tz: tzinfo) -> list[AuditEntry]:
     """Every audited event of one task, oldest first."""
     with store.read() as db:
-        rows = db.all(
-            "SELECT time, type, source, task_id, changes, task_uuid, event_id FROM audit "
-            "WHERE owner = ? AND task_uuid = ? ORDER BY time, id",
-            (owner, task_uuid),
-        )
-    return [_entry(row, tz) for row in rows]
+        found = rows.of_task(db, owner, task_uuid)
+    return [_entry(row, tz) for row in found]
 
 
 def query(
@@ -111,26 +90,10 @@ def query(
     limit: int | None,
 ) -> list[AuditEntry]:
     """The owner's audited events since a time, of a type (`completed` or a full type)."""
-    sql = (
-        "SELECT time, type, source, task_id, changes, task_uuid, event_id FROM audit "
-        "WHERE owner = ?"
-    )
-    params: list[Any] = [owner]
-    if since is not None:
-        sql += " AND time >= ?"
-    if kind is not None:
-        sql += " AND type = ?"
+    etype = kind if kind is None or kind.startswith("todo.") else f"todo.task.{kind}"
     with store.read() as db:
-        if since is not None:
-            params.append(db.dt(since))
-        if kind is not None:
-            params.append(kind if kind.startswith("todo.") else f"todo.task.{kind}")
-        sql += " ORDER BY time, id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        rows = db.all(sql, params)
-    return [_entry(row, tz) for row in rows]
+        found = rows.select(db, owner, since, etype, limit)
+    return [_entry(row, tz) for row in found]
 
 
 def _entry(row: Any, tz: tzinfo) -> AuditEntry:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from core.queries import deliveries as rows
 from core.store import Store
 
 ClaimState = Literal["claimed", "delivered", "busy"]
@@ -41,24 +42,13 @@ def claim(
     out = {}
     with store.write() as db:
         for channel in channels:
-            row = db.one(
-                "INSERT INTO delivery (event_id, channel, holder, lease_until, attempts) "
-                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (event_id, channel) DO UPDATE SET "
-                "holder = excluded.holder, lease_until = excluded.lease_until, "
-                "attempts = delivery.attempts + 1 "
-                "WHERE delivery.delivered IS NULL "
-                "AND (delivery.lease_until IS NULL OR delivery.lease_until <= ?) "
-                "RETURNING attempts",
-                (event_id, channel, holder, db.dt(until), db.dt(now)),
-            )
-            if row is not None:
-                out[channel] = Claim("claimed", int(row[0]))
-                continue
-            delivered = db.value(
-                "SELECT delivered FROM delivery WHERE event_id = ? AND channel = ?",
-                (event_id, channel),
-            )
-            out[channel] = Claim("busy") if delivered is None else Claim("delivered")
+            attempts = rows.claim(db, event_id, channel, holder, until, now)
+            if attempts is not None:
+                out[channel] = Claim("claimed", attempts)
+            elif rows.is_delivered(db, event_id, channel):
+                out[channel] = Claim("delivered")
+            else:
+                out[channel] = Claim("busy")
     return out
 
 
@@ -67,44 +57,24 @@ def renew(
 ) -> list[tuple[str, str]]:
     """Extend `holder`'s live claims on these (event, channel) pairs; returns those lost."""
     until = now + timedelta(seconds=lease_s)
-    lost = []
     with store.write() as db:
-        for event_id, channel in claims:
-            row = db.one(
-                "UPDATE delivery SET lease_until = ? WHERE event_id = ? AND channel = ? "
-                "AND holder = ? AND delivered IS NULL RETURNING 1",
-                (db.dt(until), event_id, channel, holder),
-            )
-            if row is None:
-                lost.append((event_id, channel))
-    return lost
+        return [(event_id, channel) for event_id, channel in claims
+                if not rows.renew(db, event_id, channel, holder, until)]
 
 
 def mark_delivered(store: Store, event_id: str, channel: str, now: datetime) -> None:
     """Record that the channel took the message (whoever holds the claim: it went out)."""
     with store.write() as db:
-        db.run(
-            "UPDATE delivery SET delivered = ?, lease_until = NULL "
-            "WHERE event_id = ? AND channel = ? AND delivered IS NULL",
-            (db.dt(now), event_id, channel),
-        )
+        rows.mark_delivered(db, event_id, channel, now)
 
 
 def release(store: Store, event_id: str, channel: str, holder: str) -> None:
     """Give up a claim whose send failed, so a later attempt may claim it at once."""
     with store.write() as db:
-        db.run(
-            "UPDATE delivery SET holder = NULL, lease_until = NULL "
-            "WHERE event_id = ? AND channel = ? AND holder = ? AND delivered IS NULL",
-            (event_id, channel, holder),
-        )
+        rows.release(db, event_id, channel, holder)
 
 
 def delivered_channels(store: Store, event_id: str) -> set[str]:
     """The channels a reminder event has been delivered on."""
     with store.read() as db:
-        rows = db.all(
-            "SELECT channel FROM delivery WHERE event_id = ? AND delivered IS NOT NULL",
-            (event_id,),
-        )
-    return {str(channel) for (channel,) in rows}
+        return rows.delivered_channels(db, event_id)

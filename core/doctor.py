@@ -16,6 +16,7 @@ from config.settings import Settings, SettingsError
 from core import _all_day_time, migrations, user_zone
 from core.errors import TodoError
 from core.eventlog import EventLog
+from core.queries import maintenance
 from core.store import Store
 
 Status = Literal["ok", "warn", "fail"]
@@ -87,10 +88,9 @@ def _guarded(name: str, check: Callable[[], Check]) -> Check:
 
 def _integrity(store: Store) -> Check:
     with store.read() as db:
-        if store.dialect == "postgresql":
-            db.value("SELECT 1")
-            return Check("integrity", "ok", f"connected to {store.where.removeprefix('the ')}")
-        rows = [str(r[0]) for r in db.all("PRAGMA quick_check")]
+        rows = maintenance.integrity(db)
+    if rows is None:  # a server: reaching it is the check
+        return Check("integrity", "ok", f"connected to {store.where.removeprefix('the ')}")
     if rows == ["ok"]:
         return Check("integrity", "ok", f"quick_check ok on {store.where.removeprefix('the ')}")
     shown = "; ".join(rows[:3]) + (f" (and {len(rows) - 3} more)" if len(rows) > 3 else "")

@@ -17,7 +17,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.store import Store, read_dt
+from core.queries import leases as rows
+from core.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,37 +49,16 @@ class Leases:
         """
         expires = now + timedelta(seconds=ttl_s)
         with self.store.write() as db:
-            row = db.one(
-                "INSERT INTO lease (name, holder, fence, acquired, expires) "
-                "VALUES (?, ?, 1, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-                "fence = CASE WHEN lease.holder = excluded.holder THEN lease.fence "
-                "ELSE lease.fence + 1 END, "
-                "acquired = CASE WHEN lease.holder = excluded.holder THEN lease.acquired "
-                "ELSE excluded.acquired END, "
-                "holder = excluded.holder, expires = excluded.expires "
-                "WHERE lease.holder = excluded.holder OR lease.expires <= ? "
-                "RETURNING fence",
-                (name, holder, db.dt(now), db.dt(expires), db.dt(now)),
-            )
-        return None if row is None else Lease(name, holder, int(row[0]), expires)
+            fence = rows.acquire(db, name, holder, now, expires)
+        return None if fence is None else Lease(name, holder, fence, expires)
 
     def release(self, name: str, holder: str) -> None:
         """Give `name` up at once if `holder` has it, so a waiting member takes over now."""
         with self.store.write() as db:
-            db.run(
-                "UPDATE lease SET expires = acquired WHERE name = ? AND holder = ?",
-                (name, holder),
-            )
+            rows.release(db, name, holder)
 
     def current(self, name: str, now: datetime) -> Lease | None:
         """Who holds `name` now (None when nobody's lease is live)."""
         with self.store.read() as db:
-            row = db.one(
-                "SELECT holder, fence, expires FROM lease WHERE name = ? AND expires > ?",
-                (name, db.dt(now)),
-            )
-        if row is None:
-            return None
-        expires = read_dt(row[2])
-        assert expires is not None
-        return Lease(name, str(row[0]), int(row[1]), expires)
+            found = rows.current(db, name, now)
+        return None if found is None else Lease(name, *found)

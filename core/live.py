@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from core import events, repository
-from core.filters import where_for
+from core import events
+from core.queries import maintenance, outbox
+from core.queries import tasks as task_rows
+from core.queries.task_filter import where_for
 from core.schemas import TaskFilter, TaskRead
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ class ChangeSet:
 def head(service: TaskService) -> int:
     """The position of the newest event in the log (0 for an empty log)."""
     with service.store.read() as db:
-        return int(db.value("SELECT COALESCE(MAX(seq), 0) FROM outbox"))
+        return outbox.head(db)
 
 
 def changes_since(service: TaskService, after: int) -> ChangeSet:
@@ -60,24 +62,17 @@ def changes_since(service: TaskService, after: int) -> ChangeSet:
     One read transaction, so the position returned matches the tasks returned exactly.
     """
     with service.store.read() as db:
-        top = int(db.value("SELECT COALESCE(MAX(seq), 0) FROM outbox"))
+        top = outbox.head(db)
         if top <= after:
             return ChangeSet(after)
-        rows = db.all(
-            "SELECT id, type, task_pk, data FROM outbox WHERE seq > ? AND seq <= ? AND owner = ? "
-            "ORDER BY seq",
-            (after, top, service.owner),
-        )
+        rows = outbox.owner_changes(db, after, top, service.owner)
         # A claimed reminder changes its task too (the reminder is no longer pending).
         pks = list(dict.fromkeys(int(pk) for _, kind, pk, _ in rows if kind in _CHANGING))
         due = [_reminder_due(id_, data) for id_, kind, _, data in rows
                if kind == events.REMINDER_DUE]
         if len(pks) > RELOAD_ABOVE:
             return ChangeSet(top, [], due, reload=True)
-        tasks = []
-        if pks:
-            marks = ", ".join("?" * len(pks))
-            tasks = repository.select(db, f"t.pk IN ({marks})", pks, service.tz)
+        tasks = task_rows.load_pks(db, pks, service.tz) if pks else []
     return ChangeSet(top, tasks, due)
 
 
@@ -96,19 +91,11 @@ def matching_ids(service: TaskService, flt: TaskFilter) -> array[int]:
     per task, and an array of them is cheaper to build than a set."""
     with service.store.read() as db:
         where = where_for(flt, service.owner, service.now(), db)
-        agg = "group_concat(t.id)" if db.dialect == "sqlite" else "string_agg(t.id::text, ',')"
-        text = db.value(f"SELECT {agg} FROM task t WHERE {where.sql()}", where.params)
+        text = task_rows.ids_text(db, where.sql(), where.params)
     return array("q", map(int, text.split(","))) if text else array("q")
 
 
 def optimize(service: TaskService) -> None:
-    """Let the database refresh its planner statistics for the queries this connection ran.
-
-    SQLite keeps none until asked (`PRAGMA optimize` analyzes only what would help, in tens
-    of milliseconds); without them the filters above pick poor indexes and take several times
-    longer on 50k tasks. PostgreSQL's autovacuum keeps its own statistics.
-    """
-    if service.store.dialect != "sqlite":
-        return
-    with service.store.write() as db:
-        db.run("PRAGMA optimize")
+    """Let the database refresh its planner statistics for the queries this connection ran
+    (see `core.queries.maintenance.optimize`): the filters above need them on SQLite."""
+    maintenance.optimize(service.store)

@@ -13,9 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, tzinfo
 from typing import TypeVar
 
-from core import dates, events, repository
+from core import dates, events
 from core.errors import BadInput
 from core.formats import jsonfmt
+from core.queries import consumers, operations, outbox, tasks
+from core.queries import series as series_rows
 from core.schemas import Status, TaskRead
 from core.series import Series, occurrence_key, start_series
 from core.store import Db, Store
@@ -42,7 +44,7 @@ class Tx:
         """The owner's next task number; asked of the database once per transaction, since
         writers are serialised (an import of 10k tasks asks once, not 10k times)."""
         self.last_id = (
-            repository.next_id(self.db, owner) if self.last_id is None else self.last_id + 1
+            tasks.next_id(self.db, owner) if self.last_id is None else self.last_id + 1
         )
         return self.last_id
 
@@ -82,9 +84,9 @@ class UnitOfWork:
         `applied` (consumer group, event id) a replayed event changes nothing."""
         with self.store.write() as db:
             now = self.now()
-            if applied is not None and not repository.mark_applied(db, *applied, now):
+            if applied is not None and not consumers.mark_applied(db, *applied, now):
                 return None  # type: ignore[return-value]  # replayed event: nothing to do
-            op_id = repository.start_operation(db, self.owner, kind, now, None, caused_by)
+            op_id = operations.start(db, self.owner, kind, now, None, caused_by)
             return body(Tx(db, op_id, now))
 
     def change(
@@ -107,7 +109,7 @@ class UnitOfWork:
         """The tasks with their row keys; BadInput for no ids or (unless allowed) a deleted one."""
         if not ids:
             raise BadInput("no task ids given")
-        loaded = repository.load(tx.db, self.owner, ids, self.tz)
+        loaded = tasks.load(tx.db, self.owner, ids, self.tz)
         for _pk, task in loaded:
             if task.status is Status.DELETED and not allow_deleted:
                 raise BadInput(f"task {task.id} is deleted: restore it first")
@@ -115,7 +117,7 @@ class UnitOfWork:
 
     def append(self, tx: Tx, pk: int, event: events.Event) -> None:
         """Append `event` about task `pk` to the outbox in this transaction."""
-        repository.append_event(tx.db, tx.op_id, self.owner, pk, event, self.source)
+        outbox.append(tx.db, tx.op_id, self.owner, pk, event, self.source)
 
     def save(
         self, tx: Tx, pk: int, before: TaskRead, after: TaskRead, series: Series | None = None
@@ -128,7 +130,7 @@ class UnitOfWork:
         check_dates(after, [name for name in ("due", "reminders") if name in changes])
         if series is None and after.recurrence is not None and after.due is not None:
             series = self._series_after(tx, pk, after, changes)
-        version = repository.update(tx.db, pk, after, changes, series)
+        version = tasks.update(tx.db, pk, after, changes, series)
         kind = events.type_for_status(before.status.value, after.status.value)
         self.append(tx, pk, events.make_event(kind, new, changes, self.owner, version, tx.now))
         return after
@@ -140,19 +142,19 @@ class UnitOfWork:
         assert after.due is not None
         if "recurrence" in changes:
             # A new rule applies from this instance on: the series restarts here.
-            current = repository.series_of(tx.db, pk)
+            current = series_rows.of(tx.db, pk)
             return start_series(after.due, self.tz, current.series_id)
         if "due" not in changes:
             return None
         # The instance now stands for the occurrence on its new due date (skip, undo, edit),
         # so the next completion makes the instance that follows that one.
-        current = repository.series_of(tx.db, pk)
+        current = series_rows.of(tx.db, pk)
         key = occurrence_key(after.due)
         if current.series_id is None or current.occurrence == key:
             return None
-        clash = repository.pk_of_occurrence(tx.db, self.owner, current.series_id, key)
+        clash = series_rows.pk_of_occurrence(tx.db, self.owner, current.series_id, key)
         if clash is not None and clash != pk:
-            other = repository.load_pk(tx.db, clash, self.tz)
+            other = tasks.load_pk(tx.db, clash, self.tz)
             raise BadInput(
                 f"task {other.id} is already the occurrence of this series on "
                 f"{dates.iso(after.due, self.tz)}"

@@ -32,7 +32,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def dumps(tasks: Sequence[TaskRead], series: dict[str, Series], tz: tzinfo) -> str:
     """A JSON array of Taskwarrior tasks, one per line; `series` is each recurring task's
-    series bookkeeping by uuid (core.repository.series_by_uuid)."""
+    series bookkeeping by uuid (core.queries.series.by_uuid)."""
     groups: dict[str, list[TaskRead]] = {}
     lines: list[dict[str, Any]] = []
     for task in tasks:

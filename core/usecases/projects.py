@@ -8,6 +8,7 @@ from datetime import datetime
 from core import projects
 from core.errors import NotFound
 from core.projects import ProjectNode
+from core.queries import task_plans
 from core.schemas import TaskRead
 from core.unit_of_work import UnitOfWork
 
@@ -15,12 +16,7 @@ from core.unit_of_work import UnitOfWork
 def project_tree(uow: UnitOfWork) -> list[ProjectNode]:
     """Every project holding a pending task, as a tree with pending counts (own and total)."""
     with uow.store.read() as db:
-        rows = db.all(
-            "SELECT project, COUNT(*) FROM task WHERE owner = ? AND status = 'pending' "
-            "AND project IS NOT NULL GROUP BY project",
-            (uow.owner,),
-        )
-    return projects.tree({str(path): int(n) for path, n in rows})
+        return projects.tree(task_plans.project_counts(db, uow.owner))
 
 
 def rename_project(uow: UnitOfWork, old: str, new: str) -> list[TaskRead]:
@@ -29,14 +25,7 @@ def rename_project(uow: UnitOfWork, old: str, new: str) -> list[TaskRead]:
     old_path, new_path = projects.normalise(old), projects.normalise(new)
     projects.check_rename(old_path, new_path)
     with uow.store.read() as db:
-        ids = [
-            int(i)
-            for (i,) in db.all(
-                "SELECT id FROM task WHERE owner = ? "
-                "AND (project = ? OR project LIKE ? ESCAPE '\\') ORDER BY id",
-                (uow.owner, old_path, projects.like_prefix(old_path)),
-            )
-        ]
+        ids = task_plans.ids_in_project(db, uow.owner, old_path)
     if not ids:
         raise NotFound(f"no task is in the project '{old_path}'")
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from core import repository
-from core.filters import first_by_due, sort_tasks, where_for
+from core.queries import tasks as task_rows
+from core.queries.task_filter import first_by_due, where_for
 from core.schemas import TaskFilter, TaskRead
+from core.sorting import sort_tasks
 from core.unit_of_work import UnitOfWork
 
 
 def get(uow: UnitOfWork, task_id: int) -> TaskRead:
     """One task by id, in any status; NotFound if the owner has no such task."""
     with uow.store.read() as db:
-        return repository.load(db, uow.owner, [task_id], uow.tz)[0][1]
+        return task_rows.load(db, uow.owner, [task_id], uow.tz)[0][1]
 
 
 def list_tasks(uow: UnitOfWork, flt: TaskFilter) -> list[TaskRead]:
@@ -21,7 +22,7 @@ def list_tasks(uow: UnitOfWork, flt: TaskFilter) -> list[TaskRead]:
         where = where_for(flt, uow.owner, now, db)
         if flt.limit is not None and flt.sort == "due" and not flt.reverse:
             where = first_by_due(where, flt.limit, db)
-        tasks = repository.select(db, where.sql(), where.params, uow.tz)
+        tasks = task_rows.select(db, where.sql(), where.params, uow.tz)
     sort_tasks(tasks, flt.sort, flt.reverse, now)
     return tasks[: flt.limit] if flt.limit is not None else tasks
 
@@ -30,4 +31,4 @@ def count(uow: UnitOfWork, flt: TaskFilter) -> int:
     """How many tasks match `flt` (sort and limit ignored)."""
     with uow.store.read() as db:
         where = where_for(flt, uow.owner, uow.now(), db)
-        return int(db.value(f"SELECT COUNT(*) FROM task t WHERE {where.sql()}", where.params))
+        return task_rows.count(db, where.sql(), where.params)

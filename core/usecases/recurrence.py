@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from core import dates, kept, repository
+from core import dates, kept
 from core.errors import BadInput
+from core.queries import series as series_rows
+from core.queries import tasks as task_rows
 from core.schemas import Status, TaskCreate, TaskRead
 from core.series import Series, carried_reminders, next_instance
 from core.unit_of_work import Tx, UnitOfWork
@@ -26,10 +28,10 @@ def spawn_next_for(
     """
 
     def body(tx: Tx) -> TaskRead | None:
-        pk = repository.pk_of_uuid(tx.db, uow.owner, task_uuid)
+        pk = task_rows.pk_of_uuid(tx.db, uow.owner, task_uuid)
         if pk is None:
             return None
-        task = repository.load_pk(tx.db, pk, uow.tz)
+        task = task_rows.load_pk(tx.db, pk, uow.tz)
         if task.status is not Status.COMPLETED or task.recurrence is None or task.due is None:
             return None  # reopened, deleted or no longer recurring since it was completed
         return _spawn_next(uow, tx, pk, task)
@@ -38,14 +40,14 @@ def spawn_next_for(
 
 
 def _spawn_next(uow: UnitOfWork, tx: Tx, pk: int, task: TaskRead) -> TaskRead | None:
-    nxt = next_instance(task, repository.series_of(tx.db, pk), tx.now)
+    nxt = next_instance(task, series_rows.of(tx.db, pk), tx.now)
     if nxt is None or nxt.series.series_id is None or nxt.series.occurrence is None:
         return None
-    existing = repository.pk_of_occurrence(
+    existing = series_rows.pk_of_occurrence(
         tx.db, uow.owner, nxt.series.series_id, nxt.series.occurrence
     )
     if existing is not None:
-        made = repository.load_pk(tx.db, existing, uow.tz)
+        made = task_rows.load_pk(tx.db, existing, uow.tz)
         if made.status is not Status.DELETED:
             return None
         return uow.save(tx, existing, made, replace(made, status=Status.PENDING, updated=tx.now))
@@ -77,7 +79,7 @@ def skip(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
 def _skipped(uow: UnitOfWork, tx: Tx, pk: int, task: TaskRead) -> TaskRead:
     if task.recurrence is None or task.due is None:
         raise BadInput(f"task {task.id} does not repeat: nothing to skip to")
-    nxt = next_instance(task, repository.series_of(tx.db, pk), tx.now)
+    nxt = next_instance(task, series_rows.of(tx.db, pk), tx.now)
     if nxt is None:
         raise BadInput(f"task {task.id}'s series has no further occurrence")
     _refuse_taken_occurrence(uow, tx, task, nxt.series)
@@ -91,9 +93,9 @@ def _refuse_taken_occurrence(uow: UnitOfWork, tx: Tx, task: TaskRead, series: Se
     # occurrence would make two instances of one occurrence.
     if series.series_id is None or series.occurrence is None:
         return
-    taken = repository.pk_of_occurrence(tx.db, uow.owner, series.series_id, series.occurrence)
+    taken = series_rows.pk_of_occurrence(tx.db, uow.owner, series.series_id, series.occurrence)
     if taken is not None:
-        other = repository.load_pk(tx.db, taken, uow.tz)
+        other = task_rows.load_pk(tx.db, taken, uow.tz)
         raise BadInput(
             f"task {task.id}'s next occurrence is already task {other.id} "
             f"({other.status.value}): complete or delete task {task.id} instead"

@@ -8,12 +8,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from core import dates, deliveries, events, reminders, repository
+from core import dates, deliveries, events, reminders
 from core.errors import BadInput, NothingToDo
 from core.formats import jsonfmt
+from core.queries import reminders as reminder_rows
+from core.queries import tasks as task_rows
 from core.results import DueReminder
 from core.schemas import Due, ReminderRead, ReminderState, TaskFilter, TaskRead
-from core.store import read_dt
 from core.unit_of_work import Tx, UnitOfWork
 from core.validation import sorted_reminders
 
@@ -94,37 +95,22 @@ def claim_due(uow: UnitOfWork, now: datetime, limit: int = 100) -> list[DueRemin
     """Atomically mark due reminders fired and return them: racing callers never share one."""
     with uow.store.read() as db:
         # A scheduler ticks every second: an idle tick must not take the write lock.
-        if db.one(
-            "SELECT 1 FROM reminder r JOIN task t ON t.pk = r.task_pk WHERE t.owner = ? "
-            "AND t.status = 'pending' AND r.state = 'pending' AND r.at <= ? LIMIT 1",
-            (uow.owner, db.dt(now)),
-        ) is None:
+        if not reminder_rows.any_due(db, uow.owner, now):
             return []
     return uow.write("claim-reminders", lambda tx: _claim(uow, tx, now, limit))
 
 
 def _claim(uow: UnitOfWork, tx: Tx, now: datetime, limit: int) -> list[DueReminder]:
-    rows = tx.db.all(
-        "SELECT r.id, r.task_pk FROM reminder r JOIN task t ON t.pk = r.task_pk "
-        "WHERE t.owner = ? AND t.status = 'pending' AND r.state = 'pending' "
-        "AND r.at <= ? ORDER BY r.at, r.id LIMIT ?",
-        (uow.owner, tx.db.dt(now), limit),
-    )
     claimed = []
-    for reminder_id, task_pk in rows:
-        row = tx.db.one(
-            "UPDATE reminder SET state = 'fired', fired = ? "
-            "WHERE id = ? AND state = 'pending' RETURNING at, before",
-            (tx.db.dt(now), reminder_id),
-        )
-        if row is None:
+    for reminder_id, task_pk in reminder_rows.due(tx.db, uow.owner, now, limit):
+        fired_row = reminder_rows.fire(tx.db, reminder_id, now)
+        if fired_row is None:
             continue
-        at = read_dt(row[0])
-        assert at is not None
-        reminder = ReminderRead(at.astimezone(uow.tz), row[1], ReminderState.FIRED)
-        task = repository.load_pk(tx.db, task_pk, uow.tz)
-        claimed.append(DueReminder(int(reminder_id), task, reminder))
-        _announce_due(uow, tx, task_pk, task, reminder, int(reminder_id))
+        at, before = fired_row
+        reminder = ReminderRead(at.astimezone(uow.tz), before, ReminderState.FIRED)
+        task = task_rows.load_pk(tx.db, task_pk, uow.tz)
+        claimed.append(DueReminder(reminder_id, task, reminder))
+        _announce_due(uow, tx, task_pk, task, reminder, reminder_id)
     return claimed
 
 
@@ -143,7 +129,7 @@ def fired(uow: UnitOfWork, due_event: dict[str, Any], channels: Sequence[str]) -
     data = due_event["data"]
 
     def body(tx: Tx) -> None:
-        pk = repository.pk_of_uuid(tx.db, uow.owner, data["task"]["uuid"])
+        pk = task_rows.pk_of_uuid(tx.db, uow.owner, data["task"]["uuid"])
         if pk is None:
             return
         reminder = {**data["reminder"], "channels": list(channels), "due_event": due_event["id"]}

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.errors import NotFound
+from core.queries import tags as tag_rows
 from core.schemas import TaskRead
 from core.tags import normalise_tag
 from core.unit_of_work import UnitOfWork
@@ -14,26 +15,14 @@ from core.unit_of_work import UnitOfWork
 def tags(uow: UnitOfWork) -> list[tuple[str, int]]:
     """Every tag on a pending task, with how many pending tasks carry it."""
     with uow.store.read() as db:
-        rows = db.all(
-            "SELECT g.tag, COUNT(*) FROM task_tag g JOIN task t ON t.pk = g.task_pk "
-            "WHERE t.owner = ? AND t.status = 'pending' GROUP BY g.tag ORDER BY g.tag",
-            (uow.owner,),
-        )
-    return [(tag, int(n)) for tag, n in rows]
+        return tag_rows.in_use(db, uow.owner)
 
 
 def rename_tag(uow: UnitOfWork, old: str, new: str) -> list[TaskRead]:
     """Rename a tag on every task that has it (merging if the new tag exists already)."""
     old_tag, new_tag = normalise_tag(old), normalise_tag(new)
     with uow.store.read() as db:
-        ids = [
-            int(i)
-            for (i,) in db.all(
-                "SELECT t.id FROM task t JOIN task_tag g ON g.task_pk = t.pk "
-                "WHERE t.owner = ? AND g.tag = ? ORDER BY t.id",
-                (uow.owner, old_tag),
-            )
-        ]
+        ids = tag_rows.task_ids_with(db, uow.owner, old_tag)
     if not ids:
         raise NotFound(f"no task has the tag '{old_tag}'")
 

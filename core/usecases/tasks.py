@@ -9,10 +9,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from core import dates, events, projects, quickadd, recurrence, reminders, repository
+from core import dates, events, projects, quickadd, recurrence, reminders
 from core.errors import BadInput
 from core.formats import jsonfmt
 from core.priorities import Priority, parse_priority
+from core.queries import outbox
+from core.queries import tasks as task_rows
 from core.schemas import UNSET, Due, ReminderRead, Status, TaskCreate, TaskRead, TaskUpdate
 from core.series import Series, moved_reminders, occurrence_key, start_series
 from core.store import Db
@@ -87,7 +89,7 @@ def insert(uow: UnitOfWork, tx: Tx, create: TaskCreate, series: Series | None = 
     task = _new_task(uow, tx, create, rrule, due)
     if series is None:
         series = _series_of_new(uow, create, rrule, due)
-    pk = repository.insert(tx.db, uow.owner, task, series)
+    pk = task_rows.insert(tx.db, uow.owner, task, series)
     snapshot = jsonfmt.task_to_dict(task, uow.tz)
     uow.append(tx, pk, events.make_event(events.CREATED, snapshot, {}, uow.owner, 1, tx.now))
     return task
@@ -230,7 +232,7 @@ def restore(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
 
     def body(tx: Tx) -> list[TaskRead]:
         out = []
-        for pk, task in repository.load(tx.db, uow.owner, ids, uow.tz):
+        for pk, task in task_rows.load(tx.db, uow.owner, ids, uow.tz):
             if task.status is not Status.DELETED:
                 raise BadInput(f"task {task.id} is not deleted")
             status = Status(_status_before_delete(tx.db, pk))
@@ -241,10 +243,7 @@ def restore(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
 
 
 def _status_before_delete(db: Db, pk: int) -> str:
-    data = db.value(
-        "SELECT data FROM outbox WHERE task_pk = ? AND type = ? ORDER BY seq DESC LIMIT 1",
-        (pk, events.DELETED),
-    )
+    data = outbox.last_data(db, pk, events.DELETED)
     if data is None:
         return Status.PENDING.value
     old = json.loads(data)["changes"].get("status", {}).get("old")

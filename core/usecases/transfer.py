@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from core import repository
 from core.errors import BadInput
-from core.filters import where_for
 from core.formats import Format, jsonfmt
+from core.queries import series as series_rows
+from core.queries import tasks as task_rows
+from core.queries.task_filter import where_for
 from core.results import ImportResult
 from core.schemas import Status, TaskCreate, TaskFilter, TaskRead
 from core.series import occurrence_key
@@ -25,7 +26,7 @@ ProgressFn = Callable[[int, int], None]
 def export(uow: UnitOfWork, fmt: str, flt: TaskFilter | None = None) -> str:
     """All tasks (or those matching `flt`) as json, todotxt or ical text."""
     flt = flt or TaskFilter(status="all", sort="id")
-    if fmt == "json" and uow.store.dialect == "sqlite" and _in_id_order(flt):
+    if fmt == "json" and _in_id_order(flt) and _renders_in_sql(uow):
         return jsonfmt.join_lines(_json_lines(uow, flt))
     if fmt not in ("json", "todotxt", "ical", "taskwarrior"):
         raise BadInput(f"unknown export format '{fmt}': use json, taskwarrior, todotxt or ical")
@@ -37,7 +38,7 @@ def export(uow: UnitOfWork, fmt: str, flt: TaskFilter | None = None) -> str:
 
         return todotxt.dumps(tasks, uow.tz)
     with uow.store.read() as db:
-        series = repository.series_by_uuid(db, uow.owner)
+        series = series_rows.by_uuid(db, uow.owner)
     if fmt == "ical":
         from core.formats import ical
 
@@ -47,8 +48,15 @@ def export(uow: UnitOfWork, fmt: str, flt: TaskFilter | None = None) -> str:
     return taskwarrior_export.dumps(tasks, series, uow.tz)
 
 
+def _renders_in_sql(uow: UnitOfWork) -> bool:
+    # Imported here, as the JSON renderer below: only `export` loads it.
+    from core.queries.task_json import renders_in_sql
+
+    return renders_in_sql(uow.store)
+
+
 def _json_lines(uow: UnitOfWork, flt: TaskFilter) -> list[str]:
-    from core.sqlite_json import task_json_lines
+    from core.queries.task_json import task_json_lines
 
     with uow.store.read() as db:
         where = where_for(flt, uow.owner, uow.now(), db)
@@ -78,7 +86,7 @@ def _import(
 ) -> ImportResult:
     added: list[TaskRead] = []
     seen: set[str] = set()
-    known = repository.pks_of_uuids(tx.db, uow.owner, [c.uuid for c in creates if c.uuid])
+    known = task_rows.pks_of_uuids(tx.db, uow.owner, [c.uuid for c in creates if c.uuid])
     for n, create in enumerate(creates, 1):
         if create.uuid is None or create.uuid not in seen:
             task = _import_numbered(uow, tx, n, create, known)
@@ -112,7 +120,7 @@ def _import_one(
         if _occurrence_taken(uow, tx, create):
             return None
         return insert(uow, tx, create)
-    existing = repository.load_pk(tx.db, pk, uow.tz)
+    existing = task_rows.load_pk(tx.db, pk, uow.tz)
     if existing.status is not Status.DELETED or create.status is Status.DELETED:
         return None
     return uow.save(tx, pk, existing, replace(existing, status=create.status, updated=tx.now))
@@ -127,4 +135,4 @@ def _occurrence_taken(uow: UnitOfWork, tx: Tx, create: TaskCreate) -> bool:
     if due is None:
         return False
     key = occurrence_key(due)
-    return repository.pk_of_occurrence(tx.db, uow.owner, create.series_id, key) is not None
+    return series_rows.pk_of_occurrence(tx.db, uow.owner, create.series_id, key) is not None

@@ -3,17 +3,18 @@ or preview what that would revert."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import Any
 
-from core import dates, events, repository
+from core import dates, events
 from core.errors import NothingToDo
 from core.priorities import Priority
+from core.queries import operations
+from core.queries import tasks as task_rows
 from core.results import UndoPreview, UndoResult
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
-from core.store import Db, read_dt
+from core.store import read_dt
 from core.unit_of_work import Tx, UnitOfWork
 
 
@@ -25,57 +26,29 @@ def undo(uow: UnitOfWork) -> UndoResult:
 def preview(uow: UnitOfWork) -> UndoPreview:
     """What `undo()` would revert now, changing nothing (NothingToDo when nothing)."""
     with uow.store.read() as db:
-        op_id, kind, at = _undoable(db, uow.owner, None)
+        op_id, kind, at = _undoable(operations.undoable(db, uow.owner, None))
         reverts = [
-            (repository.load_pk(db, pk, uow.tz), etype, changes)
-            for pk, etype, changes in _undo_events(db, op_id)
+            (task_rows.load_pk(db, pk, uow.tz), etype, changes)
+            for pk, etype, changes in operations.task_events(db, op_id)
         ]
     when = read_dt(at)
     assert when is not None
     return UndoPreview(str(kind), when.astimezone(uow.tz), reverts)
 
 
-def _undoable(db: Db, owner: str, before_op: int | None) -> tuple[int, str, Any]:
-    """The owner's most recent operation not yet undone: (id, kind, time)."""
-    # A user's change and what consumers did because of it (the next instance of a
-    # completed recurring task) are undone together.
-    below = "" if before_op is None else f"AND id < {int(before_op)} "
-    row = db.one(
-        "SELECT id, kind, created FROM operation WHERE owner = ? AND undone IS NULL "
-        f"AND kind <> 'undo' AND caused_by IS NULL {below}"
-        "AND EXISTS (SELECT 1 FROM outbox o WHERE o.op_id = operation.id "
-        "AND o.type LIKE 'todo.task.%') "
-        "ORDER BY id DESC LIMIT 1",
-        (owner,),
-    )
-    if row is None:
+def _undoable(found: tuple[int, str, Any] | None) -> tuple[int, str, Any]:
+    """The operation to undo: (id, kind, time); NothingToDo when there is none."""
+    if found is None:
         raise NothingToDo("nothing to undo")
-    return int(row[0]), str(row[1]), row[2]
-
-
-def _undo_events(db: Db, op_id: int) -> list[tuple[int, str, events.Changes]]:
-    """The task events of an operation and of what it caused, newest first."""
-    return [
-        (int(task_pk), str(etype), json.loads(data)["changes"])
-        for task_pk, etype, data in db.all(
-            "SELECT o.task_pk, o.type, o.data FROM outbox o JOIN operation p "
-            "ON p.id = o.op_id WHERE (p.id = ? OR p.caused_by = ?) "
-            "AND o.type LIKE 'todo.task.%' ORDER BY o.seq DESC",
-            (op_id, op_id),
-        )
-    ]
+    return found
 
 
 def _undo(uow: UnitOfWork, tx: Tx) -> UndoResult:
-    op_id, kind, _at = _undoable(tx.db, uow.owner, tx.op_id)
-    tx.db.run("UPDATE operation SET undo_of = ? WHERE id = ?", (op_id, tx.op_id))
-    tx.db.run(
-        "UPDATE operation SET undone = ? WHERE id = ? OR caused_by = ?",
-        (tx.db.dt(tx.now), op_id, op_id),
-    )
+    op_id, kind, _at = _undoable(operations.undoable(tx.db, uow.owner, tx.op_id))
+    operations.mark_undone(tx.db, op_id, tx.op_id, tx.now)
     reverted = []
-    for task_pk, etype, changes in _undo_events(tx.db, op_id):
-        task = repository.load_pk(tx.db, task_pk, uow.tz)
+    for task_pk, etype, changes in operations.task_events(tx.db, op_id):
+        task = task_rows.load_pk(tx.db, task_pk, uow.tz)
         older = _reverted(task, etype, changes, tx.now, uow.tz)
         if kind == "expire":
             older = replace(older, until=None)  # else it would expire again at once

@@ -1,5 +1,6 @@
 """`list_tasks` with a limit, sorted by due date, reads only a superset of the first rows
-(`core.filters.first_by_due`) and must still answer exactly what sorting every match would.
+(`core.queries.task_filter.first_by_due`) and must still answer exactly what sorting every
+match would.
 
 The narrowing orders all-day dates by the date and timed tasks by UTC, which is off by the
 zone's offset: these tests use the zones farthest from UTC on both sides, all-day dates and

@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from core import open_service, recurrence, repository
+from core import open_service, recurrence
 from core.errors import BadInput
 from core.formats import ical
 from core.priorities import Priority
+from core.queries import series as series_rows
 from core.schemas import Due, Status, TaskFilter, TaskRead
 from core.series import Series, rule_of, start_of, start_series
 from core.service import TaskService
@@ -94,7 +95,7 @@ def ours(
 
 def _series(svc: TaskService) -> dict[str, Series]:
     with svc.store.read() as db:
-        return repository.series_by_uuid(db, svc.owner)
+        return series_rows.by_uuid(db, svc.owner)
 
 
 def test_recurrence_and_reminders_survive_a_fresh_home(

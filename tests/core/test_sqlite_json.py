@@ -1,6 +1,6 @@
 """The SQLite export fast path writes exactly what the Python JSON path writes.
 
-`todo export` on SQLite renders JSON in SQL (core/sqlite_json.py); every other reader of tasks
+`todo export` on SQLite renders JSON in SQL (core/queries/task_json.py); every other reader of tasks
 goes through TaskRead and core/formats/jsonfmt.py. These tests hold the two to the same bytes
 over awkward text, every field, and instants on both sides of DST changes in odd zones.
 """

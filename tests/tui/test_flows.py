@@ -520,7 +520,7 @@ async def test_a_long_view_paints_its_first_screen_then_all_of_it(
     make_app: MakeApp, service: TaskService
 ) -> None:
     # Due yesterday, today and tomorrow at odd hours: the first screen is read by a narrower
-    # query (core.filters.first_by_due) and must be the head of the whole view.
+    # query (core.queries.task_filter.first_by_due) and must be the head of the whole view.
     for n in range(FIRST_ROWS + 150):
         due = (datetime(2026, 11, 21 + n % 3, n % 24, tzinfo=BERLIN) if n % 4
                else date(2026, 11, 22))

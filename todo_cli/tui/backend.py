@@ -25,8 +25,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from core import live
-from core.filters import sort_tasks
 from core.schemas import SortKey, Status, TaskFilter, TaskRead, TaskUpdate
+from core.sorting import sort_tasks
 from todo_cli.tui.columns import Columns, answers
 from todo_cli.tui.listing import Listing
 

@@ -1,20 +1,15 @@
-"""TaskFilter to SQL, and the sort orders. The SQL is shared by list, count and tags."""
+"""TaskFilter to a WHERE clause over `task t`, shared by list, count, export and the TUI."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from core import dates, projects
-from core.errors import BadInput
-from core.schemas import SortKey, TaskFilter, TaskRead
+from core.queries import search
+from core.schemas import TaskFilter
 from core.store import Db
-from core.urgency import urgency
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass
@@ -54,7 +49,7 @@ def where_for(flt: TaskFilter, owner: str, now: datetime, db: Db) -> Where:
     _add_wait_condition(where, flt, now, db)
     _add_due_conditions(where, flt, now, db)
     if flt.search:
-        _add_search(where, flt.search, db)
+        search.add_match(where, flt.search, db)
     return where
 
 
@@ -161,69 +156,3 @@ def _due_between(where: Where, db: Db, start: date | None, end: date | None, tz:
         f"(({' AND '.join(parts_date)}) OR ({' AND '.join(parts_at)}))",
         *params_date, *params_at,
     )
-
-
-def _add_search(where: Where, text: str, db: Db) -> None:
-    """Each word matches the start of a word in the title or notes ("pay ren" finds "Pay
-    rent"); a term with signs in it ("c++", "c#", "node.js") must appear as typed, ignoring
-    case, since the full-text index keeps only letters and digits ("c++" is the word "c")."""
-    terms = text.split()
-    if not _WORD.search(text):
-        raise BadInput(f"search text '{text}' has no words to look for")
-    signed = [term for term in terms if _WORD.fullmatch(term) is None]
-    for term in signed:
-        where.add(f"{_CONTAINS[db.dialect]} > 0", term)
-    # The words go in as quoted FTS5 strings and plain tsquery lexemes: \w+ holds no quote,
-    # colon, star or operator, so nothing typed is read as query syntax. FTS5 splits a signed
-    # term into its words as our regex does, so they narrow the search through the index;
-    # PostgreSQL's parser keeps "node.js" whole, so there only the plain words go in.
-    if db.dialect == "sqlite":
-        query = " AND ".join(f'"{w}"*' for w in _WORD.findall(text))
-        where.add("t.pk IN (SELECT rowid FROM task_fts WHERE task_fts MATCH ?)", query)
-        return
-    words = [term for term in terms if term not in signed]
-    if words:
-        where.add(
-            "to_tsvector('simple', t.title || ' ' || coalesce(t.notes, '')) "
-            "@@ to_tsquery('simple', ?)",
-            " & ".join(f"{w}:*" for w in words),
-        )
-
-
-_TEXT = "lower(t.title || ' ' || coalesce(t.notes, ''))"
-_CONTAINS = {
-    "sqlite": f"instr({_TEXT}, lower(?))",
-    "postgresql": f"strpos({_TEXT}, lower(?))",
-}
-
-
-def sort_tasks(tasks: list[TaskRead], key: SortKey, reverse: bool, now: datetime) -> None:
-    """Sort in place. Tasks without a due date stay last when sorting by due, even reversed."""
-    if key == "due":
-        with_due = [t for t in tasks if t.due is not None]
-        without = [t for t in tasks if t.due is None]
-        with_due.sort(key=_due_key(now), reverse=reverse)
-        without.sort(key=lambda t: t.id)
-        tasks[:] = with_due + without
-        return
-    tasks.sort(key=_KEYS[key](now), reverse=reverse)
-
-
-def _due_key(now: datetime) -> Callable[[TaskRead], Any]:
-    tz = now.tzinfo
-
-    def key(t: TaskRead) -> Any:
-        due = t.due
-        instant = due if isinstance(due, datetime) else dates.day_start(due, tz)  # type: ignore[arg-type]
-        return (instant, -t.priority.rank, t.id)
-
-    return key
-
-
-_KEYS: dict[str, Callable[[datetime], Callable[[TaskRead], Any]]] = {
-    "priority": lambda now: lambda t: (-t.priority.rank, t.id),
-    "created": lambda now: lambda t: (t.created, t.id),
-    "title": lambda now: lambda t: (t.title.casefold(), t.id),
-    "id": lambda now: lambda t: t.id,
-    "urgency": lambda now: lambda t: (-urgency(t.priority, t.due, t.created, now), t.id),
-}

@@ -16,7 +16,7 @@ from typing import Any
 
 from core import dates
 from core.priorities import Priority
-from core.store import Db, read_dt
+from core.store import Db, Store, read_dt
 
 _RANGE = (
     "SELECT MIN(t.created), MAX(t.created), MIN(t.updated), MAX(t.updated), "
@@ -27,6 +27,11 @@ _RANGE = (
 _REMINDER_RANGE = (
     "SELECT MIN(r.at), MAX(r.at) FROM reminder r JOIN task t ON t.pk = r.task_pk WHERE {where}"
 )
+
+
+def renders_in_sql(store: Store) -> bool:
+    """Whether `store` can render our JSON itself (SQLite's JSON functions)."""
+    return store.dialect == "sqlite"
 
 
 def task_json_lines(db: Db, where_sql: str, params: Sequence[Any], tz: tzinfo) -> list[str]:
