@@ -42,4 +42,6 @@ def test_a_query_narrows_the_view(clock: Clock) -> None:
     narrowed = combine(home, parse_query("--tag work --overdue", clock()))
     assert narrowed == TaskFilter(tags=("home", "work"), overdue=True)
     today = FIXED[0].filter(clock())
-    assert combine(today, None) == today == TaskFilter(due_before=date(2026, 11, 23))
+    # Today: due by the end of today, or scheduled for today or earlier (issue 15).
+    assert combine(today, None) == today == TaskFilter(due_before=date(2026, 11, 23),
+                                                       or_scheduled=True)
