@@ -11,8 +11,8 @@ from core import kept as keptmod
 from core.errors import NotFound
 from core.events import Event, check_schema
 from core.priorities import Priority
+from core.recurrence.instances import Series
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
-from core.series import Series
 from core.store import Db, read_day, read_dt
 
 _BY_RANK = {p.rank: p for p in Priority}

@@ -16,8 +16,8 @@ from typing import TypeVar
 from core import dates, events, repository
 from core.errors import BadInput
 from core.formats import jsonfmt
+from core.recurrence.instances import Series, occurrence_key, start_series
 from core.schemas import Status, TaskRead
-from core.series import Series, occurrence_key, start_series
 from core.store import Db, Store
 from core.validation import check_dates
 

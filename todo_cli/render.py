@@ -225,7 +225,7 @@ def _recurrence_detail(task: TaskRead) -> list[tuple[str, str]]:
     if task.recurrence is None:
         return []
     from core import recurrence
-    from core.series import rule_of
+    from core.recurrence.instances import rule_of
 
     rule = rule_of(task)
     rows = [("Repeats", f"{recurrence.describe(rule)}  ({task.recurrence})")]
@@ -239,7 +239,7 @@ def repeat_notes(task: TaskRead) -> list[str]:
     if task.recurrence is None:
         return []
     from core import recurrence
-    from core.series import rule_of
+    from core.recurrence.instances import rule_of
 
     return recurrence.warnings(rule_of(task), start=task.due)
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from core import dates, kept, repository
 from core.errors import BadInput
+from core.recurrence.instances import Series, carried_reminders, next_instance
 from core.schemas import Status, TaskCreate, TaskRead
-from core.series import Series, carried_reminders, next_instance
 from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.tasks import insert, moved
 

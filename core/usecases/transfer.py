@@ -11,9 +11,9 @@ from core import repository
 from core.errors import BadInput
 from core.filters import where_for
 from core.formats import Format, jsonfmt
+from core.recurrence.instances import occurrence_key
 from core.results import ImportResult
 from core.schemas import Status, TaskCreate, TaskFilter, TaskRead
-from core.series import occurrence_key
 from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.reading import list_tasks
 from core.usecases.tasks import insert
