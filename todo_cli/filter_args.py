@@ -1,4 +1,5 @@
-"""The filter grammar of `todo list`: its options, and the TaskFilter they make.
+"""The filters the CLI and the TUI share: `todo list`'s options and the TaskFilter they
+make, and what `todo` alone shows (the TUI's Today view).
 
 The CLI's `list` and `count` declare these options (todo_cli/commands/options.py) and turn
 them into a filter with `build_filter`; the TUI's `/` box reads the same words with
@@ -49,6 +50,11 @@ def build_filter(
         no_due=no_due,
         search=search,
     )
+
+
+def today_or_overdue(now: datetime) -> TaskFilter:
+    """What `todo` alone prints and the TUI opens on: pending tasks due today or before."""
+    return TaskFilter(due_before=dates.shift_date(now.date(), 1, "days"))
 
 
 def list_options(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -11,12 +11,12 @@ import typer
 from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
-from core.schemas import UNSET, Due, TaskFilter, TaskRead, TaskUpdate, _Unset
+from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
 from todo_cli import render, render_json
 from todo_cli.commands import options as opts
 from todo_cli.commands.options import Ids, Json
 from todo_cli.context import drain, service
-from todo_cli.filter_args import build_filter
+from todo_cli.filter_args import build_filter, today_or_overdue
 
 
 def add(
@@ -184,8 +184,7 @@ def show_today() -> None:
     """What `todo` alone prints: tasks due today or overdue."""
     svc = service()
     now = svc.now()
-    tomorrow = now.date() + timedelta(days=1)
-    tasks = svc.list_tasks(TaskFilter(due_before=tomorrow))
+    tasks = svc.list_tasks(today_or_overdue(now))
     render.task_table(tasks, now)
 
 

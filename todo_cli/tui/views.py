@@ -11,7 +11,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from core.errors import BadInput
 from core.schemas import TaskFilter
@@ -35,13 +35,8 @@ class View:
         return _BASE[self.key](now)
 
 
-def _today(now: datetime) -> TaskFilter:
-    # What `todo` alone prints: due today, or overdue.
-    return TaskFilter(due_before=now.date() + timedelta(days=1))
-
-
 _BASE: dict[str, Callable[[datetime], TaskFilter]] = {
-    "today": _today,
+    "today": filter_args.today_or_overdue,
     "upcoming": lambda now: TaskFilter(upcoming=UPCOMING_DAYS),
     "overdue": lambda now: TaskFilter(overdue=True),
     "all": lambda now: TaskFilter(),
