@@ -12,6 +12,7 @@ from typing import TextIO
 
 from core import dates
 from core.formats import jsonfmt
+from core.priorities import Priority
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.text import json_safe, visible
 from todo_cli import cells as cells_of
@@ -97,9 +98,9 @@ _LOOK: dict[str | None, tuple[str, ...]] = {
     cells_of.DONE: ("dim",),
     cells_of.DELETED: ("dim",),
     cells_of.TAGS: ("magenta",),
-    "prio.high": ("red", "bold"),
-    "prio.medium": ("yellow", "bold"),
-    "prio.low": ("cyan", "bold"),
+    cells_of.PRIORITY_STYLE[Priority.HIGH]: ("red", "bold"),
+    cells_of.PRIORITY_STYLE[Priority.MEDIUM]: ("yellow", "bold"),
+    cells_of.PRIORITY_STYLE[Priority.LOW]: ("cyan", "bold"),
     None: (),
 }
 

@@ -26,7 +26,16 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from core.schemas import TaskRead
-from todo_cli.cells import DELETED, DONE, MARKER, OVERDUE, TAGS, cells, fit
+from todo_cli.cells import (
+    DELETED,
+    DONE,
+    MARKER,
+    OVERDUE,
+    PRIORITY_STYLE,
+    TAGS,
+    cells,
+    fit,
+)
 from todo_cli.tui.listing import EMPTY, Listing
 from todo_cli.tui.widgets.viewport import RowView
 
@@ -44,7 +53,8 @@ def _padded(marks: str) -> str:
 # The component class (in DEFAULT_CSS) that draws each semantic style of todo_cli/cells.py.
 _COMPONENT = {
     OVERDUE: "overdue", DONE: "settled", DELETED: "settled", TAGS: "tags", MARKER: "marker",
-    "prio.high": "high", "prio.medium": "medium", "prio.low": "low",
+    # prio.high -> high, prio.medium -> medium, prio.low -> low
+    **{style: priority.value for priority, style in PRIORITY_STYLE.items()},
 }
 
 # Indexed by (recurring, reminder pending): the marker column, padded to its cells.
