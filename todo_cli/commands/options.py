@@ -50,3 +50,4 @@ Upcoming = Annotated[
 NoDue = Annotated[bool, typer.Option("--no-due", help="Only tasks without a due date.")]
 Search = Annotated[str | None, typer.Option("--search", "-s", help="Words in title or notes.")]
 Sort = Annotated[SortChoice, typer.Option(help="Sort order.")]
+Reverse = Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")]
