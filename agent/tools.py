@@ -327,21 +327,7 @@ def _changed(verb: str, tasks: Sequence[TaskRead], svc: TaskService) -> ToolResu
 def describe(task: TaskRead, now: datetime) -> str:
     """A task in a few words for people: "#12 'dentist' fri 10:30"."""
     text = f"#{task.id} {task.title!r}"
-    return f"{text} {short_when(task.due, now)}" if task.due is not None else text
-
-
-def short_when(due: Due, now: datetime) -> str:
-    """"today", "tomorrow 17:00", "fri 10:30" within a week, else the date."""
-    local = due.astimezone(now.tzinfo) if isinstance(due, datetime) else due
-    day = local.date() if isinstance(local, datetime) else local
-    offset = (day - now.date()).days
-    if offset in (0, 1):
-        name = "today" if offset == 0 else "tomorrow"
-    elif 1 < offset < 7:
-        name = f"{day:%a}".lower()
-    else:
-        name = day.isoformat()
-    return f"{name} {local:%H:%M}" if isinstance(local, datetime) else name
+    return f"{text} {dates.describe_near(task.due, now)}" if task.due is not None else text
 
 
 def _count(tasks: Sequence[TaskRead]) -> str:

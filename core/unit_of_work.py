@@ -18,8 +18,8 @@ from core.errors import BadInput
 from core.formats import jsonfmt
 from core.queries import consumers, operations, outbox, tasks
 from core.queries import series as series_rows
+from core.recurrence.instances import Series, occurrence_key, start_series
 from core.schemas import Status, TaskRead
-from core.series import Series, occurrence_key, start_series
 from core.store import Db, Store
 from core.validation import check_dates
 

@@ -13,9 +13,9 @@ from typing import TextIO
 from core import dates
 from core.formats import jsonfmt
 from core.priorities import Priority
-from core.schemas import Due, ReminderRead, ReminderState, Status, TaskRead
+from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.text import json_safe, visible
-from core.urgency import is_overdue
+from todo_cli import cells as cells_of
 
 _RESET = "\033[0m"
 _STYLES = {
@@ -27,8 +27,6 @@ _STYLES = {
     "cyan": "\033[36m",
     "magenta": "\033[35m",
 }
-_PRIORITY_MARK = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L", Priority.NONE: ""}
-_PRIORITY_STYLE = {Priority.HIGH: "red", Priority.MEDIUM: "yellow", Priority.LOW: "cyan"}
 
 
 class Out:
@@ -75,9 +73,10 @@ def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None)
         if out.tty:
             out.line(out.style("No tasks.", "dim"))
         return
-    rows = [_Row(t, now, _relative(now), _repeats()) for t in tasks]
-    id_w = max(max(len(r.id) for r in rows), 2)
-    due_w = max(max(len(r.due) for r in rows), 3)
+    words, repeats = cells_of.due_words_at(now), _repeats()
+    rows = [_Row(cells_of.cells(t, now, words), repeats(t)) for t in tasks]
+    id_w = max(max(len(r.cells.id) for r in rows), 2)
+    due_w = max(max(len(r.cells.due) for r in rows), 3)
     rep_w = max(len(r.repeats) for r in rows)
     if rep_w:
         # Only lists with a recurring task pay for the column.
@@ -93,33 +92,38 @@ def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None)
     out.stream.write("".join(format_row(out, r, id_w, due_w, room) for r in rows))
 
 
+# The CLI's look for each semantic style of todo_cli/cells.py.
+_LOOK: dict[str | None, tuple[str, ...]] = {
+    cells_of.OVERDUE: ("red", "bold"),
+    cells_of.DONE: ("dim",),
+    cells_of.DELETED: ("dim",),
+    cells_of.TAGS: ("magenta",),
+    cells_of.PRIORITY_STYLE[Priority.HIGH]: ("red", "bold"),
+    cells_of.PRIORITY_STYLE[Priority.MEDIUM]: ("yellow", "bold"),
+    cells_of.PRIORITY_STYLE[Priority.LOW]: ("cyan", "bold"),
+    None: (),
+}
+
+
 class _Row:
-    """The display cells of one task."""
+    """One task's cells, with the due column's text (the Repeats column joins it)."""
 
-    __slots__ = ("due", "id", "overdue", "priority", "repeats", "settled", "tags", "title")
+    __slots__ = ("cells", "due", "repeats", "title")
 
-    def __init__(
-        self,
-        task: TaskRead,
-        now: datetime,
-        relative: Callable[[Due], str],
-        repeats: Callable[[TaskRead], str],
-    ) -> None:
-        self.id = str(task.id)
-        self.priority = task.priority
-        self.due = relative(task.due) if task.due is not None else ""
-        self.overdue = task.due is not None and is_overdue(task.due, now)
-        self.title = visible(task.title) + _markers(task)
-        self.tags = visible(" ".join(["#" + t for t in task.tags]))
-        self.settled = task.status is not Status.PENDING
-        self.repeats = repeats(task) if task.recurrence is not None else ""
+    def __init__(self, cells: cells_of.Cells, repeats: str) -> None:
+        self.cells = cells
+        self.due = cells.due
+        self.repeats = repeats
+        # The CLI has no marker column: a pending reminder shows after the title.
+        self.title = cells.title + " ⏰" if cells.reminder else cells.title
 
 
 def _repeats() -> Callable[[TaskRead], str]:
     cache: dict[tuple[str, bool], str] = {}
 
     def describe(task: TaskRead) -> str:
-        assert task.recurrence is not None
+        if task.recurrence is None:
+            return ""
         key = (task.recurrence, task.recur_from_completion)
         text = cache.get(key)
         if text is None:
@@ -132,56 +136,30 @@ def _repeats() -> Callable[[TaskRead], str]:
     return describe
 
 
-def _relative(now: datetime) -> Callable[[Due], str]:
-    # Many tasks share a due date; describing each distinct one once saves a third of `list`.
-    cache: dict[Due, str] = {}
-
-    def describe(due: Due) -> str:
-        text = cache.get(due)
-        if text is None:
-            text = cache[due] = dates.describe_relative(due, now)
-        return text
-
-    return describe
-
-
-def _fit(text: str, room: int | None) -> str:
-    if room is not None and len(text) > room:
-        return text[: room - 1] + "…"
-    return text
+def _fitted(r: _Row, room: int | None) -> tuple[str, str]:
+    if room is None:
+        return r.title, r.cells.tags
+    return cells_of.fit(r.title, r.cells.tags, room)
 
 
 def _plain_row(out: Out, r: _Row, id_w: int, due_w: int, room: int | None) -> str:
-    text = _fit(f"{r.title} {r.tags}" if r.tags else r.title, room)
-    return f"{r.id.rjust(id_w)}  {_PRIORITY_MARK[r.priority]:1}  {r.due.ljust(due_w)}  {text}\n"
+    title, tags = _fitted(r, room)
+    text = f"{title} {tags}" if tags else title
+    return f"{r.cells.id.rjust(id_w)}  {r.cells.mark:1}  {r.due.ljust(due_w)}  {text}\n"
 
 
 def _styled_row(out: Out, r: _Row, id_w: int, due_w: int, room: int | None) -> str:
-    title_style = ("dim",) if r.settled else ()
-    full = f"{r.title} {r.tags}" if r.tags else r.title
-    text = _fit(full, room)
-    if r.tags and text == full:
-        text = out.style(r.title, *title_style) + " " + out.style(r.tags, "magenta")
-    else:
-        text = out.style(text, *title_style)
+    c = r.cells
+    title, tags = _fitted(r, room)
+    text = out.style(title, *_LOOK[c.title_style])
+    if tags:
+        text += " " + out.style(tags, *_LOOK[cells_of.TAGS])
     return "  ".join((
-        out.style(r.id.rjust(id_w), "dim"),
-        out.style(_PRIORITY_MARK[r.priority].ljust(1), *_priority_style(r.priority)),
-        out.style(r.due.ljust(due_w), *(("red", "bold") if r.overdue else ())),
+        out.style(c.id.rjust(id_w), "dim"),
+        out.style(c.mark.ljust(1), *_LOOK[c.mark_style]),
+        out.style(r.due.ljust(due_w), *_LOOK[c.due_style]),
         text,
     )) + "\n"
-
-
-def _markers(task: TaskRead) -> str:
-    marks = ""
-    if task.reminders and any(r.state is ReminderState.PENDING for r in task.reminders):
-        marks += " ⏰"
-    return marks
-
-
-def _priority_style(priority: Priority) -> tuple[str, ...]:
-    style = _PRIORITY_STYLE.get(priority)
-    return (style, "bold") if style else ()
 
 
 def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
@@ -226,7 +204,7 @@ def _recurrence_detail(task: TaskRead) -> list[tuple[str, str]]:
     if task.recurrence is None:
         return []
     from core import recurrence
-    from core.series import rule_of
+    from core.recurrence.instances import rule_of
 
     rule = rule_of(task)
     rows = [("Repeats", f"{recurrence.describe(rule)}  ({task.recurrence})")]
@@ -240,7 +218,7 @@ def repeat_notes(task: TaskRead) -> list[str]:
     if task.recurrence is None:
         return []
     from core import recurrence
-    from core.series import rule_of
+    from core.recurrence.instances import rule_of
 
     return recurrence.warnings(rule_of(task), start=task.due)
 

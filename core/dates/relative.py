@@ -1,4 +1,4 @@
-"""Dates as words relative to now: "tomorrow", "in 3 days 09:30", "2 weeks ago"."""
+"""Dates as words relative to now: "tomorrow", "in 3 days 09:30", "2 weeks ago", "fri 10:30"."""
 
 from __future__ import annotations
 
@@ -19,6 +19,30 @@ def describe_relative(due: Due, now: datetime) -> str:
         local = to_utc(due).astimezone(zone_of(now))
         return f"{_relative_day(local.date(), now.date())} {local:%H:%M}"
     return _relative_day(due, now.date())
+
+
+def describe_near(due: Due, now: datetime) -> str:
+    """Short words for a reply in a conversation, relative to `now` in now's zone.
+
+    "today", "tomorrow", a weekday name ("fri") for the rest of the coming week, else the ISO
+    date (past days included: "2026-11-20"). Timed values add their local time: "tomorrow
+    17:00", "fri 10:30".
+    """
+    if isinstance(due, datetime):
+        local = to_utc(due).astimezone(zone_of(now))
+        return f"{_near_day(local.date(), now.date())} {local:%H:%M}"
+    return _near_day(due, now.date())
+
+
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _near_day(day: date, today: date) -> str:
+    n = (day - today).days
+    if n in (0, 1):
+        return "today" if n == 0 else "tomorrow"
+    # Weekday names, not strftime's %a: that follows the locale, and replies are English.
+    return _DAY_NAMES[day.weekday()] if 1 < n < 7 else day.isoformat()
 
 
 def _relative_day(day: date, today: date) -> str:

@@ -13,8 +13,8 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from core.recurrence.instances import Series
     from core.schemas import TaskCreate, TaskRead
-    from core.series import Series
 
 PRODID = "-//todo//todo//EN"
 

@@ -13,8 +13,8 @@ from core import dates, recurrence
 from core.formats.ical import PRODID
 from core.formats.ical_alarms import valarm
 from core.priorities import Priority
+from core.recurrence.instances import Series, start_of
 from core.schemas import Due, Status, TaskRead
-from core.series import Series, start_of
 
 STATUS_OUT = {
     Status.PENDING: "NEEDS-ACTION",
@@ -120,8 +120,8 @@ def rrule_out(task: TaskRead, zone: tzinfo, series: Series) -> str:
         all_day = not isinstance(task.due, datetime)
         parts["UNTIL"] = _until_out(parts["UNTIL"], zone, all_day)
     if "COUNT" in parts and not task.recur_from_completion:
-        # every! carries COUNT down its instances itself (core.series); a schedule counts from
-        # the series' start, and DTSTART is this instance.
+        # every! carries COUNT down its instances itself (core.recurrence.instances); a
+        # schedule counts from the series' start, and DTSTART is this instance.
         parts["COUNT"] = str(_remaining(task, int(parts["COUNT"]), zone, series))
     return ";".join(f"{key}={value}" for key, value in parts.items())
 

@@ -22,8 +22,8 @@ from core.formats._common import coerce_tag
 from core.formats.jsonfmt import task_to_dict
 from core.formats.taskwarrior import RECUR_FROM, REMINDERS, RRULE
 from core.priorities import Priority
+from core.recurrence.instances import Series
 from core.schemas import Due, Status, TaskRead
-from core.series import Series
 
 _LETTER = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L"}
 _DATES = frozenset({"wait", "scheduled", "start", "until"})

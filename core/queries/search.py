@@ -10,7 +10,7 @@ from core.errors import BadInput
 from core.store import Db
 
 if TYPE_CHECKING:
-    from core.queries.task_filter import Where
+    from core.queries.where import Where
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TEXT = "lower(t.title || ' ' || coalesce(t.notes, ''))"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.series import Series
+from core.recurrence.instances import Series
 from core.store import Db
 
 

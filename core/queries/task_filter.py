@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from core import dates, projects
 from core.queries import search
+from core.queries.where import Where
 from core.schemas import TaskFilter
 from core.store import Db
-
-
-@dataclass
-class Where:
-    """A WHERE clause over `task t`, with its parameters in order."""
-
-    clauses: list[str] = field(default_factory=list)
-    params: list[Any] = field(default_factory=list)
-
-    def add(self, clause: str, *params: Any) -> None:
-        """AND one more condition."""
-        self.clauses.append(clause)
-        self.params.extend(params)
-
-    def sql(self) -> str:
-        """The clause text, without the WHERE keyword."""
-        return " AND ".join(self.clauses) or "1=1"
 
 
 def where_for(flt: TaskFilter, owner: str, now: datetime, db: Db) -> Where:

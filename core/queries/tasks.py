@@ -11,8 +11,8 @@ from core.errors import NotFound
 from core.priorities import Priority
 from core.queries import reminders, search, tags
 from core.queries import series as series_rows
+from core.recurrence.instances import Series
 from core.schemas import ReminderRead, Status, TaskRead
-from core.series import Series
 from core.store import Db, read_day, read_dt
 
 _BY_RANK = {p.rank: p for p in Priority}

@@ -12,6 +12,9 @@ dates) when it starts on a date and the rule has no time; otherwise it yields aw
 Callers import `core.recurrence`; the modules split it by responsibility: `rules` (the RRULE
 value), `phrases` (reading repeat phrases), `expansion` (first and next due, occurrences),
 `descriptions` (the rule in words, warnings), `vocabulary` (the words and codes they share).
+Those are the rule's maths and know nothing of tasks. `instances` (imported by its full name,
+not re-exported here) applies them to a stored task: its series bookkeeping, the next
+instance once one is completed, the reminders that instance carries.
 
 Pure: no I/O. dateutil.rrule costs ~35 ms to import, so only the functions that expand a rule
 import it; reading a phrase needs nothing but core.dates, which owns every date phrase.

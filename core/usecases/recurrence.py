@@ -10,8 +10,8 @@ from core import dates, kept
 from core.errors import BadInput
 from core.queries import series as series_rows
 from core.queries import tasks as task_rows
+from core.recurrence.instances import Series, carried_reminders, next_instance
 from core.schemas import Status, TaskCreate, TaskRead
-from core.series import Series, carried_reminders, next_instance
 from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.planning import moved_plan
 from core.usecases.tasks import insert, moved

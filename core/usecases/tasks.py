@@ -15,8 +15,8 @@ from core.formats import jsonfmt
 from core.priorities import Priority, parse_priority
 from core.queries import outbox
 from core.queries import tasks as task_rows
+from core.recurrence.instances import Series, moved_reminders, occurrence_key, start_series
 from core.schemas import UNSET, Due, ReminderRead, Status, TaskCreate, TaskRead, TaskUpdate
-from core.series import Series, moved_reminders, occurrence_key, start_series
 from core.store import Db
 from core.tags import normalise_tags
 from core.text import check_text

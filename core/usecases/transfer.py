@@ -12,9 +12,9 @@ from core.formats import Format, jsonfmt
 from core.queries import series as series_rows
 from core.queries import tasks as task_rows
 from core.queries.task_filter import where_for
+from core.recurrence.instances import occurrence_key
 from core.results import ImportResult
 from core.schemas import Status, TaskCreate, TaskFilter, TaskRead
-from core.series import occurrence_key
 from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.reading import list_tasks
 from core.usecases.tasks import insert

@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 
 from agent import offline, tools
+from core import dates
+from core.schemas import TaskFilter
+from core.service import TaskService
 
 
 @pytest.mark.parametrize(
@@ -79,3 +82,16 @@ def test_arguments_are_checked_before_any_call() -> None:
     assert tools.check_args(spec, {"ids": ["x"]}) == (
         "complete_tasks: ids=['x'] is not a valid value"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["dentist today at 5pm", "dentist tomorrow", "dentist fri 10:30", "dentist in 9 days",
+     "dentist 2026-11-20 at 8am", "dentist"],
+)
+def test_the_tools_say_dates_in_core_dates_words(service: TaskService, text: str) -> None:
+    # The clock is Sunday 2026-11-22 10:00 Berlin: today, tomorrow, a weekday, later, past.
+    result = tools.call(service, "add_task", {"text": text})
+    (task,) = service.list_tasks(TaskFilter(status="all"))
+    when = "" if task.due is None else " " + dates.describe_near(task.due, service.now())
+    assert result.summary == f"✓ added #{task.id} 'dentist'{when}"

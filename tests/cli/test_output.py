@@ -95,3 +95,19 @@ def test_bare_todo_on_a_terminal(home_with_tasks: Path) -> None:
     assert "Traceback" not in err, err
     assert code == 0, err
     assert "pay rent" in text and "call bob" not in text
+
+
+def test_a_completed_task_is_never_shown_overdue(home: Path) -> None:
+    # Both due in 2020: the pending one is overdue (red, bold); the completed one is not,
+    # as in the TUI (tests/tui/test_flows.py has the same check there).
+    add("pay rent", "--due", "2020-01-01")
+    add("old chore", "--due", "2020-01-01")
+    ok("done", "2")
+    code, text, err = _on_terminal(home, "list", "--status", "all", no_color=False)
+    assert code == 0, err
+    lines = text.splitlines()
+    pending = next(line for line in lines if "pay rent" in line)
+    completed = next(line for line in lines if "old chore" in line)
+    overdue = f"{ESC}31m{ESC}1m2020-01-01"
+    assert overdue in pending
+    assert "2020-01-01" in completed and overdue not in completed

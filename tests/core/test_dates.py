@@ -373,6 +373,26 @@ def test_describe_relative(due: Due, expected: str) -> None:
 @pytest.mark.parametrize(
     ("due", "expected"),
     [
+        (date(2026, 11, 22), "today"),
+        (date(2026, 11, 23), "tomorrow"),
+        (date(2026, 11, 24), "tue"),
+        (date(2026, 11, 28), "sat"),
+        (date(2026, 11, 29), "2026-11-29"),  # a week ahead: the name would be today's
+        (date(2026, 11, 21), "2026-11-21"),  # the past: the date, never a weekday
+        (at(22, 17), "today 17:00"),
+        (at(23, 17), "tomorrow 17:00"),
+        (at(27, 10, 30), "fri 10:30"),
+        (datetime(2026, 11, 22, 23, 30, tzinfo=UTC), "tomorrow 00:30"),  # Berlin's day
+        (at(1, 9, month=12), "2026-12-01 09:00"),
+    ],
+)
+def test_describe_near(due: Due, expected: str) -> None:
+    assert dates.describe_near(due, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
         (date(2026, 12, 5), "2026-12-05"),
         (at(1, 9, month=12), "2026-12-01T09:00:00+01:00"),
         (datetime(2026, 7, 1, 7, 0, 5, 999, tzinfo=UTC), "2026-07-01T09:00:05+02:00"),

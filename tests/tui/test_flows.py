@@ -620,3 +620,32 @@ async def test_a_sidebar_longer_than_the_screen_follows_its_highlight(
         assert sidebar.render_line(sidebar.highlighted - sidebar.top).text.startswith("#tag39")
         await pilot.press("home")
         assert (sidebar.top, app.view.key) == (0, "today")
+
+
+def _due_style(table: TaskTable, title: str, due: str) -> object:
+    """The style of the due cell on `title`'s row (moving the cursor off that row first)."""
+    row = [t.title for t in table.tasks].index(title)
+    table.cursor = 1 - row  # the other of the two rows
+    (cell,) = [s for s in table.render_line(row + 1) if s.text.strip() == due]
+    return cell.style
+
+
+async def test_a_completed_task_is_never_shown_overdue(
+    make_app: MakeApp, service: TaskService
+) -> None:
+    # Both due two days ago: the pending one is overdue, the completed one is not (the CLI
+    # table says the same: tests/cli/test_output.py).
+    for text in ("pay rent 2026-11-20", "water plants today", "old chore 2026-11-20", "filed"):
+        service.add_text(text)
+    assert len(service.complete([3, 4])) == 2
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        overdue = table.get_component_rich_style("task-table--overdue")
+        assert titles(app) == ["pay rent", "water plants"]
+        assert _due_style(table, "pay rent", "2 days ago") == overdue
+        app.query_one(Sidebar).highlighted = 4  # Completed
+        await settle(pilot)
+        assert titles(app) == ["old chore", "filed"]
+        assert _due_style(table, "old chore", "2 days ago") != overdue

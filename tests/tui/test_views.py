@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import click
 import pytest
 
 from core import BadInput, Priority, TaskFilter
 from tests.conftest import Clock
+from todo_cli import filter_args
 from todo_cli.tui.views import FIXED, combine, parse_query, tag_view
 
 
@@ -45,3 +47,23 @@ def test_a_query_narrows_the_view(clock: Clock) -> None:
     # Today: due by the end of today, or scheduled for today or earlier (issue 15).
     assert combine(today, None) == today == TaskFilter(due_before=date(2026, 11, 23),
                                                        or_scheduled=True)
+
+
+def _grammar(command: click.Command) -> list[tuple[object, ...]]:
+    return [
+        (p.name, tuple(p.opts), tuple(p.secondary_opts), repr(p.type), p.default, p.multiple)
+        for p in command.params if p.name != "json"
+    ]
+
+
+def test_the_filter_box_reads_the_grammar_of_todo_list() -> None:
+    # The TUI parses with todo_cli.filter_args, not with the CLI application: the two must
+    # declare the same options, or the `/` box would drift from `todo list`.
+    import typer
+
+    from todo_cli.app import app
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, click.Group)
+    listed = _grammar(root.commands["list"])
+    assert listed and _grammar(filter_args.command()) == listed

@@ -56,3 +56,4 @@ ProjectFilter = Annotated[
 Waiting = Annotated[bool, typer.Option("--waiting", help="Only tasks waiting (wait: ahead).")]
 Search = Annotated[str | None, typer.Option("--search", "-s", help="Words in title or notes.")]
 Sort = Annotated[SortChoice, typer.Option(help="Sort order.")]
+Reverse = Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")]

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from core import dates, projects
+from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
-from core.schemas import UNSET, Due, TaskFilter, TaskRead, TaskUpdate, _Unset
-from core.tags import normalise_tags
+from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
 from todo_cli import render, render_json
 from todo_cli.commands import options as opts
 from todo_cli.commands import plan_opts
 from todo_cli.commands.options import Ids, Json
 from todo_cli.context import drain, service
+from todo_cli.filter_args import build_filter, today_or_overdue
 
 
 def add(
@@ -71,7 +71,7 @@ def list_(
     no_due: opts.NoDue = False,
     search: opts.Search = None,
     sort: opts.Sort = opts.SortChoice.due,
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    reverse: opts.Reverse = False,
     limit: opts.Limit = None,
     project: opts.ProjectFilter = None,
     waiting: opts.Waiting = False,
@@ -114,38 +114,6 @@ def count(
         render_json.count(n)
     else:
         render.Out().line(str(n))
-
-
-def build_filter(
-    now: datetime,
-    status: opts.StatusChoice,
-    priority: str | None,
-    tag: list[str] | None,
-    due_before: str | None,
-    due_after: str | None,
-    overdue: bool,
-    today: bool,
-    upcoming: int | None,
-    no_due: bool,
-    search: str | None,
-    project: str | None = None,
-    waiting: bool = False,
-) -> TaskFilter:
-    """The TaskFilter the `list` and `count` options describe (the TUI's `/` box too)."""
-    return TaskFilter(
-        status=status.value,
-        priority=parse_priority(priority) if priority else None,
-        tags=normalise_tags(tag or ()),
-        due_before=dates.parse_day(due_before, now, "--due-before"),
-        due_after=dates.parse_day(due_after, now, "--due-after"),
-        overdue=overdue,
-        today=today,
-        upcoming=upcoming,
-        no_due=no_due,
-        search=search,
-        project=None if project is None else projects.normalise(project),
-        waiting=waiting,
-    )
 
 
 def show(task_id: opts.TaskId, json: Json = False) -> None:
@@ -241,8 +209,7 @@ def show_today() -> None:
     """What `todo` alone prints: tasks due today or overdue, or scheduled for today or earlier."""
     svc = service()
     now = svc.now()
-    tomorrow = now.date() + timedelta(days=1)
-    tasks = svc.list_tasks(TaskFilter(due_before=tomorrow, or_scheduled=True))
+    tasks = svc.list_tasks(today_or_overdue(now))
     render.task_table(tasks, now)
 
 

@@ -31,9 +31,9 @@ from todo_cli.tui.collector import IdleCollector
 from todo_cli.tui.listing import Listing
 from todo_cli.tui.loader import LatestOnly
 from todo_cli.tui.messages import Changed, CountsLoaded, Done, Failed, TasksLoaded, ViewChosen
-from todo_cli.tui.ordering import InOrder
 from todo_cli.tui.screens.help import HelpScreen
 from todo_cli.tui.screens.main import MainScreen
+from todo_cli.tui.tickets import InOrder
 from todo_cli.tui.views import (
     FIXED,
     View,

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, TypeVar
 from core import live
 from core.schemas import SortKey, Status, TaskFilter, TaskRead, TaskUpdate
 from core.sorting import sort_tasks
-from todo_cli.tui.columns import Columns, answers
 from todo_cli.tui.listing import Listing
+from todo_cli.tui.masks import RowMasks, answers
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -62,7 +62,7 @@ class Backend:
         # A key press in the filter then costs one query at most, and no sort.
         self._orders: dict[tuple[SortKey, bool], Listing] = {}
         self._picks: dict[tuple[TaskFilter, SortKey, bool], array[int]] = {}
-        self._columns: dict[tuple[SortKey, bool], Columns] = {}
+        self._masks: dict[tuple[SortKey, bool], RowMasks] = {}
         self._all_pending = False  # every pending task is in the cache (after the preload)
         self._derived_at = 0.0
         self.deferred: str | None = None  # why the last drain failed (the next write retries)
@@ -144,7 +144,7 @@ class Backend:
 
     def _rows_for(self, flt: TaskFilter) -> array[int]:
         if self._all_pending and answers(flt):
-            return self._columns_of(flt.sort, flt.reverse).rows_of(flt)
+            return self._masks_of(flt.sort, flt.reverse).rows_of(flt)
         # A filtered sorted list is the sorted filtered list: the sort keys are total orders.
         ids = live.matching_ids(self.service, flt)
         rows = self._ordered(flt.sort, flt.reverse).rows_of(ids)
@@ -168,7 +168,7 @@ class Backend:
         for task in tasks:
             self._cache[task.id] = task
         self._orders.clear()
-        self._columns.clear()
+        self._masks.clear()
         self._picks.clear()  # each holds rows of one of the orders
 
     def _ordered(self, sort: SortKey, reverse: bool) -> Listing:
@@ -179,10 +179,10 @@ class Backend:
             order = self._orders[(sort, reverse)] = Listing.of(tasks)
         return order
 
-    def _columns_of(self, sort: SortKey, reverse: bool) -> Columns:
-        found = self._columns.get((sort, reverse))
+    def _masks_of(self, sort: SortKey, reverse: bool) -> RowMasks:
+        found = self._masks.get((sort, reverse))
         if found is None:
-            found = self._columns[(sort, reverse)] = Columns(self._ordered(sort, reverse))
+            found = self._masks[(sort, reverse)] = RowMasks(self._ordered(sort, reverse))
         return found
 
     def _expire_derived(self) -> None:
@@ -196,7 +196,7 @@ class Backend:
     def _forget_clock_derived(self) -> None:
         for order in [k for k in self._orders if k[0] == "urgency"]:
             del self._orders[order]
-            self._columns.pop(order, None)
+            self._masks.pop(order, None)
         for pick in [k for k in self._picks if k[1] == "urgency" or moves(k[0])]:
             del self._picks[pick]
 
@@ -213,7 +213,7 @@ class Backend:
         def body() -> None:
             self._view(TaskFilter(sort=sort))
             self._all_pending = True
-            self._columns_of(sort, False).prepare()
+            self._masks_of(sort, False).prepare()
             live.optimize(self.service)
             for flt in views:
                 self._view(replace(flt, sort=sort))
@@ -243,7 +243,7 @@ class Backend:
         if changes.reload:
             self._cache.clear()
             self._orders.clear()
-            self._columns.clear()
+            self._masks.clear()
             self._all_pending = False
         self._remember(changes.tasks)
         return changes

@@ -1,22 +1,21 @@
 """The sidebar's views and the `/` filter, both as core TaskFilters.
 
 The `/` box takes the options of `todo list` (`--tag work -p high --overdue`, `-s invoice`)
-and parses them with that very command's parser, so the TUI filters exactly as the CLI
-does and says the same things about bad input. Text without options is a search.
+and parses them with the grammar that command declares (todo_cli/filter_args.py), so the TUI
+filters exactly as the CLI does and says the same things about bad input, without importing
+the CLI application. Text without options is a search.
 """
 
 from __future__ import annotations
 
-import functools
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timedelta
-
-import click
+from datetime import datetime
 
 from core.errors import BadInput
 from core.schemas import TaskFilter
+from todo_cli import filter_args
 
 UPCOMING_DAYS = 7
 
@@ -36,13 +35,8 @@ class View:
         return _BASE[self.key](now)
 
 
-def _today(now: datetime) -> TaskFilter:
-    # What `todo` alone prints: due today, or overdue, or scheduled for today or earlier.
-    return TaskFilter(due_before=now.date() + timedelta(days=1), or_scheduled=True)
-
-
 _BASE: dict[str, Callable[[datetime], TaskFilter]] = {
-    "today": _today,
+    "today": filter_args.today_or_overdue,
     "upcoming": lambda now: TaskFilter(upcoming=UPCOMING_DAYS),
     "overdue": lambda now: TaskFilter(overdue=True),
     "all": lambda now: TaskFilter(),
@@ -87,44 +81,13 @@ def parse_query(text: str, now: datetime) -> TaskFilter | None:
         raise BadInput(f"filter: {exc}") from None
     if not any(w.startswith("-") for w in words):
         return TaskFilter(search=text)
-    return _list_options(words, now)
-
-
-@functools.cache
-def _list_command() -> click.Command:
-    """`todo list` as Click sees it (Typer builds it once; rebuilding costs a keystroke)."""
-    import typer
-
-    from todo_cli.app import app
-
-    command = typer.main.get_command(app)
-    assert isinstance(command, click.Group)
-    return command.commands["list"]
+    return filter_args.parse_words(words, now)
 
 
 def warm_up() -> None:
-    """Build `todo list`'s Click command now (in a worker), not on the first `-` typed in
+    """Build `todo list`'s option parser now (in a worker), not on the first `-` typed in
     the filter box: Typer takes ~40 ms to build it, a visible stall on the UI thread."""
-    _list_command()
-
-
-def _list_options(words: list[str], now: datetime) -> TaskFilter:
-    from todo_cli.commands.options import SortChoice, StatusChoice
-    from todo_cli.commands.tasks import build_filter
-
-    try:
-        with _list_command().make_context("list", list(words)) as ctx:
-            p = ctx.params
-    except click.exceptions.Exit:
-        raise BadInput("filter: use the options of `todo list`") from None
-    except click.ClickException as exc:
-        raise BadInput(f"filter: {exc.format_message()}") from None
-    # Click hands back the choices as plain strings; Typer wraps them in enums later.
-    flt = build_filter(
-        now, StatusChoice(p["status"]), p["priority"], p["tag"], p["due_before"], p["due_after"],
-        p["overdue"], p["today"], p["upcoming"], p["no_due"], p["search"],
-    )
-    return replace(flt, sort=SortChoice(p["sort"]).value, reverse=p["reverse"], limit=p["limit"])
+    filter_args.command()
 
 
 def combine(view: TaskFilter, query: TaskFilter | None) -> TaskFilter:

@@ -25,15 +25,20 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from core import dates
-from core.priorities import Priority
-from core.schemas import ReminderState, Status, TaskRead
-from core.text import visible
-from core.urgency import is_overdue
+from core.schemas import TaskRead
+from todo_cli.cells import (
+    DELETED,
+    DONE,
+    MARKER,
+    OVERDUE,
+    PRIORITY_STYLE,
+    TAGS,
+    cells,
+    fit,
+)
 from todo_cli.tui.listing import EMPTY, Listing
 from todo_cli.tui.widgets.viewport import RowView
 
-_PRIORITY_MARK = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L", Priority.NONE: " "}
 _ID_W, _DUE_W, _MARK_W = 5, 17, 4
 _LEAD_W = _ID_W + 4  # "  123  H " before the title
 _FIXED_W = _LEAD_W + 1 + _DUE_W + 1 + _MARK_W + 1  # everything but the title, bar included
@@ -44,6 +49,13 @@ REMINDER = "⏰"
 def _padded(marks: str) -> str:
     return marks + " " * (_MARK_W - cell_len(marks))
 
+
+# The component class (in DEFAULT_CSS) that draws each semantic style of todo_cli/cells.py.
+_COMPONENT = {
+    OVERDUE: "overdue", DONE: "settled", DELETED: "settled", TAGS: "tags", MARKER: "marker",
+    # prio.high -> high, prio.medium -> medium, prio.low -> low
+    **{style: priority.value for priority, style in PRIORITY_STYLE.items()},
+}
 
 # Indexed by (recurring, reminder pending): the marker column, padded to its cells.
 _MARKS = {
@@ -289,33 +301,28 @@ class TaskTable(RowView, can_focus=True):
 
     def _row(self, task: TaskRead, width: int) -> Strip:
         """One task's line, without the scrollbar cell (`width - 1` cells)."""
-        now = self._now()
+        c = cells(task, self._now())
         base = self._base()
-        settled = task.status is not Status.PENDING
         title_w = max(width - _FIXED_W, 8)
-        tags = visible(" ".join("#" + t for t in task.tags))
-        title, shown_tags = _fit(visible(task.title), tags, title_w)
-        due = dates.describe_relative(task.due, now) if task.due is not None else ""
-        overdue = task.due is not None and not settled and is_overdue(task.due, now)
+        title, shown_tags = fit(c.title, c.tags, title_w)
         segments = [
-            Segment(f"{task.id:>{_ID_W}}  ", base),
-            Segment(_PRIORITY_MARK[task.priority], self._priority_style(task.priority)),
+            Segment(f"{c.id:>{_ID_W}}  ", base),
+            Segment(f"{c.mark:1}", self._look(c.mark_style)),
             Segment(" ", base),
-            Segment(title, self._style("settled") if settled else base),
+            Segment(title, self._look(c.title_style)),
         ]
         if shown_tags:
-            segments += [Segment(" ", base), Segment(shown_tags, self._style("tags"))]
+            segments += [Segment(" ", base), Segment(shown_tags, self._look(TAGS))]
         pad = title_w - _fitted_cells(title, shown_tags)
         if pad < 0:  # wide characters: cut to the cells
             segments = list(Strip(segments).adjust_cell_length(_LEAD_W + title_w, base))
         elif pad:
             segments.append(Segment(" " * pad, base))
-        pending = any(r.state is ReminderState.PENDING for r in task.reminders)
         segments += [
             Segment(" ", base),
-            Segment(f"{due:<{_DUE_W}}", self._style("overdue") if overdue else base),
+            Segment(f"{c.due:<{_DUE_W}}", self._look(c.due_style)),
             Segment(" ", base),
-            Segment(_MARKS[task.recurrence is not None, pending], self._style("marker")),
+            Segment(_MARKS[c.recurring, c.reminder], self._look(MARKER)),
         ]
         return Strip(segments).adjust_cell_length(width - 1, base)
 
@@ -325,20 +332,9 @@ class TaskTable(RowView, can_focus=True):
             style = self._styles[name] = self.get_component_rich_style(f"task-table--{name}")
         return style
 
-    def _priority_style(self, priority: Priority) -> Style:
-        if priority is Priority.NONE:
-            return self._base()
-        return self._style(priority.value)
-
-
-def _fit(title: str, tags: str, room: int) -> tuple[str, str]:
-    """Title and tags cut to `room` cells; the title keeps priority over the tags."""
-    if len(title) >= room:
-        return title[: room - 1] + "…", ""
-    left = room - len(title) - 1
-    if len(tags) > left:
-        tags = tags[: left - 1] + "…" if left > 1 else ""
-    return title, tags
+    def _look(self, name: str | None) -> Style:
+        """The TUI's look for a semantic style of todo_cli/cells.py (the theme's colours)."""
+        return self._base() if name is None else self._style(_COMPONENT[name])
 
 
 def _fitted_cells(title: str, tags: str) -> int:

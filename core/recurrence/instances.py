@@ -1,4 +1,8 @@
-"""Recurring series bookkeeping: occurrence keys, anchors, and what the next instance is. Pure.
+"""The instances of a stored recurring task: series bookkeeping, occurrence keys, anchors,
+what the next instance is and which reminders it carries. Pure.
+
+The rest of `core.recurrence` is the rule's maths (a phrase read into an RRULE, its
+expansion, its words) and knows nothing of tasks; this module applies it to a TaskRead.
 
 A series is the chain of instances one recurring task produces. Each instance records the
 series id and its occurrence key; the store's unique index on (owner, series, occurrence)

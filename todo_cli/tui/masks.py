@@ -23,7 +23,7 @@ _DEFAULTS = TaskFilter()
 
 
 def answers(flt: TaskFilter) -> bool:
-    """Whether `flt` asks only what the columns know: pending tasks by priority and tags."""
+    """Whether `flt` asks only what the row masks know: pending tasks by priority and tags."""
     if flt.status != "pending" or (flt.priority is None and not flt.tags):
         return False
     return all(
@@ -32,7 +32,7 @@ def answers(flt: TaskFilter) -> bool:
     )
 
 
-class Columns:
+class RowMasks:
     """Status, priority and tag masks over one sort order of the loaded tasks."""
 
     def __init__(self, order: Listing) -> None:

@@ -1,4 +1,4 @@
-"""Priority and tag filters answered from the loaded tasks (todo_cli/tui/columns.py) select
+"""Priority and tag filters answered from the loaded tasks (todo_cli/tui/masks.py) select
 exactly what core's SQL selects, in the same order, on the real backend and database."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from core.schemas import Status, TaskCreate, TaskFilter
 from core.service import TaskService
 from tests.conftest import make_settings
 from todo_cli.tui.backend import SORTS, Backend
-from todo_cli.tui.columns import answers
+from todo_cli.tui.masks import answers
 
 TAGS = ["home", "work", "a-b", "x_1"]
 
@@ -69,7 +69,7 @@ def test_column_answers_are_the_sql_answers(
         service.close()
 
 
-def test_what_the_columns_answer() -> None:
+def test_what_the_masks_answer() -> None:
     assert answers(TaskFilter(tags=("home",), sort="title", limit=5))
     assert answers(TaskFilter(priority=Priority.HIGH))
     assert not answers(TaskFilter())  # every pending task: nothing to narrow
@@ -86,7 +86,7 @@ def test_before_the_preload_the_database_answers(tmp_path: Path) -> None:
         service.add(TaskCreate(title="done", tags=("home",), status=Status.COMPLETED))
         backend = Backend(service, settings_)
         backend.start()
-        # Only the completed task is loaded: the columns would answer "nothing pending".
+        # Only the completed task is loaded: the masks would answer "nothing pending".
         assert [t.title for t in backend.view(TaskFilter(status="completed")).tasks] == ["done"]
         flt = TaskFilter(tags=("home",))
         assert [t.title for t in backend.view(flt).tasks] == ["pay"]

@@ -10,7 +10,7 @@ import pytest
 from core import Priority
 from core.service import TaskService
 from tests.tui.conftest import SIZE, MakeApp, settle
-from todo_cli.tui.ordering import InOrder
+from todo_cli.tui.tickets import InOrder
 
 
 def test_calls_run_in_ticket_order_whatever_thread_starts_first() -> None:
