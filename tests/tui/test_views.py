@@ -67,3 +67,10 @@ def test_the_filter_box_reads_the_grammar_of_todo_list() -> None:
     assert isinstance(root, click.Group)
     listed = _grammar(root.commands["list"])
     assert listed and _grammar(filter_args.command()) == listed
+
+
+def test_the_filter_box_reads_project_and_waiting(clock: Clock) -> None:
+    assert parse_query("--project 'home / garden' --waiting", clock()) == TaskFilter(
+        project="home/garden", waiting=True)
+    with pytest.raises(BadInput, match="empty part"):
+        parse_query("--project a//b", clock())
