@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import TextIO
 
 from core import dates
@@ -249,9 +249,17 @@ def _plan_detail(task: TaskRead, tz: tzinfo) -> list[tuple[str, str]]:
         ("Project", None if task.project is None else visible(task.project)),
         ("Wait", None if task.wait is None else _day_or_stamp(task.wait, tz)),
         ("Scheduled", None if task.scheduled is None else dates.iso(task.scheduled, tz)),
-        ("Until", None if task.until is None else _day_or_stamp(task.until, tz)),
+        ("Until", None if task.until is None else _until_detail(task.until, tz)),
     ]
     return [(name, value) for name, value in shown if value is not None]
+
+
+def _until_detail(until: datetime, tz: tzinfo) -> str:
+    """`until:fri` is stored as the start of Saturday: shown as Friday's end, as typed."""
+    local = until.astimezone(tz)
+    if local.time() != time():
+        return stamp(until, tz)
+    return f"{(local.date() - timedelta(days=1)).isoformat()} (end of day)"
 
 
 def _due_detail(task: TaskRead, now: datetime, tz: tzinfo) -> str:

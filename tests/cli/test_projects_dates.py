@@ -98,9 +98,13 @@ def test_today_includes_tasks_scheduled_today_or_earlier() -> None:
 
 
 def test_show_prints_the_fields() -> None:
-    task = add("x project:home sch:2030-01-03")
+    task = add("x project:home sch:2030-01-03 wait:2030-01-01 until:2030-01-05")
     out = ok("show", str(task["id"])).stdout
-    assert "home" in out and "2030-01-03" in out
+    assert "Project   home\n" in out
+    assert "Wait      2030-01-01\n" in out
+    assert "Scheduled 2030-01-03\n" in out
+    # until a day is stored as the next day's start, and shown as the day typed.
+    assert "Until     2030-01-05 (end of day)\n" in out
 
 
 def test_projects_tree_with_counts_and_rename_in_one_undo() -> None:
