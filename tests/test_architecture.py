@@ -85,3 +85,17 @@ def test_only_the_store_layer_talks_to_database_drivers() -> None:
         and any(n == d or n.startswith(d + ".") for n in _imports(p) for d in drivers)
     }
     assert users <= allowed, users - allowed
+
+
+def test_no_interface_runs_the_drain() -> None:
+    """The embedded drain is one after-commit hook wired where the service is opened
+    (services/opener.py): an interface that ran it by hand could also forget it, and never
+    make a recurring task's next instance."""
+    mentions = {
+        f"{p.relative_to(ROOT)}:{n}"
+        for pkg in ("todo_cli", "agent")
+        for p in (ROOT / pkg).rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if "drain" in line.lower()
+    }
+    assert not mentions, f"interfaces mention the drain: {sorted(mentions)}"

@@ -13,7 +13,6 @@ import typer
 
 if TYPE_CHECKING:
     from config.settings import Settings
-    from core.schemas import TaskRead
     from core.service import TaskService
 
 
@@ -24,7 +23,10 @@ class _Invocation:
 
     def close(self) -> None:
         if self.service is not None:
-            drain()
+            if self.service.deferred is not None:  # the command's change stands: say why not all
+                import sys
+
+                sys.stderr.write(f"warning: {self.service.deferred}\n")
             self.service.close()
             self.service = None
 
@@ -51,28 +53,7 @@ def settings() -> Settings:
 def service() -> TaskService:
     """The task service, opened on first use."""
     if _current.service is None:
-        from core import open_service
+        from services.opener import open_service
 
         _current.service = open_service(settings())
     return _current.service
-
-
-def drain() -> list[TaskRead]:
-    """Run the recurrence and audit consumers over new events, in-process (embedded log only).
-
-    Returns the task instances the recurrence consumer created. A failure here does not
-    undo the command: the consumers' positions stay put and the next command that writes
-    retries. A command that wrote nothing skips it (its import and queries cost ~4 ms).
-    """
-    svc = _current.service
-    if svc is None or not svc.store.wrote or settings().kafka.bootstrap_servers:
-        return []
-    from services.embedded import run_inline_or_defer
-
-    created, deferred = run_inline_or_defer(svc)
-    if deferred is not None:
-        import sys
-
-        sys.stderr.write(f"warning: {deferred}\n")
-    return created
-

@@ -1,7 +1,9 @@
 """The edit modal: every field of one task. Core validates; its errors show inline.
 
 Only the fields the user changed go into the TaskUpdate, so saving an untouched form
-changes nothing and a recurring task's rule is not restarted by accident.
+changes nothing and a recurring task's rule is not restarted by accident. The save takes
+its place in the app's line of writes (`InOrder`) when Save is pressed, as every key does:
+a `+` pressed before it reaches core before it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from core.priorities import Priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
 from core.text import visible
 from todo_cli.tui.backend import Backend
+from todo_cli.tui.ordering import InOrder
 
 _CLEAR = ("", "none", "never")
 
@@ -52,11 +55,15 @@ class EditScreen(ModalScreen[bool]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, task: TaskRead, backend: Backend, blink: bool = True) -> None:
+    def __init__(
+        self, task: TaskRead, backend: Backend, writes: InOrder, blink: bool = True
+    ) -> None:
         super().__init__()
         self.todo = task
         self.backend = backend
+        self.writes = writes
         self.blink = blink
+        self._saving = False  # a save is in line: a second press must not queue another
 
     def compose(self) -> ComposeResult:
         t = self.todo
@@ -131,6 +138,8 @@ class EditScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_save(self) -> None:
+        if self._saving:
+            return
         try:
             change = self.change(self.backend.now())
         except TodoError as exc:
@@ -139,16 +148,22 @@ class EditScreen(ModalScreen[bool]):
         if not change.changes():
             self.dismiss(False)
             return
-        self._save(change)
+        self._saving = True
+        self._save(self.writes.ticket(), change)
 
-    @work(thread=True, exclusive=True, group="edit")
-    def _save(self, change: TaskUpdate) -> None:
+    # Not exclusive: a cancelled worker would never run its ticket and stop the line.
+    @work(thread=True, group="edit")
+    def _save(self, ticket: int, change: TaskUpdate) -> None:
         try:
-            self.backend.update(self.todo.id, change)
+            self.writes.run(ticket, lambda: self.backend.update(self.todo.id, change))
         except TodoError as exc:
-            self.app.call_from_thread(self.show_error, exc.message)
+            self.app.call_from_thread(self._failed, exc.message)
             return
         self.app.call_from_thread(self.dismiss, True)
+
+    def _failed(self, text: str) -> None:
+        self._saving = False
+        self.show_error(text)
 
     def show_error(self, text: str) -> None:
         """Core's objection, under the form; the modal stays open."""
