@@ -94,6 +94,22 @@ def test_yes_confirms_and_the_change_is_in_history_and_undoable(online: GeminiSt
     assert ids() == [1, 2]
 
 
+def test_a_recurring_task_completed_in_chat_gets_its_next_instance_once(
+    online: GeminiStub,
+) -> None:
+    ok("add", "water plants every day")
+    online.play(call("complete_tasks", {"ids": [1]}), text("Watered."))
+
+    ok("chat", "-m", "I watered the plants")
+
+    assert sorted((i, t["title"], t["status"]) for i, t in all_tasks().items()) == [
+        (1, "water plants", "completed"), (2, "water plants", "pending")
+    ]
+    assert history_kinds(2) == ["created"]  # the audit consumer ran after the agent's write
+    ok("add", "another write")  # drains again: no second instance
+    assert ids() == [2, 3]
+
+
 def test_continue_resumes_the_last_conversation(online: GeminiStub) -> None:
     online.play(text("Noted: you like tea."))
     ok("chat", "-m", "I like tea")

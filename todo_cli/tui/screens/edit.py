@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
@@ -135,7 +135,8 @@ class EditScreen(ModalScreen[bool]):
         return dates.parse_due(text, now)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if not self._saving:  # a save in line closes the modal itself
+            self.dismiss(False)
 
     def action_save(self) -> None:
         if self._saving:
@@ -149,10 +150,11 @@ class EditScreen(ModalScreen[bool]):
             self.dismiss(False)
             return
         self._saving = True
-        self._save(self.writes.ticket(), change)
+        ticket = self.writes.ticket()  # on the UI thread: its place is when Save was pressed
+        # The app's worker, not the screen's: dismissing the screen must not cancel a save
+        # whose ticket the line is waiting on.
+        self.app.run_worker(lambda: self._save(ticket, change), thread=True, group="write")
 
-    # Not exclusive: a cancelled worker would never run its ticket and stop the line.
-    @work(thread=True, group="edit")
     def _save(self, ticket: int, change: TaskUpdate) -> None:
         try:
             self.writes.run(ticket, lambda: self.backend.update(self.todo.id, change))
