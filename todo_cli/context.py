@@ -23,10 +23,7 @@ class _Invocation:
 
     def close(self) -> None:
         if self.service is not None:
-            if self.service.deferred is not None:  # the command's change stands: say why not all
-                import sys
-
-                sys.stderr.write(f"warning: {self.service.deferred}\n")
+            _warn(self.service)
             self.service.close()
             self.service = None
 
@@ -57,3 +54,17 @@ def service() -> TaskService:
 
         _current.service = open_service(settings())
     return _current.service
+
+
+def warn_deferred() -> None:
+    """Say on stderr why the work run after the last write failed (the write stands, and
+    the next write runs that work again)."""
+    if _current.service is not None:
+        _warn(_current.service)
+
+
+def _warn(svc: TaskService) -> None:
+    if svc.deferred is not None:
+        import sys
+
+        sys.stderr.write(f"warning: {svc.deferred}\n")

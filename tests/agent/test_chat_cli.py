@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,26 @@ def test_a_recurring_task_completed_in_chat_gets_its_next_instance_once(
     assert history_kinds(2) == ["created"]  # the audit consumer ran after the agent's write
     ok("add", "another write")  # drains again: no second instance
     assert ids() == [2, 3]
+
+
+def test_the_repl_warns_after_a_turn_whose_consumers_failed(
+    online: GeminiStub, home: Path
+) -> None:
+    ok("add", "water plants every day")
+    db = sqlite3.connect(home / "todo.db")
+    db.execute("CREATE TRIGGER audit_down BEFORE INSERT ON audit "
+               "BEGIN SELECT RAISE(ABORT, 'audit is down'); END")
+    db.commit()
+    db.close()
+    online.play(call("complete_tasks", {"ids": [1]}), text("Watered."))
+
+    result = run("chat", input="I watered the plants\n")
+
+    assert result.exit_code == 0, describe(("chat",), result)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    # After the turn, and again as the command ends: nothing has written since.
+    assert len(warnings) == 2 and "background processing deferred (" in warnings[0]
+    assert ids() == [2]  # the completion stands, and the recurrence consumer ran first
 
 
 def test_continue_resumes_the_last_conversation(online: GeminiStub) -> None:

@@ -15,7 +15,7 @@ import typer
 from core.errors import BadInput, TodoError
 from todo_cli import chat_render, render
 from todo_cli.commands.options import Json
-from todo_cli.context import service, settings
+from todo_cli.context import service, settings, warn_deferred
 
 if TYPE_CHECKING:
     from agent.session import ChatSession
@@ -101,6 +101,7 @@ def _repl(session: ChatSession, yes: bool) -> int:
             printer.end_line()
             render.error(exc.message)
         printer.end_line()
+        warn_deferred()  # after each turn, as before the hook ran the consumers
         if turn is not None:
             worst = max(worst, _outcome(turn, yes))
     return worst
