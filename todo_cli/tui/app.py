@@ -95,9 +95,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        # The chat pane's own connection (a Store is one connection, the backend's is busy
-        # with the table); `build_app` opens it as every interface opens its service.
-        self.chat_service = chat_service
+        self.chat_service = chat_service  # the chat pane's own connection (`build_app`)
         self.backend = backend if backend is not None else Backend(service, settings)
         self._clock = clock
         self.cursor_blink = cursor_blink
