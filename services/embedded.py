@@ -6,16 +6,16 @@ recurring task shows the next instance at once, whichever interface completed it
 `EmbeddedSource` lets the same consumer loop as Kafka's (`services.runner`) run on it.
 
 One active member per consumer group. Every member of a group (each `todo worker` process,
-and the drain after each write of every interface) reads and applies only while it holds the lease
-`group:<group>` (`core.leases`). A worker keeps the lease while it lives, renewing it every
-third of `worker.lease_s` and before each batch, so no batch starts on a lease that could
-run out while it is applied; the other workers try to take it every poll interval, and do
-when it is released (SIGTERM) or has expired (kill -9). The new holder reads from the
-group's committed position. The drain takes the lease without waiting and gives it back at
-once; while a worker holds it, the drain leaves that group's events to the worker. Should a
-paused holder lose its lease mid-batch, the replay is harmless: recurrence and audit record
-the event ids they applied with their effects, and a notify delivery is claimed per channel
-before it is sent (`core.deliveries`).
+and the drain after each write of every interface) reads and applies only while it holds
+the lease `group:<group>` (`core.leases`). A worker keeps the lease while it lives,
+renewing it every third of `worker.lease_s` and before each batch, so no batch starts on a
+lease that could run out while it is applied; the other workers try to take it every poll
+interval, and do when it is released (SIGTERM) or has expired (kill -9). The new holder
+reads from the group's committed position. The drain takes the lease without waiting and
+gives it back at once; while a worker holds it, the drain leaves that group's events to the
+worker. Should a paused holder lose its lease mid-batch, the replay is harmless: recurrence
+and audit record the event ids they applied with their effects, and a notify delivery is
+claimed per channel before it is sent (`core.deliveries`).
 """
 
 from __future__ import annotations
