@@ -141,8 +141,6 @@ class Store:
         self.dialect = _dialect(url)
         self._busy_timeout_ms = busy_timeout_ms
         self._raw = self._connect()
-        self.wrote = False
-        """Whether a write transaction ran on this store (read-only commands skip the drain)."""
         if migrate:
             self._ensure_schema()
 
@@ -169,7 +167,6 @@ class Store:
         Writers are serialised database-wide (see below), whoever they write for.
         """
         begin = "BEGIN" if self.dialect == "postgresql" else "BEGIN IMMEDIATE"
-        self.wrote = True
         with self._transaction(begin) as db:
             if self.dialect == "postgresql":
                 # One writer at a time, as on SQLite: outbox sequence numbers then commit in
