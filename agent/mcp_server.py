@@ -36,20 +36,21 @@ UNCONFIRMED = (
 )
 
 
-def build(service: TaskService, after_change: Callable[[], object] | None = None) -> MCPServer:
-    """An MCP server offering every tool of agent/tools.py on `service`."""
+def build(service: TaskService) -> MCPServer:
+    """An MCP server offering every tool of agent/tools.py on `service` (what a write sets
+    off after it commits is the service's after-commit hooks' business)."""
     server: MCPServer = MCPServer("todo", instructions=INSTRUCTIONS, version=_version())
     for spec in TOOLS.values():
         server.add_tool(
-            _handler(spec, service, after_change), name=spec.name,
+            _handler(spec, service), name=spec.name,
             description=_description(spec), annotations=tool_hints(spec),
         )
     return server
 
 
-def serve(service: TaskService, after_change: Callable[[], object] | None = None) -> None:
+def serve(service: TaskService) -> None:
     """Serve on stdin/stdout until the client hangs up."""
-    build(service, after_change).run("stdio")
+    build(service).run("stdio")
 
 
 def tool_hints(spec: ToolSpec) -> ToolAnnotations:
@@ -81,9 +82,7 @@ def _description(spec: ToolSpec) -> str:
     return text
 
 
-def _handler(
-    spec: ToolSpec, service: TaskService, after_change: Callable[[], object] | None
-) -> Callable[..., Any]:
+def _handler(spec: ToolSpec, service: TaskService) -> Callable[..., Any]:
     params = spec.parameters()
     if spec.may_need_confirmation:
         params.append(inspect.Parameter(
@@ -97,8 +96,6 @@ def _handler(
         [result] = gate.run([(spec.name, args)])
         if not result.ok:
             return _error(result)
-        if after_change is not None and spec.effect != "read":
-            after_change()
         return result.data
 
     handler.__name__ = spec.name

@@ -5,7 +5,7 @@ Kept light to import: the CLI pays for every module loaded here on every command
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from core.schemas import Status, TaskCreate, TaskFilter, TaskRead, TaskUpdate
 
 if TYPE_CHECKING:
     from config.settings import Settings
-    from core.service import TaskService
+    from core.service import ServiceHook, TaskService
 
 __all__ = [
     "BadInput", "NotFound", "NothingToDo", "Priority", "Status", "StorageError",
@@ -24,15 +24,21 @@ __all__ = [
 
 
 def open_service(
-    settings: Settings, clock: Callable[[], datetime] | None = None, migrate: bool = True
+    settings: Settings,
+    clock: Callable[[], datetime] | None = None,
+    migrate: bool = True,
+    after_commit: Sequence[ServiceHook] = (),
 ) -> TaskService:
     """Open the store named by the settings (migrating it if needed, unless `migrate` is False:
-    Kafka workers leave that to `todo db upgrade`) and return the service."""
+    Kafka workers leave that to `todo db upgrade`) and return the service; `after_commit`
+    hooks run after each committed write (interfaces open through `services.opener`, which
+    registers the embedded log's consumers)."""
     from core.service import TaskService
     from core.store import Store
 
     store = Store(settings.database.url, settings.database.busy_timeout_ms, migrate)
-    return TaskService(store, settings.user, user_zone(settings), clock, _all_day_time(settings))
+    return TaskService(store, settings.user, user_zone(settings), clock,
+                       _all_day_time(settings), after_commit)
 
 
 def _all_day_time(settings: Settings) -> time:

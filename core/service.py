@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
@@ -31,6 +32,9 @@ __all__ = [
 ]
 
 ProgressFn = Callable[[int, int], None]
+ServiceHook = Callable[["TaskService"], "Sequence[TaskRead]"]
+"""An after-commit hook as the opener registers it: given the service, returns the tasks it
+created (see `core.unit_of_work`)."""
 
 
 class TaskService:
@@ -43,8 +47,10 @@ class TaskService:
         tz: tzinfo,
         clock: Callable[[], datetime] | None = None,
         all_day_time: time = time(9, 0),
+        after_commit: Sequence[ServiceHook] = (),
     ) -> None:
-        self.uow = UnitOfWork(store, owner, tz, clock, all_day_time)
+        hooks = [partial(hook, self) for hook in after_commit]
+        self.uow = UnitOfWork(store, owner, tz, clock, all_day_time, hooks)
         self.store = store
         self.owner = owner
         self.tz = tz
@@ -59,6 +65,18 @@ class TaskService:
     def close(self) -> None:
         """Release the database connection."""
         self.store.close()
+
+    @property
+    def after_commit_results(self) -> list[TaskRead]:
+        """The tasks the after-commit hooks created after the last write: the next instance
+        of a recurring task just completed (embedded log; a worker makes it otherwise)."""
+        return self.uow.made
+
+    @property
+    def deferred(self) -> str | None:
+        """Why the after-commit hooks failed after the last write, or None: the write
+        stands, and the next write runs them again."""
+        return self.uow.deferred
 
     def now(self) -> datetime:
         """The current time in the user's zone (the injected clock in tests)."""

@@ -141,8 +141,6 @@ class Store:
         self.dialect = _dialect(url)
         self._busy_timeout_ms = busy_timeout_ms
         self._raw = self._connect()
-        self.wrote = False
-        """Whether a write transaction ran on this store (read-only commands skip the drain)."""
         if migrate:
             self._ensure_schema()
 

@@ -3,6 +3,12 @@ is written (diff the fields, write the row, append the event to the outbox).
 
 Each mutation opens an operation (the unit of undo) in its transaction; every changed
 task gets one event in the outbox, so consumers and undo see exactly what changed.
+
+After-commit hooks run once a write transaction has committed (never after a read, nor
+after one that rolled back): the embedded log's consumers are one, registered where the
+service is opened (`services.opener`), so no interface runs them by hand. A hook that
+fails does not undo the committed write: its failure is kept in `deferred` for the
+interface to show, and the next write runs the hooks again.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from core.validation import check_dates
 
 T = TypeVar("T")
 Edit = Callable[[TaskRead, datetime], TaskRead]
+AfterCommit = Callable[[], Sequence[TaskRead]]
+"""A hook run after each committed write; returns the tasks it created (shown to the user)."""
 TRACKED = (
     "title", "notes", "status", "priority", "tags", "due", "completed", "recurrence",
     "recurrence_from", "reminders", "project", "wait", "scheduled", "until",
@@ -59,6 +67,7 @@ class UnitOfWork:
         tz: tzinfo,
         clock: Callable[[], datetime] | None = None,
         all_day_time: time = time(9, 0),
+        after_commit: Sequence[AfterCommit] = (),
     ) -> None:
         self.store = store
         self.owner = owner
@@ -66,6 +75,12 @@ class UnitOfWork:
         self.all_day_time = all_day_time
         self.clock = clock
         self.source = events.source_for(owner, _host_name())
+        self.after_commit = list(after_commit)
+        self.made: list[TaskRead] = []
+        """The tasks the after-commit hooks created after the last write."""
+        self.deferred: str | None = None
+        """Why the hooks failed after the last write (the next write retries), or None."""
+        self._in_hooks = False
 
     def now(self) -> datetime:
         """The current time in the user's zone (the injected clock in tests)."""
@@ -87,7 +102,27 @@ class UnitOfWork:
             if applied is not None and not consumers.mark_applied(db, *applied, now):
                 return None  # type: ignore[return-value]  # replayed event: nothing to do
             op_id = operations.start(db, self.owner, kind, now, None, caused_by)
-            return body(Tx(db, op_id, now))
+            result = body(Tx(db, op_id, now))
+        self._run_after_commit()
+        return result
+
+    def _run_after_commit(self) -> None:
+        """Run the hooks on what just committed; a failure is kept, never raised."""
+        if self._in_hooks or not self.after_commit:
+            return  # a hook's own writes (the consumers') do not run the hooks again
+        self._in_hooks = True
+        self.made, self.deferred = [], None
+        try:
+            for hook in self.after_commit:
+                self._run_hook(hook)
+        finally:
+            self._in_hooks = False
+
+    def _run_hook(self, hook: AfterCommit) -> None:
+        try:
+            self.made.extend(hook())
+        except Exception as exc:  # the write stands; the next write runs the hook again
+            self.deferred = f"background processing deferred ({exc})"
 
     def change(
         self, kind: str, ids: Sequence[int], edit: Edit, allow_deleted: bool = False

@@ -1,20 +1,21 @@
 """The embedded log: consumers read the outbox table, positions live in the database.
 
-`drain` is what the CLI and the TUI run after each command when no Kafka is configured, so
-one user needs no daemon: completing a recurring task shows the next instance at once.
+`run_inline` (the drain) is the after-commit hook `services.opener` registers on every
+interface's service when no Kafka is configured, so one user needs no daemon: completing a
+recurring task shows the next instance at once, whichever interface completed it.
 `EmbeddedSource` lets the same consumer loop as Kafka's (`services.runner`) run on it.
 
 One active member per consumer group. Every member of a group (each `todo worker` process,
-and the drain of every CLI command) reads and applies only while it holds the lease
-`group:<group>` (`core.leases`). A worker keeps the lease while it lives, renewing it every
-third of `worker.lease_s` and before each batch, so no batch starts on a lease that could
-run out while it is applied; the other workers try to take it every poll interval, and do
-when it is released (SIGTERM) or has expired (kill -9). The new holder reads from the
-group's committed position. The drain takes the lease without waiting and gives it back at
-once; while a worker holds it, the drain leaves that group's events to the worker. Should a
-paused holder lose its lease mid-batch, the replay is harmless: recurrence and audit record
-the event ids they applied with their effects, and a notify delivery is claimed per channel
-before it is sent (`core.deliveries`).
+and the drain after each write of every interface) reads and applies only while it holds
+the lease `group:<group>` (`core.leases`). A worker keeps the lease while it lives,
+renewing it every third of `worker.lease_s` and before each batch, so no batch starts on a
+lease that could run out while it is applied; the other workers try to take it every poll
+interval, and do when it is released (SIGTERM) or has expired (kill -9). The new holder
+reads from the group's committed position. The drain takes the lease without waiting and
+gives it back at once; while a worker holds it, the drain leaves that group's events to the
+worker. Should a paused holder lose its lease mid-batch, the replay is harmless: recurrence
+and audit record the event ids they applied with their effects, and a notify delivery is
+claimed per channel before it is sent (`core.deliveries`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ DRAIN_LEASE_S = 10.0  # the drain gives the lease back when done; this bounds a 
 
 
 def run_inline(service: TaskService) -> list[TaskRead]:
-    """What runs in-process after each command: the recurrence and audit consumers.
+    """What runs in-process after each committed write: the recurrence and audit consumers.
 
     Returns the task instances the recurrence consumer created (none for a group a worker
     is running: the worker applies its events).
@@ -50,16 +51,6 @@ def run_inline(service: TaskService) -> list[TaskRead]:
     service.expire_due(service.now())  # time-driven like a worker's tick; its events drain now
     drain(service, [recurrence, AuditConsumer(service)])
     return recurrence.created
-
-
-def run_inline_or_defer(service: TaskService) -> tuple[list[TaskRead], str | None]:
-    """`run_inline` as interfaces call it after a change: the change already committed, so a
-    consumer failure is not raised but returned as a message to show; the consumers keep
-    their positions and the next change retries."""
-    try:
-        return run_inline(service), None
-    except Exception as exc:  # reported by the caller; the work is retried on the next change
-        return [], f"background processing deferred ({exc})"
 
 
 def drain(

@@ -182,3 +182,17 @@ def test_the_sql_check_spares_the_sql_homes(tmp_path: Path) -> None:
     module.write_text('db.run("DELETE FROM task_tag")\nif db.dialect == "sqlite": pass\n')
     assert sql_outside_queries([module], tmp_path) == []
     assert dialect_checks_outside_queries([module], tmp_path) == []
+
+
+def test_no_interface_runs_the_drain() -> None:
+    """The embedded drain is one after-commit hook wired where the service is opened
+    (services/opener.py): an interface that ran it by hand could also forget it, and never
+    make a recurring task's next instance."""
+    mentions = {
+        f"{p.relative_to(ROOT)}:{n}"
+        for pkg in ("todo_cli", "agent")
+        for p in (ROOT / pkg).rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if "drain" in line.lower()
+    }
+    assert not mentions, f"interfaces mention the drain: {sorted(mentions)}"

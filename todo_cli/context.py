@@ -13,7 +13,6 @@ import typer
 
 if TYPE_CHECKING:
     from config.settings import Settings
-    from core.schemas import TaskRead
     from core.service import TaskService
 
 
@@ -24,7 +23,7 @@ class _Invocation:
 
     def close(self) -> None:
         if self.service is not None:
-            drain()
+            _warn(self.service)
             self.service.close()
             self.service = None
 
@@ -51,28 +50,21 @@ def settings() -> Settings:
 def service() -> TaskService:
     """The task service, opened on first use."""
     if _current.service is None:
-        from core import open_service
+        from services.opener import open_service
 
         _current.service = open_service(settings())
     return _current.service
 
 
-def drain() -> list[TaskRead]:
-    """Run the recurrence and audit consumers over new events, in-process (embedded log only).
+def warn_deferred() -> None:
+    """Say on stderr why the work run after the last write failed (the write stands, and
+    the next write runs that work again)."""
+    if _current.service is not None:
+        _warn(_current.service)
 
-    Returns the task instances the recurrence consumer created. A failure here does not
-    undo the command: the consumers' positions stay put and the next command that writes
-    retries. A command that wrote nothing skips it (its import and queries cost ~4 ms).
-    """
-    svc = _current.service
-    if svc is None or not svc.store.wrote or settings().kafka.bootstrap_servers:
-        return []
-    from services.embedded import run_inline_or_defer
 
-    created, deferred = run_inline_or_defer(svc)
-    if deferred is not None:
+def _warn(svc: TaskService) -> None:
+    if svc.deferred is not None:
         import sys
 
-        sys.stderr.write(f"warning: {deferred}\n")
-    return created
-
+        sys.stderr.write(f"warning: {svc.deferred}\n")

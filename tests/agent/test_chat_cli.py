@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,42 @@ def test_yes_confirms_and_the_change_is_in_history_and_undoable(online: GeminiSt
     assert history_kinds(1)[-1] == "completed"
     ok("undo")
     assert ids() == [1, 2]
+
+
+def test_a_recurring_task_completed_in_chat_gets_its_next_instance_once(
+    online: GeminiStub,
+) -> None:
+    ok("add", "water plants every day")
+    online.play(call("complete_tasks", {"ids": [1]}), text("Watered."))
+
+    ok("chat", "-m", "I watered the plants")
+
+    assert sorted((i, t["title"], t["status"]) for i, t in all_tasks().items()) == [
+        (1, "water plants", "completed"), (2, "water plants", "pending")
+    ]
+    assert history_kinds(2) == ["created"]  # the audit consumer ran after the agent's write
+    ok("add", "another write")  # drains again: no second instance
+    assert ids() == [2, 3]
+
+
+def test_the_repl_warns_after_a_turn_whose_consumers_failed(
+    online: GeminiStub, home: Path
+) -> None:
+    ok("add", "water plants every day")
+    db = sqlite3.connect(home / "todo.db")
+    db.execute("CREATE TRIGGER audit_down BEFORE INSERT ON audit "
+               "BEGIN SELECT RAISE(ABORT, 'audit is down'); END")
+    db.commit()
+    db.close()
+    online.play(call("complete_tasks", {"ids": [1]}), text("Watered."))
+
+    result = run("chat", input="I watered the plants\n")
+
+    assert result.exit_code == 0, describe(("chat",), result)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    # After the turn, and again as the command ends: nothing has written since.
+    assert len(warnings) == 2 and "background processing deferred (" in warnings[0]
+    assert ids() == [2]  # the completion stands, and the recurrence consumer ran first
 
 
 def test_continue_resumes_the_last_conversation(online: GeminiStub) -> None:

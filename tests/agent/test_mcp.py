@@ -150,3 +150,21 @@ def test_mcp_cannot_write_a_control_character(home: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
+
+
+def test_a_recurring_task_completed_over_mcp_gets_its_next_instance_at_once(
+    home: Path,
+) -> None:
+    ok("add", "water plants every day")
+
+    _listed, [done, listed] = run_mcp(home, [
+        ("complete_tasks", {"ids": [1]}),
+        ("list_tasks", {}),  # the same session: the instance is there before the server ends
+    ])
+
+    assert result_data(done)["ok"] is True
+    assert [(t["id"], t["title"]) for t in result_data(listed)["tasks"]] == [(2, "water plants")]
+    assert sorted((i, t["status"]) for i, t in all_tasks().items()) == [
+        (1, "completed"), (2, "pending")
+    ]
+    assert history_kinds(2) == ["created"]

@@ -8,7 +8,9 @@ and just after the command, and either value is accepted (a run across midnight 
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from tests.cli.helpers import (
     day,
     describe,
     fails,
+    history_kinds,
     ids,
     ok,
     run,
@@ -139,6 +142,32 @@ def test_done_prints_the_completion_and_the_next_instance() -> None:
     assert result.stdout == "Completed 1 'water plants'\n  next: 2 'water plants' due in 4 days\n"
     assert ids() == [2]
     assert show(2)["due"] == day(4).isoformat()
+
+
+def _sql(home: Path, statement: str) -> None:
+    db = sqlite3.connect(home / "todo.db")
+    try:
+        db.execute(statement)
+        db.commit()
+    finally:
+        db.close()
+
+
+def test_a_failing_consumer_warns_and_the_next_command_that_writes_catches_up(
+    home: Path,
+) -> None:
+    add("water plants every day", "--due", day(3).isoformat())
+    _sql(home, "CREATE TRIGGER audit_down BEFORE INSERT ON audit "
+               "BEGIN SELECT RAISE(ABORT, 'audit is down'); END")
+    result = run("done", "1")
+    assert result.exit_code == 0, describe(("done", "1"), result)
+    assert result.stdout == "Completed 1 'water plants'\n"
+    assert result.stderr.startswith("warning: background processing deferred (")
+    assert "audit is down" in result.stderr and result.stderr.count("\n") == 1
+    assert ids() == [2]  # the recurrence consumer ran before the audit one failed
+    _sql(home, "DROP TRIGGER audit_down")
+    ok("add", "after the fix")  # nothing on stderr: the audit consumer caught up
+    assert history_kinds(1) == ["created", "completed"]
 
 
 def test_done_json_returns_the_completed_task_then_the_new_instance() -> None:

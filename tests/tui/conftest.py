@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from config.settings import Settings
 from core import open_service
 from core.service import TaskService
+from services import opener
 from tests.conftest import Clock, make_settings
 from todo_cli.tui import build_app
 from todo_cli.tui.app import TodoApp
@@ -43,8 +44,9 @@ def settings(tmp_path: Path, migrated_db: Path) -> Settings:
 
 @pytest.fixture
 def service(settings: Settings, clock: Clock) -> Iterator[TaskService]:
-    """The service the app is given; tests read core's state back through it."""
-    svc = open_service(settings, clock=clock)
+    """The service the app is given, opened as `todo tui` opens it (the embedded consumers run
+    after each write); tests read core's state back through it."""
+    svc = opener.open_service(settings, clock=clock)
     yield svc
     svc.close()
 

@@ -17,6 +17,7 @@ import pytest
 
 from core import Status, TaskFilter, open_service
 from core.service import TaskService
+from services import opener
 from tests.cli.helpers import TODO_BIN, cli_env, todo_process
 from tests.conftest import Clock, make_settings
 from tests.tui.conftest import SIZE, build, settle, titles
@@ -59,7 +60,7 @@ async def test_a_task_added_by_another_process_appears(tmp_path: Path, clock: Cl
 @pytest.mark.postgres
 async def test_flow_on_postgresql(pg_schema_url: str, clock: Clock) -> None:
     settings = make_settings(pg_schema_url)
-    service: TaskService = open_service(settings, clock=clock)
+    service: TaskService = opener.open_service(settings, clock=clock)  # as `todo tui` does
     try:
         service.add_text("water plants every day at 9am")
         app = build(service, settings, clock)

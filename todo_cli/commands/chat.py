@@ -15,7 +15,7 @@ import typer
 from core.errors import BadInput, TodoError
 from todo_cli import chat_render, render
 from todo_cli.commands.options import Json
-from todo_cli.context import drain, service, settings
+from todo_cli.context import service, settings, warn_deferred
 
 if TYPE_CHECKING:
     from agent.session import ChatSession
@@ -49,7 +49,6 @@ def chat(
     if message is not None:
         printer = None if json else chat_render.ChatPrinter()
         turn = session.send(message, printer)
-        drain()
         if printer is not None:
             printer.end_line()
         if json:
@@ -102,7 +101,7 @@ def _repl(session: ChatSession, yes: bool) -> int:
             printer.end_line()
             render.error(exc.message)
         printer.end_line()
-        drain()
+        warn_deferred()  # after each turn, as before the hook ran the consumers
         if turn is not None:
             worst = max(worst, _outcome(turn, yes))
     return worst
@@ -158,7 +157,7 @@ def mcp() -> None:
     """
     from agent.mcp_server import serve
 
-    serve(service(), after_change=drain)
+    serve(service())
 
 
 def register(app: typer.Typer) -> None:

@@ -16,7 +16,7 @@ from todo_cli import render, render_json
 from todo_cli.commands import options as opts
 from todo_cli.commands import plan_opts
 from todo_cli.commands.options import Ids, Json
-from todo_cli.context import drain, service
+from todo_cli.context import service
 from todo_cli.filter_args import build_filter, today_or_overdue
 
 
@@ -187,7 +187,7 @@ def done(ids: Ids, json: Json = False) -> None:
     """Complete tasks: `todo done 3 5 8`. A recurring task's next instance appears at once."""
     svc = service()
     done_tasks = svc.complete(ids)
-    render.completed([*done_tasks, *drain()], svc.now(), json)
+    render.completed([*done_tasks, *svc.after_commit_results], svc.now(), json)
 
 
 def reopen(ids: Ids, json: Json = False) -> None:

@@ -23,19 +23,27 @@ def build_app(
     poll_s: float | None = None,
 ) -> TodoApp:
     """The TUI over `service`, as `todo tui` runs it (tests pass a clock, no blink and a
-    slower poll)."""
+    slower poll). The chat pane gets a service of its own, opened here the way every
+    interface opens one (`services.opener`), on the same database and clock."""
+    from services.opener import open_service
     from todo_cli.tui.backend import Backend
     from todo_cli.tui.views import first_filter
 
     backend = Backend(service, settings)
     now = clock() if clock is not None else service.now()
     backend.warm_up(first_filter(now.astimezone(service.tz)))
+    chat_service = open_service(settings, clock, migrate=False)  # `service` migrated it
     from todo_cli.tui.app import POLL_S, TodoApp
 
     return TodoApp(service, settings, clock, cursor_blink=cursor_blink,
-                   poll_s=POLL_S if poll_s is None else poll_s, backend=backend)
+                   poll_s=POLL_S if poll_s is None else poll_s, backend=backend,
+                   chat_service=chat_service)
 
 
 def run(service: TaskService, settings: Settings) -> None:
     """Run the TUI until the user quits."""
-    build_app(service, settings).run()
+    app = build_app(service, settings)
+    try:
+        app.run()
+    finally:
+        app.chat_service.close()

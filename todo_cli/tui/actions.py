@@ -97,11 +97,13 @@ class TaskActions:
 
         def saved(ok: bool | None) -> None:
             if ok:
+                if self.backend.deferred:
+                    self.notify(visible(self.backend.deferred), title="Not done",
+                                severity="error", timeout=6)
                 self.poll()
 
-        self.call_from_thread(
-            self.push_screen, EditScreen(task, self.backend, self.cursor_blink), saved
-        )
+        editor = EditScreen(task, self.backend, self._writes, self.cursor_blink)
+        self.call_from_thread(self.push_screen, editor, saved)
 
 
 class ViewActions:

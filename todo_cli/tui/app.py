@@ -42,7 +42,7 @@ from todo_cli.tui.views import (
     parse_query,
     sidebar_views,
 )
-from todo_cli.tui.widgets.chat_pane import ChatPane, SessionFactory, default_session_factory
+from todo_cli.tui.widgets.chat_pane import ChatPane
 from todo_cli.tui.widgets.quick_add import QuickAdd
 from todo_cli.tui.widgets.sidebar import Sidebar
 from todo_cli.tui.widgets.task_table import TaskTable
@@ -91,10 +91,11 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         cursor_blink: bool = True,
         poll_s: float = POLL_S,
         backend: Backend | None = None,
-        chat: SessionFactory | None = None,
+        chat_service: TaskService,
     ) -> None:
         super().__init__()
-        self._chat = chat if chat is not None else default_session_factory(settings, clock)
+        self.settings = settings
+        self.chat_service = chat_service  # the chat pane's own connection (`build_app`)
         self.backend = backend if backend is not None else Backend(service, settings)
         self._clock = clock
         self.cursor_blink = cursor_blink
@@ -135,7 +136,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
                 yield Static("", id="filter-error")
                 yield TaskTable(self.now, id="table")
                 yield QuickAdd(self.now, id="quick-add")
-            yield ChatPane(self._chat, self.now, drain=self.backend.embedded, id="chat")
+            yield ChatPane(self.chat_service, self.settings, self.now, id="chat")
         yield Footer()
 
     def on_mount(self) -> None:

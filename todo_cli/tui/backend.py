@@ -53,7 +53,6 @@ class Backend:
 
     def __init__(self, service: TaskService, settings: Settings) -> None:
         self.service = service
-        self.embedded = not settings.kafka.bootstrap_servers
         self._lock = threading.Lock()
         self._cache: dict[int, TaskRead] = {}
         self._seq = 0
@@ -65,7 +64,7 @@ class Backend:
         self._masks: dict[tuple[SortKey, bool], RowMasks] = {}
         self._all_pending = False  # every pending task is in the cache (after the preload)
         self._derived_at = 0.0
-        self.deferred: str | None = None  # why the last drain failed (the next write retries)
+        self.deferred: str | None = None  # why the last write's after-commit work failed
         self._started = False
         self._warm: tuple[TaskFilter, Listing | BaseException] | None = None
 
@@ -248,23 +247,18 @@ class Backend:
         self._remember(changes.tasks)
         return changes
 
-    # -- writes: each goes through core, then runs the in-process consumers -----------------
+    # -- writes: each goes through core; its after-commit hooks run before it returns ------
 
     def _write(self, body: Callable[[], T]) -> T:
         def run() -> T:
+            # The service's hooks (the embedded consumers) ran on commit: completing a
+            # recurring task made its next instance, and the poll that follows shows it.
+            self.deferred = None
             result = body()
-            if self.embedded:
-                self._drain()
+            self.deferred = self.service.deferred
             return result
 
         return self._locked(run)
-
-    def _drain(self) -> None:
-        """As the CLI does after each command (todo_cli.context.drain): completing a recurring
-        task makes its next instance now, and the poll that follows shows it."""
-        from services.embedded import run_inline_or_defer
-
-        _created, self.deferred = run_inline_or_defer(self.service)
 
     def add(self, text: str) -> TaskRead:
         """Create a task from quick-add text."""

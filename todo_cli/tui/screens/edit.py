@@ -1,7 +1,9 @@
 """The edit modal: every field of one task. Core validates; its errors show inline.
 
 Only the fields the user changed go into the TaskUpdate, so saving an untouched form
-changes nothing and a recurring task's rule is not restarted by accident.
+changes nothing and a recurring task's rule is not restarted by accident. The save takes
+its place in the app's line of writes (`InOrder`) when Save is pressed, as every key does:
+a `+` pressed before it reaches core before it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
@@ -23,6 +25,7 @@ from core.priorities import Priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
 from core.text import visible
 from todo_cli.tui.backend import Backend
+from todo_cli.tui.tickets import InOrder
 
 _CLEAR = ("", "none", "never")
 
@@ -52,11 +55,15 @@ class EditScreen(ModalScreen[bool]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, task: TaskRead, backend: Backend, blink: bool = True) -> None:
+    def __init__(
+        self, task: TaskRead, backend: Backend, writes: InOrder, blink: bool = True
+    ) -> None:
         super().__init__()
         self.todo = task
         self.backend = backend
+        self.writes = writes
         self.blink = blink
+        self._saving = False  # a save is in line: a second press must not queue another
 
     def compose(self) -> ComposeResult:
         t = self.todo
@@ -128,9 +135,12 @@ class EditScreen(ModalScreen[bool]):
         return dates.parse_due(text, now)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if not self._saving:  # a save in line closes the modal itself
+            self.dismiss(False)
 
     def action_save(self) -> None:
+        if self._saving:
+            return
         try:
             change = self.change(self.backend.now())
         except TodoError as exc:
@@ -139,16 +149,23 @@ class EditScreen(ModalScreen[bool]):
         if not change.changes():
             self.dismiss(False)
             return
-        self._save(change)
+        self._saving = True
+        ticket = self.writes.ticket()  # on the UI thread: its place is when Save was pressed
+        # The app's worker, not the screen's: dismissing the screen must not cancel a save
+        # whose ticket the line is waiting on.
+        self.app.run_worker(lambda: self._save(ticket, change), thread=True, group="write")
 
-    @work(thread=True, exclusive=True, group="edit")
-    def _save(self, change: TaskUpdate) -> None:
+    def _save(self, ticket: int, change: TaskUpdate) -> None:
         try:
-            self.backend.update(self.todo.id, change)
+            self.writes.run(ticket, lambda: self.backend.update(self.todo.id, change))
         except TodoError as exc:
-            self.app.call_from_thread(self.show_error, exc.message)
+            self.app.call_from_thread(self._failed, exc.message)
             return
         self.app.call_from_thread(self.dismiss, True)
+
+    def _failed(self, text: str) -> None:
+        self._saving = False
+        self.show_error(text)
 
     def show_error(self, text: str) -> None:
         """Core's objection, under the form; the modal stays open."""

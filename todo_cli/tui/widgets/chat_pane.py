@@ -1,10 +1,12 @@
 """The chat pane (`c`): the agent session of `todo chat`, inside the TUI.
 
-The session runs in a thread worker with a service of its own (a Store is one connection,
-and the table's backend holds the other), so the UI never waits on the model or the
-database. Changes the agent makes reach the table the way every other process's do: through
-the event log the app polls. Confirmations are the same ConfirmScreen modal as `d`; the
-worker thread waits for the answer.
+The session runs in a thread worker over a service of its own, which the app opens and hands
+to the pane (a Store is one connection, and the table's backend holds the other), so the UI
+never waits on the model or the database. Changes the agent makes reach the table the way
+every other process's do: through the event log the app polls; what a change sets off after
+it commits (a recurring task's next instance) is the service's own after-commit work.
+Confirmations are the same ConfirmScreen modal as `d`; the worker thread waits for the
+answer.
 """
 
 from __future__ import annotations
@@ -31,26 +33,9 @@ if TYPE_CHECKING:
     from agent.session import ChatSession
     from agent.turn import ChatEvent, ConfirmRequest
     from config.settings import Settings
-
-SessionFactory = Callable[[Callable[["ConfirmRequest"], bool]], "ChatSession"]
-"""Builds the session (in the worker thread) given the confirmer the pane provides."""
+    from core.service import TaskService
 
 _STYLES = {"tool": "green", "refused": "yellow", "notice": "dim italic", "error": "bold red"}
-
-
-def default_session_factory(
-    settings: Settings, clock: Callable[[], datetime] | None = None
-) -> SessionFactory:
-    """Sessions over a service of their own, on the same database and clock as the app's
-    (so "today" in chat is the table's today)."""
-
-    def build(confirm: Callable[[ConfirmRequest], bool]) -> ChatSession:
-        from agent.session import ChatSession
-        from core import open_service
-
-        return ChatSession(open_service(settings, clock), settings, confirm=confirm)
-
-    return build
 
 
 class ChatPane(Vertical):
@@ -66,16 +51,13 @@ class ChatPane(Vertical):
     BINDINGS = [Binding("escape", "close", "Back to tasks", show=False)]
 
     def __init__(
-        self,
-        factory: SessionFactory,
-        now: Callable[[], datetime],
-        drain: bool = True,
+        self, service: TaskService, settings: Settings, now: Callable[[], datetime],
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self._factory = factory
+        self.service = service
+        self._settings = settings
         self._now = now
-        self._drain = drain
         self._session: ChatSession | None = None
         self._reply = ""
         self._width = 0  # the transcript's text width when last seen open
@@ -116,26 +98,23 @@ class ChatPane(Vertical):
     @work(thread=True, exclusive=True, group="chat")
     def _send(self, text: str) -> None:
         try:
-            if self._session is None:
-                self._session = self._factory(self._confirm)
-            turn = self._session.send(text, self._on_event)
+            turn = self._session_now().send(text, self._on_event)
             if turn.offline and not turn.tool_calls and turn.reply:
                 self.app.call_from_thread(self._line, turn.reply, "notice")
         except TodoError as exc:
             self.app.call_from_thread(self._line, exc.message, "error")
         finally:
-            if self._drain and self._session is not None:
-                self._run_consumers(self._session)
+            if self.service.deferred is not None:  # the change stands; the next one retries
+                self.app.call_from_thread(self._line, self.service.deferred, "notice")
             self.app.call_from_thread(self._finished)
 
-    def _run_consumers(self, session: ChatSession) -> None:
-        """Embedded log: as `todo chat` does after each turn, so completing a recurring task
-        through the agent makes its next instance at once."""
-        from services.embedded import run_inline_or_defer
+    def _session_now(self) -> ChatSession:
+        """The session, started on the first message (in the worker: it reads the key)."""
+        if self._session is None:
+            from agent.session import ChatSession
 
-        _created, deferred = run_inline_or_defer(session.service)
-        if deferred is not None:
-            self.app.call_from_thread(self._line, deferred, "notice")
+            self._session = ChatSession(self.service, self._settings, confirm=self._confirm)
+        return self._session
 
     def _on_event(self, event: ChatEvent) -> None:
         self.app.call_from_thread(self._show, event.kind, event.text)
