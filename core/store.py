@@ -174,9 +174,6 @@ class Store:
                 # is still to commit. Writes are small; the lock is held for milliseconds.
                 db.run("SELECT pg_advisory_xact_lock(?)", (_WRITE_LOCK,))
             yield db
-        # Only a committed write counts: after a failed one there is nothing to drain (nor
-        # time-driven work such as expiry to attempt on a store that just failed).
-        self.wrote = True
 
     @contextlib.contextmanager
     def _transaction(self, begin: str) -> Iterator[Db]:

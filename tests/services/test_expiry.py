@@ -7,8 +7,9 @@ from core import events
 from core.schemas import Status, TaskFilter
 from core.service import TaskService
 from services.embedded import run_inline
+from services.opener import open_service
 from services.recurrence import Expirer
-from tests.conftest import Clock
+from tests.conftest import Clock, make_settings
 from tests.core.test_service import outbox
 
 
@@ -52,3 +53,19 @@ def test_the_embedded_drain_expires_too(svc: TaskService, clock: Clock) -> None:
     clock.advance(days=1)
     run_inline(svc)
     assert svc.get(task).status is Status.DELETED
+
+
+def test_an_interfaces_next_write_expires_through_the_after_commit_hook(
+    db_url: str, clock: Clock
+) -> None:
+    service = open_service(make_settings(db_url), clock=clock)
+    try:
+        task = service.add_text("soon until:today").id
+        clock.advance(days=1)
+        service.add_text("any change")
+        assert service.get(task).status is Status.DELETED
+        # The expiry is an operation of its own, after the change: undo reverts it first.
+        assert service.undo().kind == "expire"
+        assert service.get(task).status is Status.PENDING
+    finally:
+        service.close()
