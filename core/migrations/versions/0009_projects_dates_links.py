@@ -7,6 +7,10 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -37,6 +41,7 @@ def upgrade() -> None:
         postgresql_where=sa.text("until_at IS NOT NULL"),
     )
     _create_tables()
+    _move_kept_fields()
 
 
 def _add_parent_column() -> None:
@@ -70,6 +75,82 @@ def _create_tables() -> None:
         sa.Column("owner", sa.String(128), primary_key=True),
         sa.Column("view_name", sa.String(64), nullable=False),
     )
+
+
+def _move_kept_fields() -> None:
+    """Tasks imported before this revision kept Taskwarrior's project, scheduled and wait
+    aside (task.kept): move them into their columns. A wait that is a bare day stays kept:
+    which instant it starts at depends on the user's zone, which a migration does not know."""
+    bind = op.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
+    rows = bind.execute(sa.text("SELECT pk, kept FROM task WHERE kept IS NOT NULL")).fetchall()
+    for pk, text in rows:
+        kept = json.loads(text)
+        if not isinstance(kept, dict):
+            continue
+        values = _columns_from(kept, sqlite)
+        if values:
+            values["kept"] = _encode(kept)
+            sets = ", ".join(f"{name} = :{name}" for name in values)
+            bind.execute(sa.text(f"UPDATE task SET {sets} WHERE pk = :pk"), {**values, "pk": pk})
+
+
+def _columns_from(kept: dict[str, Any], sqlite: bool) -> dict[str, Any]:
+    """The column values taken out of `kept` (which loses them)."""
+    values: dict[str, Any] = {}
+    project = _project(kept.get("project"))
+    if project is not None:
+        values["project"] = project
+        del kept["project"]
+    scheduled = _when(kept.get("scheduled"))
+    if scheduled is not None:
+        column = "scheduled_at" if isinstance(scheduled, datetime) else "scheduled_date"
+        values[column] = _stored(scheduled, sqlite)
+        del kept["scheduled"]
+    wait = _when(kept.get("wait"))
+    if isinstance(wait, datetime):
+        values["wait_at"] = _stored(wait, sqlite)
+        del kept["wait"]
+    return values
+
+
+def _project(value: Any) -> str | None:
+    """"home.garden" -> "home/garden", as core.projects would hold it; None if it cannot be
+    one (then it stays kept)."""
+    if not isinstance(value, str):
+        return None
+    parts = [part.strip() for part in value.replace(".", "/").split("/")]
+    if not all(parts) or any(ord(c) < 32 or 127 <= ord(c) <= 159 for c in value):
+        return None
+    return "/".join(parts)
+
+
+def _when(value: Any) -> date | datetime | None:
+    """A kept date ("2026-12-10") or UTC instant ("2026-12-10T18:00:00Z"), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        if "T" in value:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _stored(value: date | datetime, sqlite: bool) -> Any:
+    """As core.store.Db writes it (text on SQLite)."""
+    if not sqlite:
+        return value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.isoformat()
+
+
+def _encode(kept: dict[str, Any]) -> str | None:
+    """As core.kept.encode writes it: compact, sorted keys, None when empty."""
+    if not kept:
+        return None
+    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def downgrade() -> None:
