@@ -16,8 +16,10 @@ from todo_cli import __version__
 
 # Our agent package and keyring too: only `todo chat`, `todo mcp` and `config set-key` load them.
 SDKS = ("textual", "google.genai", "confluent_kafka", "mcp", "agent", "keyring",
-        "prometheus_client")
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
+        "prometheus_client", "httpx", "icalendar", "psycopg")
+# Rich would come with Typer's rich help (off: rich_markup_mode=None); the rrule with
+# recurrence, which a plain add or list does not use.
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich", "pygments", "dateutil")
 PLAIN = ("list", "add x", "--version", "count --json", "tags --json", "history 1 --json",
          "audit --json", "reminders --json", "config show --json", "db current")
 
@@ -143,6 +145,21 @@ def test_reads_load_only_the_reading_use_cases(
                                                "core.deliveries", "core.formats.todotxt",
                                                "core.formats.ical", "dateutil"))
     assert used == ["core.usecases", "core.usecases.reading"]
+
+
+@pytest.mark.parametrize(
+    ("command", "owner"),
+    [("list", "tasks"), ("add x", "tasks"), ("count --json", "tasks"), ("tags --json", "tags"),
+     ("history 1 --json", "history"), ("db current", "db")],
+)
+def test_a_command_imports_only_the_module_that_owns_it(
+    loaded_modules: dict[str, list[str]], command: str, owner: str
+) -> None:
+    # todo_cli.app dispatches on the command's name (REGISTRARS): the other command
+    # modules, and what they import, are not loaded.
+    commands = _matching(loaded_modules[command], ("todo_cli.commands",))
+    assert commands == sorted(["todo_cli.commands", "todo_cli.commands.options",
+                               f"todo_cli.commands.{owner}"]), command
 
 
 def test_the_probe_sees_imports(loaded_modules: dict[str, list[str]]) -> None:
