@@ -51,16 +51,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from events_embedded import bench_embedded
 from events_harness import (
     Options,
-    parse_args,
-    preamble,
     progress,
-    section,
-    settings_block,
     start_broker,
 )
 from events_kafka import bench_kafka_all
 from events_processes import bench_kafka_processes
 from events_reminders import bench_reminders
+from events_report import (
+    parse_args,
+    preamble,
+    section,
+    settings_block,
+)
 
 from services.devbroker import BrokerError, TansuBroker
 

@@ -27,13 +27,15 @@ from events_harness import (
     delay_row,
     delays_of,
     import_batches,
-    print_profiles,
     producer_profile,
     progress,
     rate_row,
     settings_for,
     wait_until,
     warm_up,
+)
+from events_report import (
+    print_profiles,
 )
 
 from core import open_service

@@ -30,9 +30,7 @@ from events_harness import (
     delays_of,
     distribution,
     import_batches,
-    in_code,
     kafka_env,
-    print_profiles,
     producer_profile,
     progress,
     rate_row,
@@ -40,6 +38,10 @@ from events_harness import (
     settings_for,
     wait_until,
     warm_up,
+)
+from events_report import (
+    in_code,
+    print_profiles,
 )
 
 from core import open_service

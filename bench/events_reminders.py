@@ -31,10 +31,12 @@ from events_harness import (
     delay_row,
     distribution,
     kafka_env,
-    print_profiles,
     progress,
     settings_for,
     wait_until,
+)
+from events_report import (
+    print_profiles,
 )
 
 from core import open_service
