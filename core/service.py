@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
 from core.unit_of_work import UnitOfWork
 from core.usecases import reading
 
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from core.conversations import Conversations
     from core.deliveries import Claim
     from core.formats import Format
+    from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
     from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
     from core.store import Store
 
@@ -30,6 +30,17 @@ __all__ = [
 ]
 
 ProgressFn = Callable[[int, int], None]
+_RESULTS = ("DueReminder", "HistoryEntry", "ImportResult", "UndoPreview", "UndoResult")
+
+
+def __getattr__(name: str) -> object:
+    """The result types, re-exported here; core.results loads on first use (~3 ms that a
+    plain `todo count` or `list` does not need)."""
+    if name not in _RESULTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from core import results
+
+    return getattr(results, name)
 
 
 class TaskService:
