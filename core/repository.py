@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import kept as keptmod
 from core.errors import NotFound
 from core.events import Event, check_schema
 from core.priorities import Priority
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
-from core.series import Series
 from core.store import Db, read_day, read_dt
+
+if TYPE_CHECKING:
+    from core.series import Series  # loaded by the functions that build one: reads skip it
 
 _BY_RANK = {p.rank: p for p in Priority}
 _STATUS = {s.value: s for s in Status}
@@ -236,6 +238,8 @@ def _unindex_text(db: Db, pk: int) -> None:
 
 def series_of(db: Db, pk: int) -> Series:
     """The recurrence bookkeeping of task `pk`."""
+    from core.series import Series
+
     row = db.one(
         "SELECT series_id, occurrence, recur_start, zone FROM task WHERE pk = ?", (pk,)
     )
@@ -244,6 +248,8 @@ def series_of(db: Db, pk: int) -> Series:
 
 def series_by_uuid(db: Db, owner: str) -> dict[str, Series]:
     """The series bookkeeping of every recurring task of the owner, by task uuid."""
+    from core.series import Series
+
     rows = db.all(
         "SELECT uuid, series_id, occurrence, recur_start, zone FROM task "
         "WHERE owner = ? AND series_id IS NOT NULL",

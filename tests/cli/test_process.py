@@ -140,11 +140,13 @@ def test_reads_load_only_the_reading_use_cases(
     loaded_modules: dict[str, list[str]], command: str
 ) -> None:
     # The facade imports a use case where it is called: a list or count must not pay for
-    # quick add, import/export, undo, audit or the recurrence and reminder use cases.
+    # quick add, import/export, undo, audit or the recurrence and reminder use cases, nor
+    # the result types and the recurrence maths (series, rules) that only writes need.
     used = _matching(loaded_modules[command], ("core.usecases", "core.quickadd", "core.audit",
                                                "core.deliveries", "core.formats.todotxt",
                                                "core.formats.ical", "dateutil",
-                                               "core.results"))
+                                               "core.results", "core.series",
+                                               "core.recurrence"))
     assert used == ["core.usecases", "core.usecases.reading"]
 
 
