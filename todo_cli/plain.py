@@ -83,8 +83,23 @@ def _invoke(command: Command) -> int:
     try:
         command()
     except Exception as exc:
-        return _reported(exc)
+        code = _click_exit(exc)
+        return _reported(exc) if code is None else code
     return 0
+
+
+def _click_exit(exc: Exception) -> int | None:
+    """The exit code of a `typer.Exit` or Click error raised by the command (Click is loaded
+    then), as Click's main would give it; None for any other exception."""
+    click = sys.modules.get("click")
+    if click is None:
+        return None
+    if isinstance(exc, click.exceptions.Exit):
+        return int(exc.exit_code)
+    if isinstance(exc, click.exceptions.ClickException):
+        exc.show()
+        return int(exc.exit_code)
+    return None
 
 
 def _reported(exc: Exception) -> int:

@@ -71,3 +71,24 @@ def test_anything_to_parse_goes_to_typer(args: list[str]) -> None:
 def test_shell_completion_goes_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(plain.COMPLETION_ENV, "bash_complete")
     assert plain.command_for(["list"]) is None
+
+
+def test_an_exit_raised_by_the_command_keeps_its_code(home: Path) -> None:
+    # A command may end itself with typer.Exit(code) (Click is loaded by then); the plain
+    # path exits with that code, as Click would, instead of reporting an unexpected failure.
+    import typer
+
+    def ends_with_exit() -> None:
+        raise typer.Exit(3)
+
+    assert plain.run(ends_with_exit, ["count"]) == 3
+
+
+def test_a_command_error_is_one_line_and_its_exit_code(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = plain.command_for(["add", "x every 0 days"])
+    assert command is not None
+    assert plain.run(command, ["add", "x every 0 days"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
