@@ -13,8 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 from datetime import datetime
-
-import click
+from typing import TYPE_CHECKING
 
 from core import dates
 from core.errors import BadInput
@@ -22,6 +21,9 @@ from core.priorities import parse_priority
 from core.schemas import TaskFilter
 from core.tags import normalise_tags
 from todo_cli.commands import options as opts
+
+if TYPE_CHECKING:
+    import click
 
 
 def build_filter(
@@ -87,6 +89,8 @@ def command() -> click.Command:
 
 def parse_words(words: list[str], now: datetime) -> TaskFilter:
     """The filter that `todo list WORDS` would use; BadInput saying what is wrong."""
+    import click  # only the TUI's / box parses words: plain `todo list` runs without Click
+
     try:
         with command().make_context("list", list(words)) as ctx:
             p = ctx.params

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING, Annotated
 
 from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
-from todo_cli import render, render_json
+from todo_cli import lazy, render, render_json
 from todo_cli.commands import options as opts
-from todo_cli.commands.options import Ids, Json
 from todo_cli.context import service
 from todo_cli.filter_args import build_filter, today_or_overdue
+
+if TYPE_CHECKING:
+    import typer
+else:
+    # Only Typer reads the annotations below; a plain add, list or count runs without it.
+    typer = lazy.Module("typer")
 
 
 def add(
@@ -27,7 +30,7 @@ def add(
     notes: Annotated[str | None, typer.Option(help="Free text notes.")] = None,
     every: Annotated[str | None, typer.Option(help="Repeat: 'every mon at 9am', 'every! 2 weeks'.")] = None,
     remind: Annotated[list[str] | None, typer.Option("--remind", help="Reminder: '30m before', 'at 3pm' (repeatable).")] = None,
-    json: Json = False,
+    json: opts.Json = False,
 ) -> None:
     """Add a task: `todo add pay rent every month on the 1st at 9am remind me 1 day before #finance`.
 
@@ -66,7 +69,7 @@ def list_(
     sort: opts.Sort = opts.SortChoice.due,
     reverse: opts.Reverse = False,
     limit: opts.Limit = None,
-    json: Json = False,
+    json: opts.Json = False,
 ) -> None:
     """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last."""
     svc = service()
@@ -89,7 +92,7 @@ def count(
     upcoming: opts.Upcoming = None,
     no_due: opts.NoDue = False,
     search: opts.Search = None,
-    json: Json = False,
+    json: opts.Json = False,
 ) -> None:
     """Print how many tasks match (the same filters as `todo list`)."""
     svc = service()
@@ -104,7 +107,7 @@ def count(
         render.Out().line(str(n))
 
 
-def show(task_id: opts.TaskId, json: Json = False) -> None:
+def show(task_id: opts.TaskId, json: opts.Json = False) -> None:
     """Show every field of one task."""
     svc = service()
     task = svc.get(task_id)
@@ -115,7 +118,7 @@ def show(task_id: opts.TaskId, json: Json = False) -> None:
 
 
 def edit(
-    ids: Ids,
+    ids: opts.Ids,
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
     notes: Annotated[str | None, typer.Option(help="New notes ('' clears).")] = None,
     due: Annotated[str | None, typer.Option(help="New due date ('none' clears).")] = None,
@@ -124,7 +127,7 @@ def edit(
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
     every: Annotated[str | None, typer.Option(help="New rule from this instance on ('none' ends it).")] = None,
     remind: Annotated[list[str] | None, typer.Option("--remind", help="Add a reminder (repeatable).")] = None,
-    json: Json = False,
+    json: opts.Json = False,
 ) -> None:
     """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
     svc = service()
@@ -158,24 +161,24 @@ def _every_change(value: str | None) -> str | _Unset | None:
     return None if value.strip().lower() in ("none", "never") else value
 
 
-def done(ids: Ids, json: Json = False) -> None:
+def done(ids: opts.Ids, json: opts.Json = False) -> None:
     """Complete tasks: `todo done 3 5 8`. A recurring task's next instance appears at once."""
     svc = service()
     done_tasks = svc.complete(ids)
     render.completed([*done_tasks, *svc.after_commit_results], svc.now(), json)
 
 
-def reopen(ids: Ids, json: Json = False) -> None:
+def reopen(ids: opts.Ids, json: opts.Json = False) -> None:
     """Mark completed tasks pending again."""
     _print_changed("Reopened", service().reopen(ids), json)
 
 
-def rm(ids: Ids, json: Json = False) -> None:
+def rm(ids: opts.Ids, json: opts.Json = False) -> None:
     """Delete tasks (they can be restored with `todo restore`)."""
     _print_changed("Deleted", service().delete(ids), json)
 
 
-def restore(ids: Ids, json: Json = False) -> None:
+def restore(ids: opts.Ids, json: opts.Json = False) -> None:
     """Bring deleted tasks back."""
     _print_changed("Restored", service().restore(ids), json)
 
