@@ -1,0 +1,1 @@
+"""SQL for reading tasks: filters compiled to WHERE clauses over `task t`."""
