@@ -19,40 +19,40 @@ IsValue: TypeAlias = Literal["blocked", "waiting", "overdue"]
 HasValue: TypeAlias = Literal["subtasks", "due"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Everything:
     """The empty expression: every task."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tag:
     """`+tag`: the task carries this (normalised) tag."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Project:
     """`project:home`: the task is in `home` or any sub-project `home/...`."""
 
     path: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PriorityIs:
     """`priority:high` / `p:h`."""
 
     priority: Priority
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StatusIs:
     """`status:pending|completed|deleted|all`."""
 
     status: StatusValue
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DayRange:
     """`due.before:fri`, `due.after:DATE`, `due:today` and the same for `scheduled`: the
     date (all-day or timed) falls before, after, or on the local day `word` names. `pos` is
@@ -64,21 +64,21 @@ class DayRange:
     pos: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Is:
     """`is:blocked`, `is:waiting`, `is:overdue`."""
 
     what: IsValue
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Has:
     """`has:subtasks`, `has:due`."""
 
     what: HasValue
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Text:
     """A bare word or a "quoted phrase": full-text search, as `todo list WORDS` has always done
     (each word starts a word of the title or notes; a term with signs must appear as typed)."""
@@ -86,21 +86,21 @@ class Text:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Not:
     """`not X`."""
 
     item: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class And:
     """`X and Y`, or `X Y` side by side."""
 
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Or:
     """`X or Y`."""
 

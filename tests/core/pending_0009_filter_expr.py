@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.filterlang import parse, predicate
+from core.filterlang import parse
+from core.filterlang.evaluate import predicate
 from core.filters import Where
 from core.queries.filter_expr import add_expr
 from core.schemas import Status, TaskCreate

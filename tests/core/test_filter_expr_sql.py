@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core import open_service
-from core.filterlang import parse, predicate
+from core.filterlang import parse
+from core.filterlang.evaluate import predicate
 from core.filters import Where
 from core.priorities import Priority
 from core.queries.filter_expr import add_expr

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.errors import BadInput
-from core.filterlang import matches, parse, predicate
+from core.filterlang import parse
+from core.filterlang.evaluate import matches, predicate
 from core.priorities import Priority
 from tests.core.filter_rows import Row
 
