@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from core.errors import BadInput
+from core.errors import BadFilter
 
 
-def bad_filter(expression: str, pos: int, problem: str) -> BadInput:
-    """A BadInput (exit 2) whose message shows `expression` with a caret under column `pos`:
+def bad_filter(expression: str, pos: int, problem: str) -> BadFilter:
+    """A BadFilter (BadInput, exit 2) naming column `pos` (0-based) and, as its pointer, the
+    expression with a caret under that column:
 
-        bad filter: expected a filter after 'or' (column 6)
+        error: bad filter: expected a filter after 'or', at the end (column 6)
           +a or
-                ^
+               ^
     """
-    line = expression.replace("\n", " ")
-    caret = " " * (2 + max(0, min(pos, len(line)))) + "^"
-    return BadInput(f"bad filter: {problem} (column {pos + 1})\n  {line}\n{caret}")
+    # Whitespace of any kind shown as one space, so the caret stays under its character.
+    line = "".join(" " if c.isspace() else c for c in expression)
+    caret = " " * max(0, min(pos, len(line))) + "^"
+    return BadFilter(f"bad filter: {problem} (column {pos + 1})", f"{line}\n{caret}")

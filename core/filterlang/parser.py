@@ -107,7 +107,7 @@ class _Parser:
         if before.kind == "(":
             return "after '('"
         shown = before.text if before.kind != "end" else ""
-        return f"after '{shown}'" + (" (the expression ended)" if token.kind == "end" else "")
+        return f"after '{shown}'" + (", at the end" if token.kind == "end" else "")
 
     def _peek(self) -> Token:
         return self.tokens[self.i]

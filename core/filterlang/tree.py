@@ -117,3 +117,15 @@ Node: TypeAlias = (
 def without_tag(name: str) -> Node:
     """`-tag`: the task does not carry this tag."""
     return Not(Tag(name))
+
+
+def mentions_status(node: Node) -> bool:
+    """True if a `status:` term appears anywhere in the expression: then `todo list` does not
+    add its default `--status pending` (`todo list status:completed` lists completed tasks)."""
+    if isinstance(node, StatusIs):
+        return True
+    if isinstance(node, Not):
+        return mentions_status(node.item)
+    if isinstance(node, And | Or):
+        return any(mentions_status(item) for item in node.items)
+    return False

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import BadInput
+from core.errors import BadFilter
 from core.filterlang import parse
+from core.filterlang.args import join_args
 from core.filterlang.tree import (
     And,
     DayRange,
@@ -20,6 +21,7 @@ from core.filterlang.tree import (
     StatusIs,
     Tag,
     Text,
+    mentions_status,
 )
 from core.priorities import Priority
 
@@ -93,16 +95,12 @@ def test_keywords_ignore_case_and_quotes_make_them_words() -> None:
     assert parse('a "or" b') == And((Text("a"), Text("or"), Text("b")))
 
 
-def _error(text: str) -> str:
-    with pytest.raises(BadInput) as caught:
+def _error(text: str) -> BadFilter:
+    with pytest.raises(BadFilter) as caught:
         parse(text)
     assert caught.value.exit_code == 2
-    return caught.value.message
-
-
-def _caret_column(message: str) -> int:
-    """The 0-based column the caret points at, under the echoed expression."""
-    return message.splitlines()[2].index("^") - 2
+    assert "\n" not in caught.value.message
+    return caught.value
 
 
 @pytest.mark.parametrize(("text", "column", "expected"), [
@@ -128,8 +126,35 @@ def _caret_column(message: str) -> int:
     ("project:/", 8, "project: needs a name"),
 ])
 def test_errors_point_at_the_column(text: str, column: int, expected: str) -> None:
-    message = _error(text)
-    assert expected in message
-    assert message.splitlines()[1] == f"  {text}"
-    assert _caret_column(message) == column
-    assert f"(column {column + 1})" in message
+    error = _error(text)
+    assert expected in error.message
+    assert f"(column {column + 1})" in error.message
+    shown, caret = error.pointer.splitlines()
+    assert shown == text
+    assert caret == " " * column + "^"
+
+
+def test_the_caret_stays_under_its_column_past_tabs_and_newlines() -> None:
+    error = _error("+a\tor\n")
+    assert error.pointer.splitlines() == ["+a or ", "      ^"]
+
+
+@pytest.mark.parametrize(("args", "joined"), [
+    (["+a", "pay rent"], "+a pay rent"),
+    (["due.before:in 3 days", "+a"], 'due.before:"in 3 days" +a'),
+    (["scheduled:dec 5"], 'scheduled:"dec 5"'),
+    (["due:fri or +x"], "due:fri or +x"),
+    (["p:h or +work"], "p:h or +work"),
+    (["(+a or +b)"], "(+a or +b)"),
+    (['due:"in 3 days"'], 'due:"in 3 days"'),
+])
+def test_shell_arguments_join_into_one_expression(args: list[str], joined: str) -> None:
+    assert join_args(args) == joined
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("status:all", True), ("+a (p:h or not status:deleted)", True), ("+a p:h", False),
+    ("", False), ('"status:all"', False),
+])
+def test_mentions_status(text: str, expected: bool) -> None:
+    assert mentions_status(parse(text)) is expected

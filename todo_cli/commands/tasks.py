@@ -53,7 +53,8 @@ def add(
 
 
 def list_(
-    status: opts.Status = opts.StatusChoice.pending,
+    expression: opts.Expression = None,
+    status: opts.StatusOrNone = None,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
     due_before: opts.DueBefore = None,
@@ -68,18 +69,25 @@ def list_(
     limit: opts.Limit = None,
     json: Json = False,
 ) -> None:
-    """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last."""
+    """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last.
+
+    EXPRESSION: +tag -tag project:home p:h due.before:fri due.after:DATE due:today
+    scheduled:... status:all is:blocked is:waiting is:overdue has:subtasks has:due, words to
+    search for, and/or/not and ( ): `todo list '(+work or p:h) not is:blocked'`. It combines
+    with the options by `and`."""
     svc = service()
     flt = build_filter(
-        svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
-        no_due, search,
+        svc.now(), status or opts.StatusChoice.pending, priority, tag, due_before, due_after,
+        overdue, today, upcoming, no_due, search,
     )
+    flt = with_expression(flt, expression, status)
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
     _print_list(svc.list_tasks(flt), json)
 
 
 def count(
-    status: opts.Status = opts.StatusChoice.pending,
+    expression: opts.Expression = None,
+    status: opts.StatusOrNone = None,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
     due_before: opts.DueBefore = None,
@@ -91,12 +99,13 @@ def count(
     search: opts.Search = None,
     json: Json = False,
 ) -> None:
-    """Print how many tasks match (the same filters as `todo list`)."""
+    """Print how many tasks match (the same filters and expression as `todo list`)."""
     svc = service()
     flt = build_filter(
-        svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
-        no_due, search,
+        svc.now(), status or opts.StatusChoice.pending, priority, tag, due_before, due_after,
+        overdue, today, upcoming, no_due, search,
     )
+    flt = with_expression(flt, expression, status)
     n = svc.count(flt)
     if json:
         render_json.count(n)
@@ -130,6 +139,23 @@ def build_filter(
         no_due=no_due,
         search=search,
     )
+
+
+def with_expression(
+    flt: TaskFilter, words: list[str] | None, status: opts.StatusChoice | None
+) -> TaskFilter:
+    """`flt` and the expression typed as `words`. An expression naming a status replaces the
+    default `--status pending` (not one given explicitly): `todo list status:completed`."""
+    if not words:
+        return flt
+    from core.filterlang import parse
+    from core.filterlang.args import join_args
+    from core.filterlang.tree import mentions_status
+
+    text = join_args(words)
+    if status is None and mentions_status(parse(text)):
+        flt = replace(flt, status="all")
+    return replace(flt, expression=text)
 
 
 def show(task_id: opts.TaskId, json: Json = False) -> None:
