@@ -3,6 +3,7 @@ the SQL compiler (core.queries.filter_expr) must agree with, and the TUI's in-me
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -132,13 +133,19 @@ def _text(node: t.Text, now: datetime) -> Predicate:
     ignored, as the full-text index does); a term with signs ("c++") appears as typed."""
     terms = node.text.split()
     signed = [term.lower() for term in terms if not _is_word(term)]
-    words = [w for term in terms for w in _words(term)]
+    # One compiled search per word, made once per expression: the TUI runs this on every
+    # loaded task for every keystroke.
+    starts = [re.compile(r"(?:^|[\W_])" + re.escape(w)) for w in _fold(node.text).split()
+              if w]
 
     def found(task: FilterTask) -> bool:
         text = f"{task.title} {task.notes or ''}"
-        have = _words(text)
-        return all(any(h.startswith(w) for h in have) for w in words) and all(
-            s in text.lower() for s in signed)
+        lowered = text.lower()
+        folded = lowered if text.isascii() else _fold(text)
+        for start in starts:
+            if start.search(folded) is None:
+                return False
+        return not signed or all(s in lowered for s in signed)
 
     return found
 
@@ -147,19 +154,12 @@ def _is_word(term: str) -> bool:
     return all(c.isalnum() or c == "_" for c in term)
 
 
-def _words(text: str) -> list[str]:
-    """Letters and digits in runs, folded like the index's unicode61 tokenizer."""
+def _fold(text: str) -> str:
+    """Lowercase, accents dropped, every run of other than letters and digits one space:
+    the words as the index's unicode61 tokenizer sees them."""
     plain = unicodedata.normalize("NFKD", text.casefold())
-    out, word = [], []
-    for char in plain:
-        if char.isalnum():
-            word.append(char)
-        elif not unicodedata.combining(char) and word:
-            out.append("".join(word))
-            word = []
-    if word:
-        out.append("".join(word))
-    return out
+    kept = (c if c.isalnum() else " " for c in plain if not unicodedata.combining(c))
+    return "".join(kept)
 
 
 _COMPILERS: dict[type, Callable[..., Predicate]] = {
