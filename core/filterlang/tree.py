@@ -8,6 +8,7 @@ and zone when the tree is evaluated or compiled, so a saved expression keeps mea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as attribute
 from typing import Literal, TypeAlias
 
 from core.priorities import Priority
@@ -61,7 +62,7 @@ class DayRange:
     field: DateField
     op: DateOp
     word: str
-    pos: int = 0
+    pos: int = attribute(default=0, compare=False)
 
 
 @dataclass(frozen=True)

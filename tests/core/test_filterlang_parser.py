@@ -70,7 +70,9 @@ def test_each_term(text: str, tree: object) -> None:
 def test_date_terms_keep_their_word_and_column(
     text: str, field: str, op: str, word: str, pos: int
 ) -> None:
-    assert parse(text) == DayRange(field, op, word, pos)  # type: ignore[arg-type]
+    node = parse(text)
+    assert node == DayRange(field, op, word)  # type: ignore[arg-type]
+    assert isinstance(node, DayRange) and node.pos == pos
 
 
 def test_side_by_side_is_and() -> None:
