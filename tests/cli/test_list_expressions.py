@@ -69,8 +69,9 @@ def test_count_takes_the_same_expression() -> None:
     (["colour:red"], "^"),
 ])
 def test_a_bad_expression_exits_2_with_a_caret(args: list[str], caret: str) -> None:
-    for command in ("list", "count"):
-        lines = fails(2, command, *args).stderr.splitlines()
+    # --status all: the expression is then first parsed inside the read transaction.
+    for command in (["list"], ["count"], ["list", "--status", "all"]):
+        lines = fails(2, *command, *args).stderr.splitlines()
         assert lines[0].startswith("error: bad filter: ")
         assert lines[1] == "  " + " ".join(args)
         assert lines[2] == "  " + caret

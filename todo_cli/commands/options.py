@@ -33,10 +33,6 @@ TaskId = Annotated[int, typer.Argument(help="Task id.", min=1, max=MAX_ID)]
 Limit = Annotated[int | None, typer.Option("--limit", "-n", help="At most N.", min=1, max=MAX_ID)]
 
 Status = Annotated[StatusChoice, typer.Option(help="Which tasks.")]
-StatusOrNone = Annotated[
-    StatusChoice | None,
-    typer.Option("--status", help="Which tasks [default: pending, or as a status: term says]."),
-]
 Expression = Annotated[
     list[str] | None,
     typer.Argument(help="A filter expression (see above); quote ( ) and \"phrases\" for the shell.",

@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated
 
+import click
 import typer
+from click.core import ParameterSource
 
 from core import dates
 from core.errors import BadInput
@@ -53,8 +55,9 @@ def add(
 
 
 def list_(
+    ctx: typer.Context,
     expression: opts.Expression = None,
-    status: opts.StatusOrNone = None,
+    status: opts.Status = opts.StatusChoice.pending,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
     due_before: opts.DueBefore = None,
@@ -77,17 +80,18 @@ def list_(
     with the options by `and`."""
     svc = service()
     flt = build_filter(
-        svc.now(), status or opts.StatusChoice.pending, priority, tag, due_before, due_after,
-        overdue, today, upcoming, no_due, search,
+        svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
+        no_due, search,
     )
-    flt = with_expression(flt, expression, status)
+    flt = with_expression(flt, expression, status_given(ctx))
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
     _print_list(svc.list_tasks(flt), json)
 
 
 def count(
+    ctx: typer.Context,
     expression: opts.Expression = None,
-    status: opts.StatusOrNone = None,
+    status: opts.Status = opts.StatusChoice.pending,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
     due_before: opts.DueBefore = None,
@@ -102,10 +106,10 @@ def count(
     """Print how many tasks match (the same filters and expression as `todo list`)."""
     svc = service()
     flt = build_filter(
-        svc.now(), status or opts.StatusChoice.pending, priority, tag, due_before, due_after,
-        overdue, today, upcoming, no_due, search,
+        svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
+        no_due, search,
     )
-    flt = with_expression(flt, expression, status)
+    flt = with_expression(flt, expression, status_given(ctx))
     n = svc.count(flt)
     if json:
         render_json.count(n)
@@ -141,9 +145,12 @@ def build_filter(
     )
 
 
-def with_expression(
-    flt: TaskFilter, words: list[str] | None, status: opts.StatusChoice | None
-) -> TaskFilter:
+def status_given(ctx: click.Context) -> bool:
+    """Whether --status was typed (or set by the environment), not left at its default."""
+    return ctx.get_parameter_source("status") not in (None, ParameterSource.DEFAULT)
+
+
+def with_expression(flt: TaskFilter, words: list[str] | None, status_given: bool) -> TaskFilter:
     """`flt` and the expression typed as `words`. An expression naming a status replaces the
     default `--status pending` (not one given explicitly): `todo list status:completed`."""
     if not words:
@@ -153,7 +160,7 @@ def with_expression(
     from core.filterlang.tree import mentions_status
 
     text = join_args(words)
-    if status is None and mentions_status(parse(text)):
+    if not status_given and mentions_status(parse(text)):
         flt = replace(flt, status="all")
     return replace(flt, expression=text)
 

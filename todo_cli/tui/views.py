@@ -110,11 +110,12 @@ def warm_up() -> None:
 
 def _list_options(words: list[str], now: datetime) -> TaskFilter:
     from todo_cli.commands.options import SortChoice, StatusChoice
-    from todo_cli.commands.tasks import build_filter
+    from todo_cli.commands.tasks import build_filter, status_given, with_expression
 
     try:
         with _list_command().make_context("list", list(words)) as ctx:
             p = ctx.params
+            typed_status = status_given(ctx)
     except click.exceptions.Exit:
         raise BadInput("filter: use the options of `todo list`") from None
     except click.ClickException as exc:
@@ -124,6 +125,7 @@ def _list_options(words: list[str], now: datetime) -> TaskFilter:
         now, StatusChoice(p["status"]), p["priority"], p["tag"], p["due_before"], p["due_after"],
         p["overdue"], p["today"], p["upcoming"], p["no_due"], p["search"],
     )
+    flt = with_expression(flt, p["expression"], typed_status)
     return replace(flt, sort=SortChoice(p["sort"]).value, reverse=p["reverse"], limit=p["limit"])
 
 
