@@ -130,7 +130,10 @@ def _status(node: t.StatusIs, now: datetime) -> Predicate:
 
 def _text(node: t.Text, now: datetime) -> Predicate:
     """As core.filters' search: each word starts a word of the title or notes (case and accents
-    ignored, as the full-text index does); a term with signs ("c++") appears as typed."""
+    ignored, as the full-text index does); a term with signs ("c++") appears as typed.
+
+    This is SQLite's meaning. PostgreSQL's search differs at the edges, where its parser is not
+    unicode61: accents count, and a signed term need only appear ("c++" in "abc++")."""
     terms = node.text.split()
     signed = [term.lower() for term in terms if not _is_word(term)]
     # One compiled search per word, made once per expression: the TUI runs this on every
