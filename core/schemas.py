@@ -144,6 +144,8 @@ class TaskFilter:
     upcoming: int | None = None
     no_due: bool = False
     search: str | None = None
+    expression: str = ""
+    """A filter-language expression (core.filterlang), ANDed with the fields above."""
     ids: tuple[int, ...] = ()
     sort: SortKey = "due"
     reverse: bool = False

@@ -11,6 +11,7 @@ needs only this module, never the CLI application (a test holds `todo list`'s op
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -54,12 +55,41 @@ def build_filter(
     )
 
 
+def status_given(ctx: click.Context | None = None) -> bool:
+    """Whether --status was typed (or set by the environment), not left at its default; `ctx`
+    defaults to the running Click command's (none on the plain path: nothing was typed)."""
+    click = sys.modules.get("click")
+    if ctx is None and click is not None:
+        ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source("status") not in (None, ParameterSource.DEFAULT)
+
+
+def with_expression(flt: TaskFilter, words: list[str] | None, status_given: bool) -> TaskFilter:
+    """`flt` and the expression typed as `words`. An expression naming a status replaces the
+    default `--status pending` (not one given explicitly): `todo list status:completed`."""
+    if not words:
+        return flt
+    from core.filterlang import parse
+    from core.filterlang.args import join_args
+    from core.filterlang.tree import mentions_status
+
+    text = join_args(words)
+    if not status_given and mentions_status(parse(text)):
+        flt = replace(flt, status="all")
+    return replace(flt, expression=text)
+
+
 def today_or_overdue(now: datetime) -> TaskFilter:
     """What `todo` alone prints and the TUI opens on: pending tasks due today or before."""
     return TaskFilter(due_before=dates.shift_date(now.date(), 1, "days"))
 
 
 def list_options(
+    expression: opts.Expression = None,
     status: opts.Status = opts.StatusChoice.pending,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
@@ -94,6 +124,7 @@ def parse_words(words: list[str], now: datetime) -> TaskFilter:
     try:
         with command().make_context("list", list(words)) as ctx:
             p = ctx.params
+            typed_status = status_given(ctx)
     except click.exceptions.Exit:
         raise BadInput("filter: use the options of `todo list`") from None
     except click.ClickException as exc:
@@ -103,5 +134,6 @@ def parse_words(words: list[str], now: datetime) -> TaskFilter:
         now, opts.StatusChoice(p["status"]), p["priority"], p["tag"], p["due_before"],
         p["due_after"], p["overdue"], p["today"], p["upcoming"], p["no_due"], p["search"],
     )
+    flt = with_expression(flt, p["expression"], typed_status)
     return replace(flt, sort=opts.SortChoice(p["sort"]).value, reverse=p["reverse"],
                    limit=p["limit"])

@@ -40,6 +40,13 @@ def _option_types() -> dict[str, Any]:
     Limit = Annotated[int | None, typer.Option("--limit", "-n", help="At most N.", min=1, max=MAX_ID)]
 
     Status = Annotated[StatusChoice, typer.Option(help="Which tasks.")]
+    Expression = Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="A filter expression (see above); quote ( ) and \"phrases\" for the shell.",
+            show_default=False,
+        ),
+    ]
     PriorityFilter = Annotated[
         str | None, typer.Option("--priority", "-p", help="Only this priority (high|medium|low|none).")
     ]

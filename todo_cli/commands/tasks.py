@@ -13,7 +13,7 @@ from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
 from todo_cli import lazy, render, render_json
 from todo_cli.commands import options as opts
 from todo_cli.context import service
-from todo_cli.filter_args import build_filter, today_or_overdue
+from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
 
 if TYPE_CHECKING:
     import typer
@@ -56,6 +56,7 @@ def add(
 
 
 def list_(
+    expression: opts.Expression = None,
     status: opts.Status = opts.StatusChoice.pending,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
@@ -71,17 +72,24 @@ def list_(
     limit: opts.Limit = None,
     json: opts.Json = False,
 ) -> None:
-    """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last."""
+    """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last.
+
+    EXPRESSION: +tag -tag project:home p:h due.before:fri due.after:DATE due:today
+    scheduled:... status:all is:blocked is:waiting is:overdue has:subtasks has:due, words to
+    search for, and/or/not and ( ): `todo list '(+work or p:h) not is:blocked'`. It combines
+    with the options by `and`."""
     svc = service()
     flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search,
     )
+    flt = with_expression(flt, expression, status_given())
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
     _print_list(svc.list_tasks(flt), json)
 
 
 def count(
+    expression: opts.Expression = None,
     status: opts.Status = opts.StatusChoice.pending,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
@@ -94,12 +102,13 @@ def count(
     search: opts.Search = None,
     json: opts.Json = False,
 ) -> None:
-    """Print how many tasks match (the same filters as `todo list`)."""
+    """Print how many tasks match (the same filters and expression as `todo list`)."""
     svc = service()
     flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search,
     )
+    flt = with_expression(flt, expression, status_given())
     n = svc.count(flt)
     if json:
         render_json.count(n)
