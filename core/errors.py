@@ -19,6 +19,16 @@ class BadInput(TodoError):
     exit_code = 2
 
 
+class BadFilter(BadInput):
+    """A filter expression that does not parse (exit code 2). `message` is one line naming
+    the column; `pointer` is two more lines, the expression and a caret under that column,
+    for interfaces to print under the message."""
+
+    def __init__(self, message: str, pointer: str = "") -> None:
+        super().__init__(message)
+        self.pointer = pointer
+
+
 class OutOfRange(BadInput):
     """A date or number beyond what todo stores, e.g. a due in the year 9999 (exit code 2)."""
 

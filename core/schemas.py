@@ -168,6 +168,8 @@ class TaskFilter:
     """Only tasks still waiting (now < wait); without it they are hidden."""
     or_scheduled: bool = False
     """The due criteria also match tasks scheduled for today or earlier (`today` implies it)."""
+    expression: str = ""
+    """A filter-language expression (core.filterlang), ANDed with the fields above."""
     ids: tuple[int, ...] = ()
     sort: SortKey = "due"
     reverse: bool = False

@@ -13,7 +13,6 @@ from datetime import datetime, time, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
 from core.unit_of_work import UnitOfWork
 from core.usecases import reading
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from core.deliveries import Claim
     from core.formats import Format
     from core.projects import ProjectNode
+    from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
     from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
     from core.store import Store
 
@@ -35,6 +35,17 @@ ProgressFn = Callable[[int, int], None]
 ServiceHook = Callable[["TaskService"], "Sequence[TaskRead]"]
 """An after-commit hook as the opener registers it: given the service, returns the tasks it
 created (see `core.unit_of_work`)."""
+_RESULTS = ("DueReminder", "HistoryEntry", "ImportResult", "UndoPreview", "UndoResult")
+
+
+def __getattr__(name: str) -> object:
+    """The result types, re-exported here; core.results loads on first use (~3 ms that a
+    plain `todo count` or `list` does not need)."""
+    if name not in _RESULTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from core import results
+
+    return getattr(results, name)
 
 
 class TaskService:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -12,21 +13,6 @@ import typer
 from typer.core import TyperGroup
 
 from todo_cli import __version__, context, edge, render
-from todo_cli.commands import (
-    chat,
-    db,
-    doctor,
-    history,
-    projects,
-    recurrence,
-    reminders,
-    tags,
-    tasks,
-    transfer,
-    tui,
-    worker,
-)
-from todo_cli.commands import config as config_cmd
 
 
 class TodoGroup(TyperGroup):
@@ -73,6 +59,8 @@ def root(
     is due today or overdue."""
     context.begin(ctx)
     if ctx.invoked_subcommand is None:
+        from todo_cli.commands import tasks, tui
+
         if tui.on_a_terminal():
             tui.tui()
         else:
@@ -80,22 +68,54 @@ def root(
 
 
 def _tui(target: typer.Typer) -> None:
+    from todo_cli.commands import tui
+
     target.command()(tui.tui)
 
 
 def _tags(target: typer.Typer) -> None:
+    from todo_cli.commands import tags
+
     target.add_typer(tags.app, name="tags")
 
 
 def _config(target: typer.Typer) -> None:
-    target.add_typer(config_cmd.app, name="config")
+    from todo_cli.commands import config
+
+    target.add_typer(config.app, name="config")
 
 
 Registrar = Callable[[typer.Typer], None]
-REGISTRARS: tuple[Registrar, ...] = (
-    tasks.register, _tui, recurrence.register, reminders.register, history.register,
-    worker.register, transfer.register, chat.register, _tags, _config, doctor.register,
-    db.register, projects.register,
+
+
+def _module(name: str) -> Registrar:
+    """The `register` of todo_cli.commands.NAME, imported when it is called."""
+
+    def register(target: typer.Typer) -> None:
+        importlib.import_module(f"todo_cli.commands.{name}").register(target)
+
+    register.__qualname__ = f"{name}.register"
+    return register
+
+
+# Each registrar with the names it adds, so `todo NAME` imports only the module that owns
+# NAME (~2 ms for the others); tests/cli/test_dispatch.py holds each tuple to what the
+# registrar really adds. The order is the order of `todo --help`.
+REGISTRARS: tuple[tuple[Registrar, tuple[str, ...]], ...] = (
+    (_module("tasks"),
+     ("add", "list", "ls", "count", "show", "edit", "done", "reopen", "rm", "restore")),
+    (_tui, ("tui",)),
+    (_module("recurrence"), ("recur", "skip")),
+    (_module("reminders"), ("remind", "reminders", "snooze", "dismiss")),
+    (_module("history"), ("history", "undo")),
+    (_module("worker"), ("worker", "audit")),
+    (_module("transfer"), ("export", "import")),
+    (_module("chat"), ("chat", "mcp")),
+    (_tags, ("tags",)),
+    (_config, ("config",)),
+    (_module("doctor"), ("doctor",)),
+    (_module("db"), ("db",)),
+    (_module("projects"), ("projects",)),
 )
 
 
@@ -111,36 +131,56 @@ def _new_app() -> typer.Typer:
     return new
 
 
-def _names(registrar: Registrar) -> set[str]:
+def names_added(registrar: Registrar) -> set[str]:
     """The command and group names one registrar adds (registering is cheap: Typer builds
     the Click commands only when the app runs)."""
     scratch = typer.Typer()
     registrar(scratch)
-    commands = {
-        c.name or typer.main.get_command_name(c.callback.__name__)
-        for c in scratch.registered_commands
-        if c.callback is not None
-    }
+    commands = {name for c in scratch.registered_commands if (name := _command_name(c))}
     return commands | {g.name for g in scratch.registered_groups if g.name}
 
 
-def app_for(args: Sequence[str]) -> typer.Typer:
-    """The app to run for these arguments: with only the commands of the module that owns
-    the command named first, else (help, completion, no command, an option first) all.
+def _command_name(command: typer.models.CommandInfo) -> str | None:
+    if command.callback is None:
+        return command.name
+    return command.name or typer.main.get_command_name(command.callback.__name__)
 
-    Typer turns every registered function into a Click command on each run, ~15 ms for all
-    of them; a command only needs its own.
+
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app to run for these arguments: with only the command named first (imported
+    from the one module that owns it), else (help, completion, no command, an option first)
+    all of them.
+
+    Typer turns every registered function into a Click command on each run, ~1 ms each;
+    a command only needs its own.
     """
     if args and not args[0].startswith("-"):
-        owner = next((r for r in REGISTRARS if args[0] in _names(r)), None)
+        owner = next((r for r, names in REGISTRARS if args[0] in names), None)
         if owner is not None:
             minimal = _new_app()
             owner(minimal)
+            _keep_only(minimal, args[0])
             return minimal
-    return app
+    return __getattr__("app")
 
 
-app = _new_app()
-"""Every command: what tests, help and shell completion see."""
-for _registrar in REGISTRARS:
-    _registrar(app)
+def _keep_only(target: typer.Typer, name: str) -> None:
+    """Drop the registrar's other commands (groups stay whole: a group is one name)."""
+    target.registered_commands = [
+        c for c in target.registered_commands if _command_name(c) == name
+    ]
+
+
+_everything: typer.Typer | None = None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`: every command, built on first use; what tests, help and shell completion see."""
+    global _everything
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if _everything is None:
+        _everything = _new_app()
+        for registrar, _names in REGISTRARS:
+            registrar(_everything)
+    return _everything

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from config.settings import SettingsError
-from core.errors import TodoError
+from core.errors import BadFilter, TodoError
 from todo_cli import render
 
 DEBUG_ENV = "TODO_DEBUG"
@@ -25,9 +25,12 @@ def expected(exc: BaseException) -> bool:
 
 
 def report(exc: Exception) -> int:
-    """Print `exc` as one error line and return the exit code for it."""
+    """Print `exc` as one error line (a bad filter adds itself with a caret under the column)
+    and return the exit code for it."""
     if isinstance(exc, TodoError):
         render.error(exc.message)
+        if isinstance(exc, BadFilter):
+            render.error_pointer(exc.pointer)
         return exc.exit_code
     if isinstance(exc, SettingsError):
         render.error(str(exc))

@@ -11,10 +11,10 @@ needs only this module, never the CLI application (a test holds `todo list`'s op
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import replace
 from datetime import datetime
-
-import click
+from typing import TYPE_CHECKING
 
 from core import dates, projects
 from core.errors import BadInput
@@ -22,6 +22,9 @@ from core.priorities import parse_priority
 from core.schemas import TaskFilter
 from core.tags import normalise_tags
 from todo_cli.commands import options as opts
+
+if TYPE_CHECKING:
+    import click
 
 
 def build_filter(
@@ -56,6 +59,34 @@ def build_filter(
     )
 
 
+def status_given(ctx: click.Context | None = None) -> bool:
+    """Whether --status was typed (or set by the environment), not left at its default; `ctx`
+    defaults to the running Click command's (none on the plain path: nothing was typed)."""
+    click = sys.modules.get("click")
+    if ctx is None and click is not None:
+        ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    from click.core import ParameterSource
+
+    return ctx.get_parameter_source("status") not in (None, ParameterSource.DEFAULT)
+
+
+def with_expression(flt: TaskFilter, words: list[str] | None, status_given: bool) -> TaskFilter:
+    """`flt` and the expression typed as `words`. An expression naming a status replaces the
+    default `--status pending` (not one given explicitly): `todo list status:completed`."""
+    if not words:
+        return flt
+    from core.filterlang import parse
+    from core.filterlang.args import join_args
+    from core.filterlang.tree import mentions_status
+
+    text = join_args(words)
+    if not status_given and mentions_status(parse(text)):
+        flt = replace(flt, status="all")
+    return replace(flt, expression=text)
+
+
 def today_or_overdue(now: datetime) -> TaskFilter:
     """What `todo` alone prints and the TUI opens on: pending tasks due today or before, or
     scheduled for today or earlier."""
@@ -63,6 +94,7 @@ def today_or_overdue(now: datetime) -> TaskFilter:
 
 
 def list_options(
+    expression: opts.Expression = None,
     status: opts.Status = opts.StatusChoice.pending,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
@@ -94,9 +126,12 @@ def command() -> click.Command:
 
 def parse_words(words: list[str], now: datetime) -> TaskFilter:
     """The filter that `todo list WORDS` would use; BadInput saying what is wrong."""
+    import click  # only the TUI's / box parses words: plain `todo list` runs without Click
+
     try:
         with command().make_context("list", list(words)) as ctx:
             p = ctx.params
+            typed_status = status_given(ctx)
     except click.exceptions.Exit:
         raise BadInput("filter: use the options of `todo list`") from None
     except click.ClickException as exc:
@@ -107,5 +142,6 @@ def parse_words(words: list[str], now: datetime) -> TaskFilter:
         p["due_after"], p["overdue"], p["today"], p["upcoming"], p["no_due"], p["search"],
         p["project"], p["waiting"],
     )
+    flt = with_expression(flt, p["expression"], typed_status)
     return replace(flt, sort=opts.SortChoice(p["sort"]).value, reverse=p["reverse"],
                    limit=p["limit"])

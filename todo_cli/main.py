@@ -1,4 +1,4 @@
-"""The `todo` entry point: a fast path for --version, then the Typer app."""
+"""The `todo` entry point: fast paths for --version and the plain commands, then Typer."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ def main() -> None:
 
         print(f"todo {__version__}")
         return
+    from todo_cli import plain
+
+    command = plain.command_for(sys.argv[1:])
+    if command is not None:
+        # `todo add WORDS`, `list`, `count`: nothing to parse, so no Typer (~25 ms).
+        sys.exit(plain.run(command, sys.argv[1:]))
     from todo_cli.app import app_for
 
     app_for(sys.argv[1:])(prog_name="todo")

@@ -341,3 +341,9 @@ def error(message: str) -> None:
     """An error line on stderr."""
     err = Out(sys.stderr)
     sys.stderr.write(f"{err.style('error:', 'red', 'bold')} {visible(message)}\n")
+
+
+def error_pointer(pointer: str) -> None:
+    """The lines under an error line: a bad filter and a caret under the wrong column."""
+    for line in pointer.splitlines():
+        sys.stderr.write(f"  {visible(line)}\n")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from core.recurrence.instances import Series
+from typing import TYPE_CHECKING
+
 from core.store import Db
+
+if TYPE_CHECKING:
+    from core.recurrence.instances import Series
 
 
 def of(db: Db, pk: int) -> Series:
@@ -11,6 +15,8 @@ def of(db: Db, pk: int) -> Series:
     row = db.one(
         "SELECT series_id, occurrence, recur_start, zone FROM task WHERE pk = ?", (pk,)
     )
+    from core.recurrence.instances import Series  # loaded by the writes that need it
+
     return Series(*row)
 
 
@@ -21,6 +27,8 @@ def by_uuid(db: Db, owner: str) -> dict[str, Series]:
         "WHERE owner = ? AND series_id IS NOT NULL",
         (owner,),
     )
+    from core.recurrence.instances import Series
+
     return {uuid: Series(*rest) for uuid, *rest in rows}
 
 

@@ -33,7 +33,17 @@ def where_for(flt: TaskFilter, owner: str, now: datetime, db: Db) -> Where:
     _add_due_conditions(where, flt, now, db)
     if flt.search:
         search.add_match(where, flt.search, db)
+    if flt.expression:
+        _add_expression(where, flt.expression, now, db)
     return where
+
+
+def _add_expression(where: Where, expression: str, now: datetime, db: Db) -> None:
+    # Imported here: only expressions need the parser and its compiler.
+    from core.filterlang import parse
+    from core.queries.filter_expr import add_expr
+
+    add_expr(where, parse(expression), now, db)
 
 
 _APPROX_DUE = {

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import kept as keptmod
 from core.errors import NotFound
 from core.priorities import Priority
 from core.queries import reminders, search, tags
 from core.queries import series as series_rows
-from core.recurrence.instances import Series
 from core.schemas import ReminderRead, Status, TaskRead
 from core.store import Db, read_day, read_dt
+
+if TYPE_CHECKING:
+    from core.recurrence.instances import Series  # reads never build one
 
 _BY_RANK = {p.rank: p for p in Priority}
 _STATUS = {s.value: s for s in Status}

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING, Annotated
 
 from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
-from todo_cli import render, render_json
+from todo_cli import lazy, render, render_json
 from todo_cli.commands import options as opts
 from todo_cli.commands import plan_opts
-from todo_cli.commands.options import Ids, Json
 from todo_cli.context import service
-from todo_cli.filter_args import build_filter, today_or_overdue
+from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
+
+if TYPE_CHECKING:
+    import typer
+else:
+    # Only Typer reads the annotations below; a plain add, list or count runs without it.
+    typer = lazy.Module("typer")
 
 
 def add(
@@ -32,7 +35,7 @@ def add(
     wait: Annotated[str | None, typer.Option(help="Hide from lists until this date.")] = None,
     scheduled: Annotated[str | None, typer.Option(help="When you plan to start.")] = None,
     until: Annotated[str | None, typer.Option(help="Expire (delete) after this date.")] = None,
-    json: Json = False,
+    json: opts.Json = False,
 ) -> None:
     """Add a task: `todo add pay rent every month on the 1st at 9am remind me 1 day before #finance`.
 
@@ -60,6 +63,7 @@ def add(
 
 
 def list_(
+    expression: opts.Expression = None,
     status: opts.Status = opts.StatusChoice.pending,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
@@ -75,20 +79,27 @@ def list_(
     limit: opts.Limit = None,
     project: opts.ProjectFilter = None,
     waiting: opts.Waiting = False,
-    json: Json = False,
+    json: opts.Json = False,
 ) -> None:
     """List tasks (pending and not waiting by default), filtered and sorted. Tasks without a
-    due date sort last."""
+    due date sort last.
+
+    EXPRESSION: +tag -tag project:home p:h due.before:fri due.after:DATE due:today
+    scheduled:... status:all is:blocked is:waiting is:overdue has:subtasks has:due, words to
+    search for, and/or/not and ( ): `todo list '(+work or p:h) not is:blocked'`. It combines
+    with the options by `and`."""
     svc = service()
     flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search, project, waiting,
     )
+    flt = with_expression(flt, expression, status_given())
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
     _print_list(svc.list_tasks(flt), json)
 
 
 def count(
+    expression: opts.Expression = None,
     status: opts.Status = opts.StatusChoice.pending,
     priority: opts.PriorityFilter = None,
     tag: opts.TagFilter = None,
@@ -101,14 +112,15 @@ def count(
     search: opts.Search = None,
     project: opts.ProjectFilter = None,
     waiting: opts.Waiting = False,
-    json: Json = False,
+    json: opts.Json = False,
 ) -> None:
-    """Print how many tasks match (the same filters as `todo list`)."""
+    """Print how many tasks match (the same filters and expression as `todo list`)."""
     svc = service()
     flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search, project, waiting,
     )
+    flt = with_expression(flt, expression, status_given())
     n = svc.count(flt)
     if json:
         render_json.count(n)
@@ -116,7 +128,7 @@ def count(
         render.Out().line(str(n))
 
 
-def show(task_id: opts.TaskId, json: Json = False) -> None:
+def show(task_id: opts.TaskId, json: opts.Json = False) -> None:
     """Show every field of one task."""
     svc = service()
     task = svc.get(task_id)
@@ -127,7 +139,7 @@ def show(task_id: opts.TaskId, json: Json = False) -> None:
 
 
 def edit(
-    ids: Ids,
+    ids: opts.Ids,
     title: Annotated[str | None, typer.Option(help="New title.")] = None,
     notes: Annotated[str | None, typer.Option(help="New notes ('' clears).")] = None,
     due: Annotated[str | None, typer.Option(help="New due date ('none' clears).")] = None,
@@ -144,7 +156,7 @@ def edit(
     no_scheduled: Annotated[bool, typer.Option("--no-scheduled", help="Clear the planned start.")] = False,
     until: Annotated[str | None, typer.Option(help="Expire after this date.")] = None,
     no_until: Annotated[bool, typer.Option("--no-until", help="Never expire.")] = False,
-    json: Json = False,
+    json: opts.Json = False,
 ) -> None:
     """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
     svc = service()
@@ -183,24 +195,24 @@ def _every_change(value: str | None) -> str | _Unset | None:
     return None if value.strip().lower() in ("none", "never") else value
 
 
-def done(ids: Ids, json: Json = False) -> None:
+def done(ids: opts.Ids, json: opts.Json = False) -> None:
     """Complete tasks: `todo done 3 5 8`. A recurring task's next instance appears at once."""
     svc = service()
     done_tasks = svc.complete(ids)
     render.completed([*done_tasks, *svc.after_commit_results], svc.now(), json)
 
 
-def reopen(ids: Ids, json: Json = False) -> None:
+def reopen(ids: opts.Ids, json: opts.Json = False) -> None:
     """Mark completed tasks pending again."""
     _print_changed("Reopened", service().reopen(ids), json)
 
 
-def rm(ids: Ids, json: Json = False) -> None:
+def rm(ids: opts.Ids, json: opts.Json = False) -> None:
     """Delete tasks (they can be restored with `todo restore`)."""
     _print_changed("Deleted", service().delete(ids), json)
 
 
-def restore(ids: Ids, json: Json = False) -> None:
+def restore(ids: opts.Ids, json: opts.Json = False) -> None:
     """Bring deleted tasks back."""
     _print_changed("Restored", service().restore(ids), json)
 

@@ -4,7 +4,7 @@ Once every pending task is loaded, which of them carry a tag or have a priority 
 kept per sort order as a byte per row (1 where it holds), such a filter is an AND of a few
 of these masks, done on them as big integers, then the rows where the result is 1; all of it
 in C, well under a millisecond at 50k rows. SQL takes 10 to 20 ms for `--tag home -p m`,
-which is most of a key press's budget. The masks mean what `core.filters.where_for` means
+which is most of a key press's budget. The masks mean what `queries.task_filter.where_for` means
 (a test holds the two to the same answers); any other criterion goes to SQL.
 """
 

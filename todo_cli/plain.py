@@ -1,0 +1,108 @@
+"""The plain commands without Typer: `todo count`, `todo list` (`ls`) and `todo add WORDS`.
+
+Importing Typer and Click costs a command ~25 ms, half of the 50 ms start-up budget. When
+the arguments hold nothing to parse (no option, no `--`, nothing after `count` or `list`),
+every parameter but the words of `add` takes its default, so the command function is called
+with the defaults of its own signature, the ones Typer would pass: there is no second
+grammar, only the one command definition. Anything else goes to Typer (todo_cli/app.py).
+Errors, exit codes and closing the service follow todo_cli.app.TodoGroup, and
+tests/cli/test_plain.py holds the two paths to the same output.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from todo_cli import context, edge, render
+
+COMPLETION_ENV = "_TODO_COMPLETE"
+"""Set when a shell asks for completions: only Click answers that."""
+
+Command = Callable[[], None]
+
+
+def command_for(args: Sequence[str]) -> Command | None:
+    """The call that runs `args` when they need no parsing, else None (Typer parses them)."""
+    if COMPLETION_ENV in os.environ or not args:
+        return None
+    name, rest = args[0], list(args[1:])
+    if name in ("count", "list", "ls") and not rest:
+        from todo_cli.commands import tasks
+
+        return tasks.count if name == "count" else tasks.list_
+    if name == "add" and rest and not any(word.startswith("-") for word in rest):
+        from todo_cli.commands import tasks
+
+        return lambda: tasks.add(rest)
+    return None
+
+
+class _Closer:
+    """What context.begin needs of a Click context: callbacks run, last first, at the end."""
+
+    def __init__(self) -> None:
+        self.callbacks: list[Callable[[], object]] = []
+
+    def call_on_close(self, callback: Callable[[], object]) -> None:
+        self.callbacks.append(callback)
+
+    def close(self) -> None:
+        while self.callbacks:
+            self.callbacks.pop()()
+
+
+def run(command: Command, args: Sequence[str]) -> int:
+    """Run `command` as the Typer app would and return the exit code.
+
+    As in TodoGroup: undecodable arguments or settings exit 2 first; an error of the
+    command is one line on stderr and its exit code; the service is closed (warning of
+    deferred background work) after the command, and an error there is reported the same way.
+    """
+    problem = edge.undecodable(args) or edge.undecodable_setting(os.environ)
+    if problem is not None:
+        render.error(problem)
+        return 2
+    closer = _Closer()
+    context.begin(closer)  # type: ignore[arg-type]
+    try:
+        try:
+            code = _invoke(command)
+        finally:
+            closer.close()
+    except KeyboardInterrupt:
+        sys.stderr.write("\nAborted!\n")  # what Click prints for Ctrl-C
+        return 1
+    except Exception as exc:
+        return _reported(exc)
+    return code
+
+
+def _invoke(command: Command) -> int:
+    try:
+        command()
+    except Exception as exc:
+        code = _click_exit(exc)
+        return _reported(exc) if code is None else code
+    return 0
+
+
+def _click_exit(exc: Exception) -> int | None:
+    """The exit code of a `typer.Exit` or Click error raised by the command (Click is loaded
+    then), as Click's main would give it; None for any other exception."""
+    click = sys.modules.get("click")
+    if click is None:
+        return None
+    if isinstance(exc, click.exceptions.Exit):
+        return int(exc.exit_code)
+    if isinstance(exc, click.exceptions.ClickException):
+        exc.show()
+        return int(exc.exit_code)
+    return None
+
+
+def _reported(exc: Exception) -> int:
+    if edge.debugging() and not edge.expected(exc):
+        raise exc
+    return edge.report(exc)
