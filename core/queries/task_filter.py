@@ -126,10 +126,35 @@ def _add_wait_condition(where: Where, flt: TaskFilter, now: datetime, db: Db) ->
     """`waiting`: only tasks hidden until later; the default pending list hides them."""
     if flt.waiting:
         where.add("t.wait_at > ?", db.dt(now))
-    elif flt.status == "pending" and not flt.ids:
-        # A task past its `until` is gone from lists before the worker has deleted it.
-        where.add("(t.wait_at IS NULL OR t.wait_at <= ?) AND (t.until_at IS NULL OR "
-                  "t.until_at > ?)", db.dt(now), db.dt(now))
+        return
+    if flt.status != "pending" or flt.ids:
+        return
+    if not _asks_waiting(flt.expression):
+        where.add("(t.wait_at IS NULL OR t.wait_at <= ?)", db.dt(now))
+    # A task past its `until` is gone from lists before the worker has deleted it.
+    where.add("(t.until_at IS NULL OR t.until_at > ?)", db.dt(now))
+
+
+def _asks_waiting(expression: str) -> bool:
+    """Whether an expression says `is:waiting` anywhere: then waiting tasks are not hidden
+    (`todo list is:waiting or +work`)."""
+    if "waiting" not in expression.lower():
+        return False  # the common case: no parse
+    from core.filterlang import parse
+
+    return _mentions_waiting(parse(expression))
+
+
+def _mentions_waiting(node: object) -> bool:
+    from core.filterlang import tree
+
+    if isinstance(node, tree.Is):
+        return node.what == "waiting"
+    if isinstance(node, tree.Not):
+        return _mentions_waiting(node.item)
+    if isinstance(node, tree.And | tree.Or):
+        return any(_mentions_waiting(item) for item in node.items)
+    return False
 
 
 def _due_between(where: Where, db: Db, start: date | None, end: date | None, tz: Any) -> None:

@@ -138,3 +138,12 @@ def test_projects_json_refused_on_rename() -> None:
     add("a project:home")
     fails(2, "projects", "--json", "rename", "home", "x")
     assert ok("projects").stdout.splitlines() == ["home  1"]
+
+
+def test_the_expression_is_waiting_lists_waiting_tasks() -> None:
+    waiting = add("w wait:fri +work")["id"]
+    plain = add("p +work")["id"]
+    assert ids("is:waiting") == [waiting]
+    assert sorted(ids("is:waiting or +work")) == [waiting, plain]
+    assert ids("+work") == [plain]
+    assert ids("--project", "x") == []
