@@ -7,11 +7,15 @@ result has `as_json()`, the `--json` form of the report (the numbers behind the 
 from __future__ import annotations
 
 import calendar
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from core import dates
+from core.errors import BadInput
 
 NO_PROJECT = "(none)"
 """The project key of tasks in no project."""
@@ -215,3 +219,43 @@ def done(since: date, today: date, completed: Iterable[date]) -> Done:
         points.append(Point(day, counts[day]))
         day += step
     return Done("week" if weekly else "day", since, points)
+
+
+def parse_month(text: str | None, now: datetime) -> date | None:
+    """The first day of the month `text` names: "2026-12", "dec", "december 2027", or any
+    date phrase ("today", "in 3 weeks", "2026-12-05"); None for no text."""
+    if not text or not text.strip():
+        return None
+    words = text.lower().split()
+    found = _year_month(words) or _named_month(words, now.year)
+    if found is not None:
+        return found
+    try:
+        day = dates.parse_day(text, now, "month")
+    except BadInput:
+        raise BadInput(
+            f"'{text}' is not a month: try 2026-12, dec, december 2027 or today"
+        ) from None
+    assert day is not None  # text is not empty
+    return day.replace(day=1)
+
+
+def _year_month(words: Sequence[str]) -> date | None:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", words[0]) if len(words) == 1 else None
+    if match is None or not 1 <= int(match[2]) <= 12:
+        return None
+    return _first_of(int(match[1]), int(match[2]))
+
+
+def _named_month(words: Sequence[str], year: int) -> date | None:
+    month = dates.MONTHS.get(words[0])
+    if month is None or len(words) > 2 or (len(words) == 2 and not words[1].isdigit()):
+        return None
+    return _first_of(int(words[1]) if len(words) == 2 else year, month)
+
+
+def _first_of(year: int, month: int) -> date:
+    # Clamped so that date() accepts it; check_range then refuses what lies outside todo's dates.
+    first = date(min(max(year, 1), 9999), month, 1)
+    dates.check_range(first, "month")
+    return first

@@ -19,6 +19,7 @@ from todo_cli.commands import (
     history,
     recurrence,
     reminders,
+    reports,
     tags,
     tasks,
     transfer,
@@ -94,7 +95,7 @@ Registrar = Callable[[typer.Typer], None]
 REGISTRARS: tuple[Registrar, ...] = (
     tasks.register, _tui, recurrence.register, reminders.register, history.register,
     worker.register, transfer.register, chat.register, _tags, _config, doctor.register,
-    db.register,
+    db.register, reports.register,
 )
 
 

@@ -16,7 +16,7 @@ from todo_cli import __version__
 
 # Our agent package and keyring too: only `todo chat`, `todo mcp` and `config set-key` load them.
 SDKS = ("textual", "google.genai", "confluent_kafka", "mcp", "agent", "keyring",
-        "prometheus_client")
+        "prometheus_client", "rich")
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
 PLAIN = ("list", "add x", "--version", "count --json", "tags --json", "history 1 --json",
          "audit --json", "reminders --json", "config show --json", "db current")

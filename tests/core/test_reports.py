@@ -125,3 +125,29 @@ def test_done_counts_per_week_over_long_spans(story: TaskService) -> None:
 def test_done_refuses_a_start_in_the_future(svc: TaskService) -> None:
     with pytest.raises(BadInput, match="future"):
         svc.report_done(svc.now().date() + timedelta(days=1))
+
+
+def test_burndown_does_not_count_tasks_created_completed(story: TaskService) -> None:
+    # An import creates completed tasks: the audit log's created event carries no status.
+    story.import_text("x 2026-11-18 2026-11-01 an old finished chore\n")
+    drain(story)
+    assert story.report_burndown(1).points[-1].count == 2
+    assert [p.count for p in story.report_burndown(2).points][4] == 6
+
+
+@pytest.mark.parametrize(("text", "month"), [
+    ("2027-03", date(2027, 3, 1)), ("dec", date(2026, 12, 1)), ("March 2027", date(2027, 3, 1)),
+    ("today", date(2026, 11, 1)), ("in 3 weeks", date(2026, 12, 1)), (None, None),
+])
+def test_months_are_read_from_several_spellings(text: str | None, month: date | None) -> None:
+    from core.report_maths import parse_month
+
+    assert parse_month(text, datetime(2026, 11, 22, 10, tzinfo=BERLIN)) == month
+
+
+@pytest.mark.parametrize("text", ["2027-13", "smarch", "dec 99999", "0000-01", "dec x y"])
+def test_a_month_that_is_not_one_is_refused(text: str) -> None:
+    from core.report_maths import parse_month
+
+    with pytest.raises(BadInput):
+        parse_month(text, datetime(2026, 11, 22, 10, tzinfo=BERLIN))
