@@ -45,5 +45,5 @@ async def test_r_shows_the_four_reports_and_esc_goes_back(
         assert not isinstance(app.screen, ReportsScreen)
 
 
-def test_the_help_lists_the_reports_key() -> None:
+async def test_the_help_lists_the_reports_key() -> None:
     assert any(key == "r" and "reports" in what for key, what in KEYS)
