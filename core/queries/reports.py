@@ -52,7 +52,9 @@ def status_changes(db: Db, where: Where, since: datetime) -> list[Any]:
     `since` that may have changed the status of a task `where` selects, oldest first."""
     kinds = [f"todo.task.{k}" for k in _STATUS_TYPES]
     rows = db.all(
-        "SELECT a.time, a.type, a.changes, t.uuid, t.status FROM audit a "
+        # A created event records no changes: its text is not worth reading.
+        "SELECT a.time, a.type, CASE WHEN a.type = 'todo.task.created' THEN NULL "
+        "ELSE a.changes END, t.uuid, t.status FROM audit a "
         f"JOIN task t ON t.owner = a.owner AND t.uuid = a.task_uuid WHERE {where.sql()} "
         f"AND a.type IN ({', '.join('?' * len(kinds))}) AND a.time >= ? ORDER BY a.time, a.id",
         [*where.params, *kinds, db.dt(since)],
