@@ -41,6 +41,11 @@ async def test_r_shows_the_four_reports_and_esc_goes_back(
         assert "Pending tasks: 0 on 2026-11-09, 5 on 2026-11-22" in shown
         assert "November 2026" in shown and "22 (1)" in shown and "23 (2)" in shown
         assert "Completed per day since 2026-11-09: 1" in shown
+        widest = max(len(line.rstrip()) for line in shown.splitlines())
+        await pilot.resize_terminal(60, 30)
+        await settle(pilot)
+        narrow = _text(app.screen.query_one("#charts", Static))
+        assert max(len(line.rstrip()) for line in narrow.splitlines()) < widest
         await pilot.press("escape")
         assert not isinstance(app.screen, ReportsScreen)
 

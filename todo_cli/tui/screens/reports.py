@@ -38,6 +38,7 @@ class ReportsScreen(Screen[None]):
     def __init__(self, backend: Backend) -> None:
         super().__init__()
         self.backend = backend
+        self.reports: Reports | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -61,7 +62,13 @@ class ReportsScreen(Screen[None]):
         self.app.call_from_thread(self._show, reports)
 
     def _show(self, reports: Reports) -> None:
+        self.reports = reports
         self.query_one("#charts", Static).update(self.pictures(reports))
+
+    def on_resize(self) -> None:
+        """Redraw the charts to the new width (the numbers stay)."""
+        if self.reports is not None:
+            self._show(self.reports)
 
     def pictures(self, reports: Reports) -> RenderableType:
         """The four charts, one under the other, fitted to the screen's width."""
