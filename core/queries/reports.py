@@ -22,13 +22,15 @@ _STATUS_TYPES = ("created", "completed", "reopened", "deleted", "restored")
 
 
 def project_counts(
-    db: Db, owner: str, now: datetime, week: datetime, last_week: datetime
+    db: Db, owner: str, now: datetime, week: datetime, last_week: datetime,
+    key: str = PROJECT_KEY,
 ) -> list[Any]:
     """Per project key: pending, completed, completed since `week`, completed in
-    [last_week, week), and pending overdue at `now`; ordered by project."""
+    [last_week, week), and pending overdue at `now`; ordered by project. `key` is the SQL
+    expression over `task t` to group by (a constant, never user input)."""
     pending, completed = "t.status = 'pending'", "t.status = 'completed'"
     return db.all(
-        f"SELECT COALESCE({PROJECT_KEY}, '(none)') AS project, "
+        f"SELECT COALESCE({key}, '(none)') AS project, "
         f"SUM(CASE WHEN {pending} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {completed} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {completed} AND t.completed >= ? THEN 1 ELSE 0 END), "
