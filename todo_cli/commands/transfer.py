@@ -86,6 +86,7 @@ def import_(
 
 
 def _read(file: Path) -> str:
+    _check_name(file, "file")
     stdin = str(file) == "-"
     name = "standard input" if stdin else str(file)
     try:
@@ -101,11 +102,18 @@ def _read(file: Path) -> str:
 
 
 def _write(output: Path, text: str) -> None:
+    _check_name(output, "--output")
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise BadInput(f"cannot write --output {output}: {reason}") from None
+
+
+def _check_name(path: Path, what: str) -> None:
+    # The OS cannot name such a file; Python says so with ValueError, which is no OSError.
+    if "\x00" in str(path):
+        raise BadInput(f"{what}: a file name cannot hold a NUL byte")
 
 
 def register(app: typer.Typer) -> None:
