@@ -1,5 +1,5 @@
-"""Small functions, measured (issue 14): the median function outside tests and bench stays
-under 10 lines, docstring included, so a new feature cannot land as a few long functions."""
+"""The shape of the code, measured (issue 14): no module outside tests and bench over 400
+lines, and the median function under 10 lines, docstring included."""
 
 from __future__ import annotations
 
@@ -37,3 +37,9 @@ def test_the_measure_counts_a_long_function(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n" + "    x = 1\n" * 11 + "\n\ndef g():\n    pass\n")
     assert function_lengths([module]) == [12, 2]
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {p.relative_to(ROOT).as_posix(): n for p in _sources()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert not long, f"split these by what they own: {long}"
