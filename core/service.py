@@ -21,11 +21,8 @@ if TYPE_CHECKING:
     from core.conversations import Conversations
     from core.deliveries import Claim
     from core.formats import Format
-<<<<<<< HEAD
     from core.projects import ProjectNode
-=======
     from core.report_maths import Burndown, Calendar, Done, Summary
->>>>>>> main
     from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
     from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
     from core.store import Store
