@@ -1,9 +1,10 @@
 """Fields kept from other tools that we have no home for yet. Pure.
 
-An import must not drop what it cannot use: Taskwarrior's `wait`, `scheduled`, `depends`,
-its project spelled as written, user-defined attributes (`uda.estimate`), todo.txt's
-threshold. They are kept per task as a JSON object, shown by `todo show`, written by our
-JSON export and given back to the tool they came from on export.
+An import must not drop what it cannot use: Taskwarrior's `start`, `depends`, a project
+we cannot hold as a path, user-defined attributes (`uda.estimate`). (Project, wait, scheduled
+and until have fields of their own since issue 15; tasks imported before keep them here.)
+They are kept per task as a JSON object, shown by `todo show`, written by our JSON export
+and given back to the tool they came from on export.
 
 Names are the source's own, except user-defined attributes, which get an "uda." prefix so
 that a future field of ours can never be mistaken for one. Dates are ISO 8601: a UTC

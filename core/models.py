@@ -27,6 +27,13 @@ class Task(SQLModel, table=True):
         sa.UniqueConstraint("owner", "uuid", name="uq_task_owner_uuid"),
         sa.Index("ix_task_owner_status_due", "owner", "status", "due_date", "due_at"),
         sa.Index("uq_task_series_occurrence", "owner", "series_id", "occurrence", unique=True),
+        sa.Index("ix_task_owner_project", "owner", "project"),
+        sa.Index("ix_task_parent_pk", "parent_pk"),
+        sa.Index(
+            "ix_task_until", "until_at",
+            sqlite_where=sa.text("until_at IS NOT NULL"),
+            postgresql_where=sa.text("until_at IS NOT NULL"),
+        ),
     )
 
     pk: int | None = Field(default=None, primary_key=True)
@@ -53,6 +60,17 @@ class Task(SQLModel, table=True):
     occurrence: str | None = Field(default=None, sa_type=sa.String(40))
     kept: str | None = Field(default=None, sa_type=sa.Text)
     """Fields from other tools with no column yet, as a JSON object (core/kept.py)."""
+    project: str | None = Field(default=None, sa_type=sa.Text)
+    """A '/'-separated path as typed ("home/garden"); a project includes its sub-projects."""
+    wait_at: datetime | None = Field(default=None, sa_type=_utc())
+    """Hidden from the default lists while now < wait_at."""
+    scheduled_date: date | None = Field(default=None)
+    scheduled_at: datetime | None = Field(default=None, sa_type=_utc())
+    until_at: datetime | None = Field(default=None, sa_type=_utc())
+    """The task expires (the recurrence worker deletes it) at this moment."""
+    parent_pk: int | None = Field(
+        default=None, sa_column=sa.Column(sa.Integer, sa.ForeignKey("task.pk"), nullable=True)
+    )
 
 
 class Reminder(SQLModel, table=True):
@@ -89,6 +107,44 @@ class TaskTag(SQLModel, table=True):
         )
     )
     tag: str = Field(sa_type=sa.String(64), primary_key=True)
+
+
+class TaskDependency(SQLModel, table=True):
+    """Task `task_pk` waits for task `blocker_pk`: it is blocked while both are pending."""
+
+    __tablename__ = "task_dependency"
+    __table_args__ = (sa.Index("ix_task_dependency_blocker", "blocker_pk"),)
+
+    task_pk: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("task.pk", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    blocker_pk: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("task.pk", ondelete="CASCADE"), primary_key=True
+        )
+    )
+
+
+class SavedView(SQLModel, table=True):
+    """A named filter expression of one owner (`todo view save NAME FILTER`)."""
+
+    __tablename__ = "saved_view"
+
+    owner: str = Field(sa_type=sa.String(128), primary_key=True)
+    name: str = Field(sa_type=sa.String(64), primary_key=True)
+    filter: str = Field(sa_type=sa.Text)
+    created: datetime = Field(sa_type=_utc())
+
+
+class OwnerContext(SQLModel, table=True):
+    """The saved view an owner has made their context (`todo context NAME`)."""
+
+    __tablename__ = "owner_context"
+
+    owner: str = Field(sa_type=sa.String(128), primary_key=True)
+    view_name: str = Field(sa_type=sa.String(64))
 
 
 class Operation(SQLModel, table=True):

@@ -21,6 +21,7 @@ from typing import Any, TypeAlias
 
 from core import dates
 from core.priorities import Priority, parse_priority
+from core.quickadd_fields import attribute, short_project
 from core.recurrence import Rule as Recurrence
 from core.recurrence import match_rule
 from core.reminders import ReminderSpec, match_reminder
@@ -41,6 +42,10 @@ class Parsed:
     tags: tuple[str, ...] = ()
     recurrence: Recurrence | None = None
     reminders: tuple[ReminderSpec, ...] = ()
+    project: str | None = None
+    wait: Due | None = None
+    scheduled: Due | None = None
+    until: Due | None = None
 
 
 @dataclass(frozen=True)
@@ -88,12 +93,14 @@ def parse(text: str, now: datetime) -> Parsed:
 
     Tags (`#word`, `+word`), a priority (`!high`/`!h`, `!medium`/`!med`/`!m`, `!low`/`!l`,
     `p1`-`p3`), one due phrase (see core.dates.match_due, optionally after `due`, `by` or `on`),
-    one repeat (`every ...`, `every! ...`, `daily` ...: see core.recurrence.match_rule) and any
-    number of reminders (`remind me 30m before`, `remind me at 3pm`: core.reminders) are taken
-    out; the rest is the title with runs of spaces collapsed. Keywords are case-insensitive;
-    quoted text is always title. `now` is aware and in the user's zone. Raises BadInput for an
-    impossible date or time such as `feb 30` or `at 25:00`, and for `every` followed by no
-    repeat (`every blursday`).
+    one repeat (`every ...`, `every! ...`, `daily` ...: see core.recurrence.match_rule), any
+    number of reminders (`remind me 30m before`, `remind me at 3pm`: core.reminders), a
+    project (`project:home/garden`, `pro:home`, `^home/garden`) and the dates `wait:fri`,
+    `scheduled:mon` (`sch:`) and `until:dec 31` (core.quickadd_fields) are taken out; the
+    rest is the title with runs of spaces collapsed. Keywords are case-insensitive; quoted text
+    is always title. `now` is aware and in the user's zone. Raises BadInput for an impossible
+    date or time such as `feb 30` or `at 25:00`, for `every` followed by no repeat (`every
+    blursday`) and for a field whose value it cannot read (`wait:blursday`).
     """
     tokens = tokenize(text)
     hits = _last_wins(_scan(tokens, now))
@@ -150,7 +157,24 @@ def _reminder(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
     return None if found is None else (found[0], Parsed("", reminders=(found[1],)))
 
 
-RULES: tuple[Rule, ...] = (_tag, _priority, _recurrence, _reminder, _due)
+def _attribute(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+    """Taskwarrior's `name:value` fields: `project:home/garden` (`proj:`, `pro:`), `wait:fri`,
+    `scheduled:mon` (`sched:`, `sch:`), `until:dec 31` (core.quickadd_fields)."""
+    found = attribute(_plain_run(tokens, i), now)
+    if found is None:
+        return None
+    values: dict[str, Any] = {found[1]: found[2]}
+    return found[0], Parsed("", **values)
+
+
+def _project(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
+    """`^home/garden`: the short form of `project:`, only for a valid path (`^` alone is text)."""
+    text = _plain(tokens, i)
+    path = None if text is None else short_project(text)
+    return None if path is None else (1, Parsed("", project=path))
+
+
+RULES: tuple[Rule, ...] = (_attribute, _project, _tag, _priority, _recurrence, _reminder, _due)
 """Tried in this order at each token; the first match wins."""
 
 

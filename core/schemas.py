@@ -74,6 +74,14 @@ class TaskRead:
     reminders: tuple[ReminderRead, ...] = ()
     kept: dict[str, Any] = field(default_factory=dict, hash=False)
     """Fields from other tools we have no home for yet, by name (core/kept.py)."""
+    project: str | None = None
+    """A '/'-separated project path ("home/garden"), core/projects.py."""
+    wait: datetime | None = None
+    """Hidden from the default lists until this moment (local-aware)."""
+    scheduled: Due | None = None
+    """When the user plans to start: an all-day date or a local-aware datetime."""
+    until: datetime | None = None
+    """The task expires (is deleted by the recurrence worker) at this moment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,10 @@ class TaskCreate:
     """An imported instance's series: instances with one series_id form one series."""
     recur_start: Due | None = None
     """Where that series' rule starts (its first occurrence); the instance's due if None."""
+    project: str | None = None
+    wait: datetime | None = None
+    scheduled: Due | None = None
+    until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +131,12 @@ class TaskUpdate:
     """A recurrence phrase or RRULE applying from this instance on; None ends the series."""
     add_reminders: tuple[str, ...] = ()
     """Reminder phrases to add: "30m before", "at 3pm", "tomorrow 9am"."""
+    project: str | _Unset | None = UNSET
+    wait: Due | _Unset | None = UNSET
+    """A date is the start of that local day."""
+    scheduled: Due | _Unset | None = UNSET
+    until: Due | _Unset | None = UNSET
+    """A date is the end of that local day."""
 
     def changes(self) -> dict[str, Any]:
         """The fields the caller set, by name (the dataclass twin of model_dump(exclude_unset))."""
@@ -144,6 +162,12 @@ class TaskFilter:
     upcoming: int | None = None
     no_due: bool = False
     search: str | None = None
+    project: str | None = None
+    """This project and its sub-projects."""
+    waiting: bool = False
+    """Only tasks still waiting (now < wait); without it they are hidden."""
+    or_scheduled: bool = False
+    """The due criteria also match tasks scheduled for today or earlier (`today` implies it)."""
     expression: str = ""
     """A filter-language expression (core.filterlang), ANDed with the fields above."""
     ids: tuple[int, ...] = ()

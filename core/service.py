@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from core.conversations import Conversations
     from core.deliveries import Claim
     from core.formats import Format
+    from core.projects import ProjectNode
     from core.report_maths import Burndown, Calendar, Done, Summary
     from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
     from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
@@ -113,6 +114,12 @@ class TaskService:
 
         return tags.tags(self.uow)
 
+    def project_tree(self) -> list[ProjectNode]:
+        """Every project holding a pending task, as a tree with pending counts."""
+        from core.usecases import projects
+
+        return projects.project_tree(self.uow)
+
     def history(self, task_id: int) -> list[HistoryEntry]:
         """Every change of one task the audit log holds, oldest first."""
         from core.usecases import audit
@@ -203,16 +210,23 @@ class TaskService:
         notes: str | None = None,
         every: str | None = None,
         remind: Sequence[str] = (),
+        project: str | None = None,
+        wait: str | None = None,
+        scheduled: str | None = None,
+        until: str | None = None,
     ) -> TaskRead:
         """Create a task from quick-add text; explicit options override what the text says.
 
         `every` is a recurrence phrase ("every mon at 9am"), `remind` reminder phrases
-        ("30m before", "at 3pm").
+        ("30m before", "at 3pm"); `project` a path ("home/garden"); `wait`, `scheduled` and
+        `until` date phrases (a day waits from its start and expires at its end).
         """
         from core.usecases import tasks
+        from core.usecases.planning import PlanFields
 
+        plan = PlanFields(project, wait, scheduled, until)
         return tasks.add_text(self.uow, text, due=due, priority=priority, tags=tags,
-                              notes=notes, every=every, remind=remind)
+                              notes=notes, every=every, remind=remind, fields=plan)
 
     def update(self, ids: Sequence[int], change: TaskUpdate) -> list[TaskRead]:
         """Apply one partial change to each task; deleted tasks must be restored first."""
@@ -254,6 +268,12 @@ class TaskService:
         from core.usecases import tags
 
         return tags.rename_tag(self.uow, old, new)
+
+    def rename_project(self, old: str, new: str) -> list[TaskRead]:
+        """Move a project, its sub-projects and their tasks to a new path (one undoable change)."""
+        from core.usecases import projects
+
+        return projects.rename_project(self.uow, old, new)
 
     # -- recurrence ------------------------------------------------------------------------
 
@@ -314,6 +334,18 @@ class TaskService:
 
         tasks = self.list_tasks(reminders.upcoming_filter(everything))
         return reminders.upcoming(tasks, everything)
+
+    def expire_due(self, now: datetime) -> list[TaskRead]:
+        """Delete this owner's pending tasks whose `until` has passed (undoable, with events)."""
+        from core.usecases import expiry
+
+        return expiry.expire_due(self.uow, now)
+
+    def owners_with_expired(self, now: datetime) -> list[str]:
+        """Every owner with a pending task whose `until` has passed (for the worker)."""
+        from core.usecases import expiry
+
+        return expiry.owners_with_expired(self.uow, now)
 
     def claim_due_reminders(self, now: datetime, limit: int = 100) -> list[DueReminder]:
         """Atomically mark due reminders fired and return them: racing callers never share one."""

@@ -39,7 +39,7 @@ AfterCommit = Callable[[], Sequence[TaskRead]]
 """A hook run after each committed write; returns the tasks it created (shown to the user)."""
 TRACKED = (
     "title", "notes", "status", "priority", "tags", "due", "completed", "recurrence",
-    "recurrence_from", "reminders",
+    "recurrence_from", "reminders", "project", "wait", "scheduled", "until",
 )
 
 

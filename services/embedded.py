@@ -48,6 +48,7 @@ def run_inline(service: TaskService) -> list[TaskRead]:
     from services.recurrence import RecurrenceConsumer
 
     recurrence = RecurrenceConsumer(service)
+    service.expire_due(service.now())  # time-driven like a worker's tick; its events drain now
     drain(service, [recurrence, AuditConsumer(service)])
     return recurrence.created
 

@@ -1,13 +1,16 @@
-"""The recurrence consumer: a completed recurring task gets its next instance, exactly once."""
+"""The recurrence worker: a completed recurring task gets its next instance, exactly once;
+a task whose `until` has passed expires (is deleted, undoably)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from core import events
 from core.errors import InvalidEvent
 from core.schemas import TaskRead
 from core.service import TaskService
+from services.observer import NULL, Observer
 
 
 class RecurrenceConsumer:
@@ -38,3 +41,30 @@ class RecurrenceConsumer:
             )
             if made is not None:
                 self.created.append(made)
+
+
+class Expirer:
+    """Deletes, every tick, the pending tasks of every owner whose `until` has passed."""
+
+    observer: Observer = NULL
+
+    def __init__(self, service: TaskService, interval_s: float = 1.0) -> None:
+        self.service = service
+        self.interval_s = interval_s
+        self.stop = threading.Event()
+
+    def tick(self) -> list[TaskRead]:
+        """Expire what is due now, owner by owner; returns the tasks deleted."""
+        now = self.service.now()
+        return [
+            task
+            for owner in self.service.owners_with_expired(now)
+            for task in self.service.for_owner(owner).expire_due(now)
+        ]
+
+    def run(self) -> None:
+        """Tick until stopped."""
+        while not self.stop.is_set():
+            self.observer.tick()
+            self.tick()
+            self.stop.wait(self.interval_s)

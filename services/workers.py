@@ -42,6 +42,11 @@ def build(name: str, settings: Settings, out: TextIO) -> list[Any]:
     # On the embedded log, backoff between retries keeps the group's lease.
     sleep = source.pause if isinstance(source, EmbeddedSource) else time.sleep
     parts: list[Any] = [Runner(source, consumer, dead_letter, policy, out, sleep)]
+    if name == "recurrence":
+        from services.recurrence import Expirer
+
+        expiry_service = open_service(settings, migrate=not settings.kafka.bootstrap_servers)
+        parts.append(Expirer(expiry_service, settings.worker.scheduler_interval_s))
     if name == "notify":
         from services.notifications import Scheduler
 

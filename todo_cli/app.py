@@ -116,6 +116,7 @@ REGISTRARS: tuple[tuple[Registrar, tuple[str, ...]], ...] = (
     (_module("doctor"), ("doctor",)),
     (_module("db"), ("db",)),
     (_module("reports"), ("report",)),
+    (_module("projects"), ("projects",)),
 )
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core import dates
+from core import dates, projects
 from core.errors import BadInput
 from core.priorities import parse_priority
 from core.schemas import TaskFilter
@@ -39,6 +39,8 @@ def build_filter(
     upcoming: int | None,
     no_due: bool,
     search: str | None,
+    project: str | None = None,
+    waiting: bool = False,
 ) -> TaskFilter:
     """The TaskFilter the `list` and `count` options describe (the TUI's `/` box too)."""
     return TaskFilter(
@@ -52,6 +54,8 @@ def build_filter(
         upcoming=upcoming,
         no_due=no_due,
         search=search,
+        project=None if project is None else projects.normalise(project),
+        waiting=waiting,
     )
 
 
@@ -84,8 +88,9 @@ def with_expression(flt: TaskFilter, words: list[str] | None, status_given: bool
 
 
 def today_or_overdue(now: datetime) -> TaskFilter:
-    """What `todo` alone prints and the TUI opens on: pending tasks due today or before."""
-    return TaskFilter(due_before=dates.shift_date(now.date(), 1, "days"))
+    """What `todo` alone prints and the TUI opens on: pending tasks due today or before, or
+    scheduled for today or earlier."""
+    return TaskFilter(due_before=dates.shift_date(now.date(), 1, "days"), or_scheduled=True)
 
 
 def list_options(
@@ -103,6 +108,8 @@ def list_options(
     sort: opts.Sort = opts.SortChoice.due,
     reverse: opts.Reverse = False,
     limit: opts.Limit = None,
+    project: opts.ProjectFilter = None,
+    waiting: opts.Waiting = False,
 ) -> None:
     """The options of `todo list` that choose and order tasks (all but --json)."""
 
@@ -133,6 +140,7 @@ def parse_words(words: list[str], now: datetime) -> TaskFilter:
     flt = build_filter(
         now, opts.StatusChoice(p["status"]), p["priority"], p["tag"], p["due_before"],
         p["due_after"], p["overdue"], p["today"], p["upcoming"], p["no_due"], p["search"],
+        p["project"], p["waiting"],
     )
     flt = with_expression(flt, p["expression"], typed_status)
     return replace(flt, sort=opts.SortChoice(p["sort"]).value, reverse=p["reverse"],

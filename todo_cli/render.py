@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import TextIO
 
 from core import dates
@@ -174,6 +174,7 @@ def task_detail(task: TaskRead, now: datetime, out: Out | None = None) -> None:
         ("Priority", task.priority.value),
         ("Tags", visible(" ".join("#" + t for t in task.tags)) or "-"),
         ("Due", _due_detail(task, now, tz)),
+        *_plan_detail(task, tz),
         *_recurrence_detail(task),
         *_reminder_detail(task, tz),
         ("Created", _day_or_stamp(task.created, tz)),
@@ -240,6 +241,25 @@ def duration_words(iso_duration: str) -> str:
         if seconds % size == 0 and seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+def _plan_detail(task: TaskRead, tz: tzinfo) -> list[tuple[str, str]]:
+    """Project, wait, scheduled and until, each only when set."""
+    shown = [
+        ("Project", None if task.project is None else visible(task.project)),
+        ("Wait", None if task.wait is None else _day_or_stamp(task.wait, tz)),
+        ("Scheduled", None if task.scheduled is None else dates.iso(task.scheduled, tz)),
+        ("Until", None if task.until is None else _until_detail(task.until, tz)),
+    ]
+    return [(name, value) for name, value in shown if value is not None]
+
+
+def _until_detail(until: datetime, tz: tzinfo) -> str:
+    """`until:fri` is stored as the start of Saturday: shown as Friday's end, as typed."""
+    local = until.astimezone(tz)
+    if local.time() != time():
+        return stamp(until, tz)
+    return f"{(local.date() - timedelta(days=1)).isoformat()} (end of day)"
 
 
 def _due_detail(task: TaskRead, now: datetime, tz: tzinfo) -> str:

@@ -36,12 +36,20 @@ from core.dates.phrases import (
 )
 from core.dates.relative import describe_near, describe_relative
 from core.dates.times import parse_time_of_day
-from core.dates.zones import combine, day_start, local_zone, now_local, to_local, to_utc
+from core.dates.zones import (
+    combine,
+    day_start,
+    local_zone,
+    moment,
+    now_local,
+    to_local,
+    to_utc,
+)
 
 __all__ = [
     "ELAPSED_UNITS", "FIRST_DAY", "KEYWORDS", "LAST_DAY", "MONTHS", "WEEKDAYS", "OffsetSpan",
     "add_months", "check_range", "combine", "day_start", "days_in_month", "describe_near",
-    "describe_relative", "iso", "local_zone", "match_due", "now_local", "offset_spans",
-    "parse_day", "parse_due", "parse_iso_due", "parse_time_of_day", "parse_unit", "shift",
-    "shift_date", "time_after_at", "to_local", "to_utc",
+    "describe_relative", "iso", "local_zone", "match_due", "moment", "now_local",
+    "offset_spans", "parse_day", "parse_due", "parse_iso_due", "parse_time_of_day",
+    "parse_unit", "shift", "shift_date", "time_after_at", "to_local", "to_utc",
 ]

@@ -5,7 +5,7 @@ Pure apart from `local_zone`, which reads the TZ variable and the /etc/localtime
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -85,3 +85,12 @@ def zone_of(now: datetime) -> tzinfo:
     """The zone of an aware `now` (the user's zone wherever the core passes a now)."""
     assert now.tzinfo is not None  # callers check awareness; this narrows the type
     return now.tzinfo
+
+
+def moment(when: Due, tz: tzinfo, *, end_of_day: bool = False) -> datetime:
+    """The instant a date word means for `wait` and `until`: a datetime as it is; an all-day
+    date at the start of that local day, or with `end_of_day` at its end (the next day's
+    start), so `until:fri` keeps the task all Friday."""
+    if isinstance(when, datetime):
+        return when.astimezone(tz)
+    return day_start(when + timedelta(days=1) if end_of_day else when, tz)

@@ -23,6 +23,10 @@ STATUS_OUT = {
 }
 PRIORITY_OUT = {Priority.HIGH: 1, Priority.MEDIUM: 5, Priority.LOW: 9, Priority.NONE: 0}
 RECUR_FROM = "X-TODO-RECUR-FROM"
+PROJECT = "X-TODO-PROJECT"
+"""The project path as typed; it is also a CATEGORY, for other clients."""
+SCHEDULED_ONLY = "X-TODO-SCHEDULED"
+"""TRUE on a task with DTSTART (scheduled) and no DUE: others read such a DTSTART as the due."""
 
 
 def calendar(tasks: Sequence[TaskRead], tz: tzinfo, series: Mapping[str, Series]) -> str:
@@ -48,8 +52,11 @@ def vtodo(task: TaskRead, tz: tzinfo, series: Series) -> Todo:
         todo.add("description", task.notes)
     todo.add("status", STATUS_OUT[task.status])
     todo.add("priority", PRIORITY_OUT[task.priority])
-    if task.tags:
-        todo.add("categories", list(task.tags))
+    categories = [*task.tags, *([] if task.project is None else [task.project])]
+    if categories:
+        todo.add("categories", categories)
+    if task.project is not None:
+        todo.add(PROJECT, task.project)
     if task.recurrence and task.due is not None:
         zone = series_zone(series, tz)
         start = _series_due(task.due, zone, series)
@@ -58,8 +65,8 @@ def vtodo(task: TaskRead, tz: tzinfo, series: Series) -> Todo:
         todo.add("rrule", vRecur.from_ical(rrule_out(task, zone, series)))
         if task.recur_from_completion:
             todo.add(RECUR_FROM, "COMPLETION")
-    elif task.due is not None:
-        todo.add("due", task.due if not isinstance(task.due, datetime) else _utc(task.due))
+    else:
+        _plain_dates(todo, task)
     todo.add("created", _utc(task.created))
     todo.add("last-modified", _utc(task.updated))
     if task.completed is not None:
@@ -67,6 +74,16 @@ def vtodo(task: TaskRead, tz: tzinfo, series: Series) -> Todo:
     for reminder in task.reminders:
         todo.add_component(valarm(reminder, task.title))
     return todo
+
+
+def _plain_dates(todo: Todo, task: TaskRead) -> None:
+    """DUE, and DTSTART for `scheduled` (a series' DTSTART is its anchor, so not there)."""
+    if task.due is not None:
+        todo.add("due", _utc(task.due))
+    if task.scheduled is not None:
+        todo.add("dtstart", _utc(task.scheduled))
+        if task.due is None:
+            todo.add(SCHEDULED_ONLY, "TRUE")
 
 
 def series_zone(series: Series, tz: tzinfo) -> tzinfo:

@@ -14,11 +14,11 @@ from typing import Any
 
 from icalendar import Calendar
 
-from core import recurrence
+from core import projects, recurrence
 from core.errors import BadInput
 from core.formats._common import coerce_tags, located
 from core.formats.ical_alarms import reminders_of
-from core.formats.ical_export import RECUR_FROM, STATUS_OUT
+from core.formats.ical_export import PROJECT, RECUR_FROM, SCHEDULED_ONLY, STATUS_OUT
 from core.priorities import Priority
 from core.schemas import Due, Status, TaskCreate
 
@@ -135,13 +135,15 @@ def _task(todo: Any, uid: str | None, tz: tzinfo | None) -> TaskCreate:
     stamps = tz or UTC
     completed = _optional_time(todo, "completed", stamps)
     start = _date_or_time(todo, "dtstart", tz)
-    due = _date_or_time(todo, "due", tz) or start
+    scheduled_only = str(todo.get(SCHEDULED_ONLY, "")).upper() == "TRUE"
+    due = _date_or_time(todo, "due", tz) or (None if scheduled_only else start)
     rrule = _rrule(todo, due, stamps)
+    project = _project(todo)
     return TaskCreate(
         title=summary,
         notes=description or None,
         priority=_priority(todo),
-        tags=coerce_tags([str(c) for c in todo.categories]),
+        tags=coerce_tags([str(c) for c in todo.categories if str(c) != project]),
         due=due,
         uuid=None if uid is None else _uuid(uid),
         status=_status(todo, completed),
@@ -152,7 +154,15 @@ def _task(todo: Any, uid: str | None, tz: tzinfo | None) -> TaskCreate:
         recur_from_completion=rrule is not None and _from_completion(todo),
         reminders=reminders_of(todo, due, start, stamps),
         zone=_zone(todo) if rrule is not None else None,
+        project=project,
+        # Without a rule, a DTSTART beside a DUE is when the work starts: our scheduled.
+        scheduled=start if rrule is None and (scheduled_only or "due" in todo) else None,
     )
+
+
+def _project(todo: Any) -> str | None:
+    value = str(_single(todo, PROJECT) or "").strip()
+    return projects.normalise(value) if value else None
 
 
 def _single(todo: Any, name: str) -> Any:

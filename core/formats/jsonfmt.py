@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from core.errors import BadInput
@@ -46,6 +46,10 @@ def task_to_dict(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
         "recurrence_from": _recurrence_from(task),
         # Sorted, as core.kept stores them: the SQLite fast path copies the stored text.
         "kept": dict(sorted(task.kept.items())),
+        "project": task.project,
+        "wait": _optional_iso(task.wait, tz),
+        "scheduled": None if task.scheduled is None else iso(task.scheduled, tz),
+        "until": _optional_iso(task.until, tz),
     }
 
 
@@ -82,7 +86,8 @@ def parse(text: str) -> list[TaskCreate]:
     """Tasks from our own JSON (the inverse of `dumps`).
 
     Round-trips uuid, title, notes, status, priority, tags, due (all-day or datetime), created,
-    updated, completed, recurrence, reminders and the fields kept from other tools. `id` is the
+    updated, completed, recurrence, reminders, the fields kept from other tools, project,
+    wait, scheduled and until. `id` is the
     target database's business, so it is ignored. Datetimes come back in UTC.
     """
     tasks: list[TaskCreate] = []
@@ -120,7 +125,16 @@ def _task_from_dict(obj: object) -> TaskCreate:
         recur_from_completion=optional_str(obj, "recurrence_from") == "completion",
         reminders=reminders_from(obj.get("reminders")),
         kept=_kept(obj),
+        project=optional_str(obj, "project"),
+        wait=_optional_datetime(obj, "wait"),
+        scheduled=_optional_due(obj, "scheduled"),
+        until=_optional_datetime(obj, "until"),
     )
+
+
+def _optional_due(obj: dict[str, Any], key: str) -> date | datetime | None:
+    value = optional_str(obj, key)
+    return None if value is None else parse_iso_due(value)
 
 
 def _kept(obj: dict[str, Any]) -> dict[str, Any]:

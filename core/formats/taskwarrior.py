@@ -16,7 +16,7 @@ from typing import Any
 
 from core import recurrence
 from core.errors import BadInput
-from core.formats import tw_periods, tw_time
+from core.formats import tw_periods, tw_planning, tw_time
 from core.formats._common import (
     check_uuid,
     coerce_tags,
@@ -60,11 +60,12 @@ def parse(text: str, tz: tzinfo = UTC) -> list[TaskCreate]:
     """Tasks from `task export`: a JSON array, or one object per line as older versions wrote.
 
     description -> title; annotations -> notes (one per line, in export order); project
-    "home.garden" -> tag "home-garden" (and kept as written); priority H/M/L. Times are UTC;
+    "home.garden" -> project "home/garden"; wait, scheduled, and until (outside a series)
+    -> ours; priority H/M/L. Times are UTC;
     a due at exactly midnight in `tz` is an all-day date, as Taskwarrior has no other way to
     say one. A recurring template and its instances become one series (see the module doc);
     the pending instance is the current one, completed ones its history. Fields we have no
-    home for (wait, scheduled, depends, UDAs...) are kept on the task, never dropped.
+    home for (start, depends, UDAs...) are kept on the task, never dropped.
     """
     objects = load_objects(text)
     # Each object read on its own first, so an error names the object it is in.
@@ -240,13 +241,14 @@ def _task(obj: dict[str, Any], tz: tzinfo) -> TaskCreate:
         completed=tw_time.optional(obj, "end") if status is Status.COMPLETED else None,
         reminders=reminders_from(_our_reminders(obj)),
         kept=_kept(obj, tz),
+        **tw_planning.read(obj, tz),
     )
 
 
 def _kept(obj: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     for name, value in obj.items():
-        if name in _READ or name in _OURS or value is None:
+        if name in _READ or name in _OURS or value is None or _planned(obj, name):
             continue
         if name in _DATES:
             with located(f"'{name}'"):
@@ -255,6 +257,15 @@ def _kept(obj: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
         else:
             kept[name if name in _CORE else f"uda.{name}"] = value
     return kept
+
+
+def _planned(obj: dict[str, Any], name: str) -> bool:
+    """Whether `name` lands in a field of ours (a project we cannot hold stays kept)."""
+    if name == "project":
+        return tw_planning.project_of(obj) is not None
+    if name == "until":
+        return not tw_planning.in_series(obj)
+    return name in tw_planning.READ
 
 
 def _our_reminders(obj: dict[str, Any]) -> Any:
@@ -286,11 +297,7 @@ def _priority(obj: dict[str, Any]) -> Priority:
 
 
 def _tags(obj: dict[str, Any]) -> tuple[str, ...]:
-    names = string_list(obj, "tags")
-    project = optional_str(obj, "project")
-    if project:
-        names.append(project)
-    return coerce_tags(names)
+    return coerce_tags(string_list(obj, "tags"))
 
 
 def _notes(obj: dict[str, Any]) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import dates, kept, recurrence
-from core.formats import tw_periods, tw_time
+from core.formats import tw_periods, tw_planning, tw_time
 from core.formats._common import coerce_tag
 from core.formats.jsonfmt import task_to_dict
 from core.formats.taskwarrior import RECUR_FROM, REMINDERS, RRULE
@@ -82,6 +82,7 @@ def _plain(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
         obj[REMINDERS] = json.dumps(task_to_dict(task, tz)["reminders"], ensure_ascii=False)
     for name, value in task.kept.items():
         obj.update(_kept_back(name, value, tz))
+    obj.update(tw_planning.written(task, tz))
     return obj
 
 

@@ -62,9 +62,10 @@ def parse(text: str, today: date, tz: tzinfo = UTC) -> list[TaskCreate]:
     `x` marks a done task, whose completion date defaults to `today`. (A) is high, (B)
     medium, (C) and below low; done tasks may keep theirs as `pri:A`. +project and @context
     both become tags (foreign spellings coerced: "+home.garden" -> "home-garden"); `due:` is
-    an all-day due date, `rec:` its recurrence (see the module doc) and `t:` is kept as
-    `wait`. Creation and completion dates are days: they are stored as the start of that day
-    in `tz`. Other key:value pairs stay in the title, so nothing is lost.
+    an all-day due date, `rec:` its recurrence (see the module doc) and `t:` (the threshold)
+    is the task's `wait`, from the start of that day in `tz`. Creation and completion dates
+    are days: they are stored as the start of that day in `tz`. Other key:value pairs stay in
+    the title, so nothing is lost.
     Each task's uuid is derived from its whitespace-normalised line, so importing the same
     file twice yields the same uuids and the service can skip what it already has.
     """
@@ -108,8 +109,9 @@ def dumps(tasks: Sequence[TaskRead], tz: tzinfo = UTC) -> str:
 
     todo.txt has no notes, no deleted state and no times: notes are dropped, deleted tasks
     are left out, and datetimes are written as their date in `tz`. Every tag is written as
-    a +project, since we no longer know which were @contexts. A rule `rec:` cannot say
-    (BYDAY, COUNT, UNTIL...) is left out, as are kept fields other than `wait` (`t:`).
+    a +project, since we no longer know which were @contexts, and so is the project ("home
+    garden/x" -> "+home_garden/x"); the wait is `t:`. A rule `rec:` cannot say (BYDAY, COUNT,
+    UNTIL...) is left out, as are kept fields other than `wait` (`t:`).
     """
     lines = [_line(task, tz) for task in tasks if task.status is not Status.DELETED]
     return "".join(f"{line}\n" for line in lines)
@@ -135,7 +137,7 @@ def _task(tokens: list[str], today: date, tz: tzinfo) -> TaskCreate:
         completed=_start_of(line.completed, tz),
         recurrence=line.recurrence,
         recur_from_completion=line.from_completion,
-        kept={} if line.wait is None else {keptmod.WAIT: line.wait.isoformat()},
+        wait=_start_of(line.wait, tz),
     )
 
 
@@ -248,11 +250,15 @@ def _line(task: TaskRead, tz: tzinfo) -> str:
         parts.append(_day(task.created, tz))
     parts.append(" ".join(task.title.split()))
     parts += [f"+{tag}" for tag in task.tags]
+    if task.project is not None:
+        parts.append("+" + "_".join(task.project.split()))
     if task.due is not None:
         parts.append(f"due:{_day(task.due, tz)}")
-    wait = task.kept.get(keptmod.WAIT)
+    wait = task.wait or task.kept.get(keptmod.WAIT)
     if isinstance(wait, str):
-        parts.append(f"t:{_day(dates.parse_iso_due(wait), tz)}")
+        wait = dates.parse_iso_due(wait)
+    if wait is not None:
+        parts.append(f"t:{_day(wait, tz)}")
     rec = _rec(task)
     if rec is not None:
         parts.append(f"rec:{rec}")

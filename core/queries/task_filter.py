@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core import dates
+from core import dates, projects
 from core.queries import search
 from core.queries.where import Where
 from core.schemas import TaskFilter
@@ -26,6 +26,10 @@ def where_for(flt: TaskFilter, owner: str, now: datetime, db: Db) -> Where:
         where.add("t.pk IN (SELECT g.task_pk FROM task_tag g WHERE g.tag = ?)", tag)
     if flt.ids:
         where.add(f"t.id IN ({', '.join('?' * len(flt.ids))})", *flt.ids)
+    if flt.project is not None:
+        where.add("(t.project = ? OR t.project LIKE ? ESCAPE '\\')",
+                  flt.project, projects.like_prefix(flt.project))
+    _add_wait_condition(where, flt, now, db)
     _add_due_conditions(where, flt, now, db)
     if flt.search:
         search.add_match(where, flt.search, db)
@@ -78,6 +82,25 @@ def first_by_due(where: Where, count: int, db: Db) -> Where:
 
 
 def _add_due_conditions(where: Where, flt: TaskFilter, now: datetime, db: Db) -> None:
+    """The due criteria; with `today` or `or_scheduled`, a task scheduled for today or
+    earlier matches them too (Taskwarrior's `scheduled`: when the work can start)."""
+    due = Where()
+    _due_criteria(due, flt, now, db)
+    if not due.clauses:
+        return
+    if not (flt.today or flt.or_scheduled):
+        where.add(due.sql(), *due.params)
+        return
+    tz = now.tzinfo
+    assert tz is not None
+    end = dates.day_start(now.date() + timedelta(days=1), tz)
+    where.add(
+        f"(({due.sql()}) OR t.scheduled_date <= ? OR t.scheduled_at < ?)",
+        *due.params, db.day(now.date()), db.dt(end),
+    )
+
+
+def _due_criteria(where: Where, flt: TaskFilter, now: datetime, db: Db) -> None:
     tz = now.tzinfo
     assert tz is not None
     today = now.date()
@@ -97,6 +120,41 @@ def _add_due_conditions(where: Where, flt: TaskFilter, now: datetime, db: Db) ->
         )
     if flt.no_due:
         where.add("t.due_date IS NULL AND t.due_at IS NULL")
+
+
+def _add_wait_condition(where: Where, flt: TaskFilter, now: datetime, db: Db) -> None:
+    """`waiting`: only tasks hidden until later; the default pending list hides them."""
+    if flt.waiting:
+        where.add("t.wait_at > ?", db.dt(now))
+        return
+    if flt.status != "pending" or flt.ids:
+        return
+    if not _asks_waiting(flt.expression):
+        where.add("(t.wait_at IS NULL OR t.wait_at <= ?)", db.dt(now))
+    # A task past its `until` is gone from lists before the worker has deleted it.
+    where.add("(t.until_at IS NULL OR t.until_at > ?)", db.dt(now))
+
+
+def _asks_waiting(expression: str) -> bool:
+    """Whether an expression says `is:waiting` anywhere: then waiting tasks are not hidden
+    (`todo list is:waiting or +work`)."""
+    if "waiting" not in expression.lower():
+        return False  # the common case: no parse
+    from core.filterlang import parse
+
+    return _mentions_waiting(parse(expression))
+
+
+def _mentions_waiting(node: object) -> bool:
+    from core.filterlang import tree
+
+    if isinstance(node, tree.Is):
+        return node.what == "waiting"
+    if isinstance(node, tree.Not):
+        return _mentions_waiting(node.item)
+    if isinstance(node, tree.And | tree.Or):
+        return any(_mentions_waiting(item) for item in node.items)
+    return False
 
 
 def _due_between(where: Where, db: Db, start: date | None, end: date | None, tz: Any) -> None:

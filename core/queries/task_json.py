@@ -20,7 +20,9 @@ from core.store import Db, Store, read_dt
 
 _RANGE = (
     "SELECT MIN(t.created), MAX(t.created), MIN(t.updated), MAX(t.updated), "
-    "MIN(t.completed), MAX(t.completed), MIN(t.due_at), MAX(t.due_at) FROM task t WHERE {where}"
+    "MIN(t.completed), MAX(t.completed), MIN(t.due_at), MAX(t.due_at), MIN(t.wait_at), "
+    "MAX(t.wait_at), MIN(t.scheduled_at), MAX(t.scheduled_at), MIN(t.until_at), "
+    "MAX(t.until_at) FROM task t WHERE {where}"
 )
 _REMINDER_RANGE = (
     "SELECT MIN(r.at), MAX(r.at) FROM reminder r JOIN task t ON t.pk = r.task_pk WHERE {where}"
@@ -69,7 +71,11 @@ def _task_sql(spans: list[dates.OffsetSpan]) -> str:
         "'uuid', t.uuid, "
         "'recurrence_from', CASE WHEN t.recurrence IS NULL THEN NULL "
         "WHEN t.recur_from_completion THEN 'completion' ELSE 'due' END, "
-        "'kept', json(COALESCE(t.kept, '{{}}'))"
+        "'kept', json(COALESCE(t.kept, '{{}}')), 'project', t.project, "
+        f"'wait', CASE WHEN t.wait_at IS NULL THEN NULL ELSE {local('t.wait_at')} END, "
+        "'scheduled', CASE WHEN t.scheduled_at IS NULL THEN t.scheduled_date "
+        f"ELSE {local('t.scheduled_at')} END, "
+        f"'until', CASE WHEN t.until_at IS NULL THEN NULL ELSE {local('t.until_at')} END"
         ") FROM task t WHERE {where} ORDER BY t.id"
     )
 

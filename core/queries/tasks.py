@@ -21,7 +21,8 @@ _BY_RANK = {p.rank: p for p in Priority}
 _STATUS = {s.value: s for s in Status}
 _COLUMNS = (
     "t.pk, t.id, t.uuid, t.title, t.notes, t.status, t.priority, t.due_date, t.due_at, "
-    "t.created, t.updated, t.completed, t.recurrence, t.recur_from_completion, t.kept"
+    "t.created, t.updated, t.completed, t.recurrence, t.recur_from_completion, t.kept, "
+    "t.project, t.wait_at, t.scheduled_date, t.scheduled_at, t.until_at"
 )
 
 
@@ -54,7 +55,8 @@ def _to_task(
 ) -> TaskRead:
     (
         _pk, id_, uuid, title, notes, status, priority, due_date, due_at, created, updated, done,
-        recurrence, from_completion, kept,
+        recurrence, from_completion, kept, project, wait_at, scheduled_date, scheduled_at,
+        until_at,
     ) = row
     due: date | datetime | None = read_day(due_date)
     if due_at is not None:
@@ -76,7 +78,16 @@ def _to_task(
         recur_from_completion=bool(from_completion),
         reminders=reminders_,
         kept=keptmod.decode(kept),
+        project=project,
+        wait=_optional_local(wait_at, tz),
+        scheduled=_optional_local(scheduled_at, tz) or read_day(scheduled_date),
+        until=_optional_local(until_at, tz),
     )
+
+
+def _optional_local(value: Any, tz: tzinfo) -> datetime | None:
+    stamp = read_dt(value)
+    return None if stamp is None else stamp.astimezone(tz)
 
 
 def _utc(value: Any) -> datetime:
@@ -140,18 +151,21 @@ def next_id(db: Db, owner: str) -> int:
 def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
     """Store a new task with its tags and reminders; returns its internal key."""
     due_date, due_at = _split_due(task.due)
+    scheduled_date, scheduled_at = _split_due(task.scheduled)
     pk = int(
         db.insert(
             "INSERT INTO task (owner, id, uuid, title, notes, status, priority, due_date, "
             "due_at, created, updated, completed, version, recurrence, recur_from_completion, "
-            "recur_start, zone, series_id, occurrence, kept) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+            "recur_start, zone, series_id, occurrence, kept, project, wait_at, scheduled_date, "
+            "scheduled_at, until_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 owner, task.id, task.uuid, task.title, task.notes, task.status.value,
                 task.priority.rank, db.day(due_date), db.dt(due_at), db.dt(task.created),
                 db.dt(task.updated), db.dt(task.completed), task.recurrence,
                 task.recur_from_completion, series.recur_start, series.zone, series.series_id,
-                series.occurrence, keptmod.encode(task.kept),
+                series.occurrence, keptmod.encode(task.kept), task.project, db.dt(task.wait),
+                db.day(scheduled_date), db.dt(scheduled_at), db.dt(task.until),
             ),
         )
     )
@@ -170,16 +184,19 @@ def update(
     only when `series` is given.
     """
     due_date, due_at = _split_due(task.due)
+    scheduled_date, scheduled_at = _split_due(task.scheduled)
     search.unindex(db, pk)
     version = int(
         db.value(
             "UPDATE task SET title = ?, notes = ?, status = ?, priority = ?, due_date = ?, "
             "due_at = ?, updated = ?, completed = ?, recurrence = ?, recur_from_completion = ?, "
+            "project = ?, wait_at = ?, scheduled_date = ?, scheduled_at = ?, until_at = ?, "
             "version = version + 1 WHERE pk = ? RETURNING version",
             (
                 task.title, task.notes, task.status.value, task.priority.rank,
                 db.day(due_date), db.dt(due_at), db.dt(task.updated), db.dt(task.completed),
-                task.recurrence, task.recur_from_completion, pk,
+                task.recurrence, task.recur_from_completion, task.project, db.dt(task.wait),
+                db.day(scheduled_date), db.dt(scheduled_at), db.dt(task.until), pk,
             ),
         )
     )

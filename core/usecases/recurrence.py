@@ -13,6 +13,7 @@ from core.queries import tasks as task_rows
 from core.recurrence.instances import Series, carried_reminders, next_instance
 from core.schemas import Status, TaskCreate, TaskRead
 from core.unit_of_work import Tx, UnitOfWork
+from core.usecases.planning import moved_plan
 from core.usecases.tasks import insert, moved
 
 
@@ -61,6 +62,7 @@ def _spawn_next(uow: UnitOfWork, tx: Tx, pk: int, task: TaskRead) -> TaskRead | 
         recur_from_completion=task.recur_from_completion,
         reminders=carried_reminders(task.reminders, due, uow.all_day_time, tx.now),
         kept=kept.for_next_instance(task.kept, task.due or due, due),
+        **moved_plan(task, task.due or due, due),
     )
     return insert(uow, tx, create, nxt.series)
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from core import dates, events, quickadd, recurrence, reminders
+from core import dates, events, projects, quickadd, recurrence, reminders
 from core.errors import BadInput
 from core.formats import jsonfmt
 from core.priorities import Priority, parse_priority
@@ -21,6 +21,7 @@ from core.store import Db
 from core.tags import normalise_tags
 from core.text import check_text
 from core.unit_of_work import Tx, UnitOfWork
+from core.usecases.planning import PlanFields, instant, plan_changes, planned
 from core.usecases.reminders import new_reminder
 from core.validation import (
     check_dates,
@@ -49,6 +50,7 @@ def add_text(
     notes: str | None = None,
     every: str | None = None,
     remind: Sequence[str] = (),
+    fields: PlanFields | None = None,
 ) -> TaskRead:
     """Create a task from quick-add text; explicit options override what the text says."""
     now = uow.now()
@@ -67,6 +69,7 @@ def add_text(
         recurrence=None if rule is None else rule.rrule,
         recur_from_completion=rule is not None and rule.from_completion,
         reminders=tuple(new_reminder(uow, spec, when) for spec in specs),
+        **planned(uow, parsed, fields or PlanFields(), now),
     )
     if rule is None or when is None:
         return add(uow, create)
@@ -76,7 +79,8 @@ def add_text(
 
 def insert(uow: UnitOfWork, tx: Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
     """Write a new task and its `created` event in the open transaction."""
-    check_dates(create, ("due", "reminders", "created", "updated", "completed"))
+    check_dates(create, ("due", "reminders", "created", "updated", "completed", "wait",
+                         "scheduled", "until"))
     rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
     due = valid_due(placed(create.due, uow.tz), uow.tz)
     if rrule is not None and due is None:
@@ -110,6 +114,10 @@ def _new_task(
         recur_from_completion=rrule is not None and create.recur_from_completion,
         reminders=_anchored(uow, valid_reminders(create.reminders, uow.tz), due),
         kept=dict(create.kept),
+        project=projects.optional(create.project),
+        wait=instant(create.wait, uow.tz),
+        scheduled=valid_due(placed(create.scheduled, uow.tz), uow.tz),
+        until=instant(create.until, uow.tz),
     )
     if task.status is Status.COMPLETED and task.completed is None:
         return replace(task, completed=task.updated)
@@ -149,7 +157,7 @@ def update(uow: UnitOfWork, ids: Sequence[int], change: TaskUpdate) -> list[Task
     if not change.changes():
         raise BadInput(
             "nothing to change: give a new title, notes, priority, due, tags, "
-            "recurrence or reminders"
+            "recurrence, reminders, project, wait, scheduled or until"
         )
     return uow.change("edit", ids, lambda task, now: _edited(uow, task, change, now))
 
@@ -160,6 +168,7 @@ def _edited(uow: UnitOfWork, task: TaskRead, change: TaskUpdate, now: datetime) 
         edited = moved(uow, edited, valid_due(change.due, uow.tz), now)
     if change.recurrence is not UNSET:
         edited = recurring(uow, edited, change.recurrence, now)
+    edited = replace(edited, **plan_changes(uow, change))
     if change.add_reminders:
         added = [new_reminder(uow, reminders.parse_reminder(r, now), edited.due)
                  for r in change.add_reminders]

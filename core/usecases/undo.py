@@ -50,6 +50,8 @@ def _undo(uow: UnitOfWork, tx: Tx) -> UndoResult:
     for task_pk, etype, changes in operations.task_events(tx.db, op_id):
         task = task_rows.load_pk(tx.db, task_pk, uow.tz)
         older = _reverted(task, etype, changes, tx.now, uow.tz)
+        if kind == "expire":
+            older = replace(older, until=None)  # else it would expire again at once
         reverted.append(uow.save(tx, task_pk, task, older))
     return UndoResult(kind, reverted)
 
@@ -88,4 +90,7 @@ _SCALARS: dict[str, Any] = {
     "tags": lambda v, _tz: tuple(v),
     "due": lambda v, tz: dates.to_local(dates.parse_iso_due(v), tz),
     "completed": lambda v, tz: datetime.fromisoformat(v).astimezone(tz),
+    "wait": lambda v, tz: datetime.fromisoformat(v).astimezone(tz),
+    "until": lambda v, tz: datetime.fromisoformat(v).astimezone(tz),
+    "scheduled": lambda v, tz: dates.to_local(dates.parse_iso_due(v), tz),
 }

@@ -90,6 +90,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         state={"enum": ["pending", "fired", "dismissed"]},
         task_uuid=UUID,
     )),
+    "projects": {
+        "type": "array",
+        "items": {"$ref": "#/$defs/project"},
+        "$defs": {"project": _object(
+            name={"type": "string", "minLength": 1},
+            project={"type": "string", "minLength": 1},
+            pending={"type": "integer", "minimum": 0},
+            total={"type": "integer", "minimum": 0},
+            children=_array({"$ref": "#/$defs/project"}),
+        )},
+    },
     "config": {
         "type": "object",
         "additionalProperties": _object(
@@ -319,6 +330,7 @@ COMMANDS = {
     "audit": ("audit",),
     "reminders": ("reminders",),
     "config": ("config", "show"),
+    "projects": ("projects",),
 }
 # What each command shows of the stored text.
 HOSTILE_SHOWN = {"tags": "ho\x1bme", "history": HOSTILE, "audit": HOSTILE, "reminders": HOSTILE,
@@ -352,12 +364,24 @@ def _strings(value: Any) -> set[str]:
 @pytest.mark.parametrize("schema", list(COMMANDS))
 def test_the_real_script_prints_the_json_alone(home: Path, schema: str) -> None:
     env = cli_env(home)
-    assert todo_process("add", "x in 2 days at 9am #t remind me 1h before", env=env).returncode == 0
+    assert todo_process("add", "x in 2 days at 9am #t remind me 1h before ^home/garden",
+                        env=env).returncode == 0
     proc = todo_process(*COMMANDS[schema], "--json", env=env)
 
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.count("\n") == 1 and proc.stdout.endswith("\n")
     jsonschema.validate(json.loads(proc.stdout), SCHEMAS[schema])
+
+
+def test_projects_json_is_the_tree_with_counts() -> None:
+    add("a ^home")
+    add("b ^home/garden/beds")
+    value = json.loads(ok("projects", "--json").stdout)
+    jsonschema.validate(value, SCHEMAS["projects"])
+    assert value == [{"name": "home", "project": "home", "pending": 1, "total": 2, "children": [
+        {"name": "garden", "project": "home/garden", "pending": 0, "total": 1, "children": [
+            {"name": "beds", "project": "home/garden/beds", "pending": 1, "total": 1,
+             "children": []}]}]}]
 
 
 def test_a_first_run_prints_the_json_alone(tmp_path: Path) -> None:

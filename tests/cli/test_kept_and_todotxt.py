@@ -36,23 +36,24 @@ def test_kept_fields_are_counted_shown_and_exported(tmp_path: Path) -> None:
     out = ok("import", str(_write(tmp_path, "tw.json", WAITING))).stdout
     assert out == (
         "Imported 1 task (taskwarrior); 0 already present\n"
-        "  kept 4 fields we do not use yet: project, wait, scheduled, uda.estimate"
-        " (see `todo show`)\n"
+        "  kept 1 field we do not use yet: uda.estimate (see `todo show`)\n"
     )
     shown = ok("show", "1").stdout
-    assert "Kept      project: Admin.Papers\n" in shown
-    assert "          uda.estimate: 3\n" in shown
-    assert "          wait: 2027-01-01T08:00:00Z\n" in shown
+    # Project, wait and scheduled have fields of their own since issue 15.
+    assert "Project   Admin/Papers\n" in shown
+    assert "Wait      2027-01-01 09:00\n" in shown
+    assert "Scheduled 2027-01-05T09:00:00+01:00\n" in shown
+    assert "Kept      uda.estimate: 3\n" in shown
     exported = json.loads(ok("export").stdout)
-    assert exported[0]["kept"] == {
-        "project": "Admin.Papers", "scheduled": "2027-01-05T08:00:00Z", "uda.estimate": 3,
-        "wait": "2027-01-01T08:00:00Z",
-    }
+    assert exported[0]["kept"] == {"uda.estimate": 3}
+    assert (exported[0]["project"], exported[0]["wait"]) == (
+        "Admin/Papers", "2027-01-01T09:00:00+01:00")
     # Our JSON carries them into another home.
     (tmp_path / "other").mkdir()
     ours = _write(tmp_path, "ours.json", json.dumps([{**exported[0], "uuid": None}]))
     ok("import", str(ours))
     assert all_tasks()[2]["kept"] == exported[0]["kept"]
+    assert all_tasks()[2]["project"] == "Admin/Papers"
 
 
 def test_todotxt_dates_are_days_and_extensions_round_trip(tmp_path: Path) -> None:
@@ -66,7 +67,8 @@ def test_todotxt_dates_are_days_and_extensions_round_trip(tmp_path: Path) -> Non
     assert (rent["recurrence"], rent["recurrence_from"]) == ("FREQ=MONTHLY", "due")
     assert (plants["recurrence"], plants["recurrence_from"]) == (
         "FREQ=DAILY;INTERVAL=3", "completion")
-    assert (plants["due"], plants["kept"]) == ("2026-11-25", {"wait": "2026-11-24"})
+    assert (plants["due"], plants["kept"]) == ("2026-11-25", {})
+    assert plants["wait"] == "2026-11-24T00:00:00+01:00"  # t:, the threshold, is the wait
     assert ok("export", "--format", "todotxt").stdout == TODO_TXT.replace("@home", "+home")
 
 

@@ -133,7 +133,6 @@ def test_import_taskwarrior_export(tmp_path: Path) -> None:
     path = _write(tmp_path, "tw.json", TASKWARRIOR)
     assert ok("import", str(path)).stdout == (
         "Imported 4 tasks (taskwarrior); 0 already present\n"
-        "  kept 1 field we do not use yet: project (see `todo show`)\n"
     )
     tasks = all_tasks()
 
@@ -141,7 +140,7 @@ def test_import_taskwarrior_export(tmp_path: Path) -> None:
     assert fence["title"] == "Fix the fence"
     assert fence["notes"] == "buy nails\nand a hammer"
     assert fence["priority"] == "high"
-    assert fence["tags"] == ["diy", "home-garden", "weekend"]
+    assert (fence["tags"], fence["project"]) == (["diy", "weekend"], "home/garden")
     assert fence["due"] == "2027-01-15T09:00:00+01:00"
     assert fence["created"] == "2026-11-01T10:00:00+01:00"
     assert fence["updated"] == "2026-11-02T10:00:00+01:00"

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -79,10 +80,13 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
             ReminderRead(datetime(2026, 12, 1, 7, 0, tzinfo=UTC), "PT1H", ReminderState.PENDING),
         ),
     )
+    task = replace(task, project="home/garden", wait=datetime(2026, 11, 29, 23, tzinfo=UTC),
+                   scheduled=date(2026, 11, 30))
     shape = jsonfmt.task_to_dict(task, PARIS)
     assert list(shape) == [
         "id", "title", "notes", "status", "priority", "tags", "due", "recurrence",
         "reminders", "created", "updated", "completed", "uuid", "recurrence_from", "kept",
+        "project", "wait", "scheduled", "until",
     ]
     assert shape == {
         "id": 7,
@@ -100,6 +104,10 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
         "uuid": UUID_1,
         "recurrence_from": "due",
         "kept": {},
+        "project": "home/garden",
+        "wait": "2026-11-30T00:00:00+01:00",
+        "scheduled": "2026-11-30",
+        "until": None,
     }
 
 
@@ -240,14 +248,14 @@ def test_taskwarrior_export_maps_every_field() -> None:
         title="Plant tulips by the fence",
         notes="bulbs are in the shed\nask Ana about the red ones",
         priority=Priority.HIGH,
-        tags=("home-garden", "outside", "weekend"),
+        tags=("outside", "weekend"),
         due=datetime(2026, 11, 30, 23, 0, tzinfo=UTC),
         uuid=UUID_1,
         status=Status.PENDING,
         created=datetime(2026, 11, 1, 8, 15, tzinfo=UTC),
         updated=datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
         completed=None,
-        kept={"project": "home.garden"},
+        project="home/garden",
     )
     assert (taxes.status, taxes.priority) == (Status.COMPLETED, Priority.MEDIUM)
     assert taxes.completed == datetime(2026, 4, 15, 17, 0, tzinfo=UTC)
@@ -258,8 +266,9 @@ def test_taskwarrior_export_maps_every_field() -> None:
     assert (child.status, child.uuid) == (Status.PENDING, UUID_5)
     assert (child.recurrence, child.series_id) == ("FREQ=WEEKLY", UUID_4)
     assert child.recur_start == datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
-    assert (passport.status, passport.tags, passport.notes) == (Status.PENDING, ("admin",), None)
-    assert passport.kept == {"project": "Admin", "wait": "2027-01-01"}
+    assert (passport.status, passport.tags, passport.notes) == (Status.PENDING, (), None)
+    assert (passport.project, passport.kept) == ("Admin", {})
+    assert passport.wait == datetime(2027, 1, 1, tzinfo=UTC)
 
 
 def test_taskwarrior_due_at_local_midnight_is_an_all_day_date() -> None:
@@ -281,16 +290,27 @@ def test_taskwarrior_accepts_one_object_per_line() -> None:
 
 
 @pytest.mark.parametrize(
-    ("project", "tag"),
-    [("home.garden", "home-garden"), ("Work Stuff", "work-stuff"), ("Café", "café"),
-     ("Cafe\u0301", "café"), ("_inbox", "inbox"), ("2026", None), ("日本", "日本"),
-     ("☕", None)],
+    ("project", "path"),
+    [("home.garden", "home/garden"), ("Work Stuff", "Work Stuff"), ("Café", "Café"),
+     ("2026", "2026"), ("日本", "日本"), ("☕", "☕")],
 )
-def test_taskwarrior_projects_become_valid_tags_or_are_dropped(
-    project: str, tag: str | None
-) -> None:
+def test_taskwarrior_projects_become_projects_not_tags(project: str, path: str) -> None:
     [task] = taskwarrior.parse(json.dumps([{"description": "x", "project": project}]))
-    assert task.tags == ((tag,) if tag else ())
+    assert (task.project, task.tags, task.kept) == (path, (), {})
+
+
+def test_a_taskwarrior_project_we_cannot_hold_is_kept_as_written() -> None:
+    [task] = taskwarrior.parse(json.dumps([{"description": "x", "project": "a..b"}]))
+    assert (task.project, task.kept) == (None, {"project": "a..b"})
+
+
+def test_taskwarrior_until_outside_a_series_is_the_tasks_own() -> None:
+    [task] = taskwarrior.parse(json.dumps([
+        {"description": "x", "until": "20270101T120000Z", "scheduled": "20261231T230000Z"}]),
+        PARIS)
+    assert task.until == datetime(2027, 1, 1, 12, tzinfo=UTC)
+    assert task.scheduled == date(2027, 1, 1)
+    assert task.kept == {}
 
 
 @pytest.mark.parametrize(
@@ -344,7 +364,8 @@ def test_todotxt_sample() -> None:
     assert batteries.completed == datetime(2026, 11, 20, tzinfo=UTC)
     # Unknown key:value pairs and URLs stay in the title; only tags leave it.
     assert (docs.title, docs.tags) == ("Check https://example.com/docs", ("web-site",))
-    assert docs.kept == {"wait": "2026-11-25"}  # the threshold: hidden until then
+    assert docs.kept == {}
+    assert docs.wait == datetime(2026, 11, 25, tzinfo=UTC)  # the threshold: hidden until then
 
 
 def test_todotxt_uuids_are_stable_across_imports_and_whitespace() -> None:

@@ -79,3 +79,40 @@ def test_first_schema_file_upgrades_with_nothing_lost(tmp_path: Path) -> None:
         assert [t.id for t in svc.list_tasks(TaskFilter(search="renamed"))] == [4]
     finally:
         svc.close()
+
+
+def test_0009_moves_kept_project_scheduled_and_wait_into_their_columns(db_url: str) -> None:
+    # Before issue 15 a Taskwarrior import kept these aside in task.kept.
+    migrations.upgrade(_sqlalchemy_url(db_url), "0008")
+    kept = ('{"project":"Admin.Papers","scheduled":"2027-01-05T08:00:00Z",'
+            '"uda.estimate":3,"wait":"2027-01-01T08:00:00Z"}')
+    day_wait = '{"project":"a..b","scheduled":"2027-01-05","wait":"2027-01-01"}'
+    # Stored as core.store.Db writes it: naive UTC text on SQLite.
+    now: object = datetime(2026, 11, 1, tzinfo=BERLIN)
+    if db_url.startswith("sqlite"):
+        now = "2026-10-31 23:00:00.000000"
+    engine = sa.create_engine(_sqlalchemy_url(db_url))
+    try:
+        with engine.begin() as conn:
+            for id_, text in ((1, kept), (2, day_wait)):
+                conn.execute(sa.text(
+                    "INSERT INTO task (owner, id, uuid, title, status, priority, created, "
+                    "updated, version, recur_from_completion, kept) VALUES ('alice', :id, :uuid, "
+                    "'t', 'pending', 0, :now, :now, 1, false, :kept)"),
+                    {"id": id_, "uuid": f"0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a000{id_}",
+                     "now": now, "kept": text})
+    finally:
+        engine.dispose()
+    svc = open_service(make_settings(db_url))
+    try:
+        first, second = svc.list_tasks(TaskFilter(status="all", sort="id"))
+        assert (first.project, first.kept) == ("Admin/Papers", {"uda.estimate": 3})
+        assert first.scheduled == datetime(2027, 1, 5, 9, tzinfo=BERLIN)
+        assert first.wait == datetime(2027, 1, 1, 9, tzinfo=BERLIN)
+        # A bare-day wait needs the user's zone, and "a..b" is no path: both stay kept.
+        assert (second.project, second.scheduled) == (None, date(2027, 1, 5))
+        assert second.kept == {"project": "a..b", "wait": "2027-01-01"}
+        exported = svc.export("json", TaskFilter(status="all", sort="id"))
+        assert '"kept":{"uda.estimate":3}' in exported
+    finally:
+        svc.close()

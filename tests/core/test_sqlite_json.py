@@ -79,6 +79,10 @@ def tasks(draw: st.DrawFn) -> TaskCreate:
         completed=draw(instants) if status is Status.COMPLETED else None,
         reminders=tuple(draw(reminders)),
         kept=draw(kept_fields),
+        project=draw(st.none() | st.sampled_from(["home", "home/garden", "Work/Q4 plans"])),
+        wait=draw(st.none() | instants),
+        scheduled=draw(st.none() | st.dates(date(1980, 1, 1), date(2060, 1, 1)) | instants),
+        until=draw(st.none() | instants),
     )
 
 

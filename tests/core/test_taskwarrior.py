@@ -10,7 +10,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -96,15 +96,15 @@ def test_a_real_recurring_series_comes_in_once_with_its_rule(
     assert plants.recurrence is not None
     assert plants.recurrence.startswith("FREQ=WEEKLY;UNTIL=")
     assert plants.due == datetime.combine(water, datetime.min.time().replace(hour=18), BERLIN)
-    assert plants.tags == ("green", "home-garden")
+    assert (plants.tags, plants.project) == (("green",), "home/garden")
     # A due at local midnight is Taskwarrior's way of saying a day.
     assert (rent.recurrence, rent.due) == ("FREQ=MONTHLY", _day(20))
-    assert rent.kept == {"wait": _day(15).isoformat(), "scheduled": _day(18).isoformat(),
-                         "uda.estimate": 3}
-    assert plants.kept == {"project": "home.garden"}
-    assert result.kept_summary == (
-        "kept 4 fields we do not use yet: project, uda.estimate, scheduled, wait"
-    )
+    # Project, wait and scheduled land in their own fields (issue 15), no longer kept aside.
+    assert rent.wait == datetime.combine(_day(15), datetime.min.time(), BERLIN)
+    assert rent.scheduled == _day(18)
+    assert rent.kept == {"uda.estimate": 3}
+    assert plants.kept == {}
+    assert result.kept_summary == "kept 1 field we do not use yet: uda.estimate"
     again = fresh.import_text(exported)
     assert (len(again.added), len(_everything(fresh))) == (0, 2)
 
@@ -201,6 +201,11 @@ def _populate(svc: TaskService) -> None:
     svc.add_text("Haircut", due=_day(9).isoformat(), every="every! 4 weeks")
     svc.add_text("Gym", due=f"{_day(2)} 07:00", every="every mon and wed")
     svc.add_text("Pay rent", due=_day(12).isoformat(), every="every month until 2027-12-31")
+    # Issue 15's fields, each in its own column: a project, wait, scheduled (a day and a
+    # time) and until on a plain task, and a project and scheduled day on a series.
+    svc.add_text(f"Paint shed pro:home/garden wait:{_day(2)} sch:{_day(4)} until:{_day(40)}")
+    svc.add_text(f"Sweep sch:{_day(3)} at 9am project:home")
+    svc.add_text(f"Mow ^home/garden sch:{_day(1)}", due=_day(7).isoformat(), every="every week")
     drain(svc)
 
 
@@ -220,12 +225,17 @@ def test_our_export_goes_through_taskwarrior_and_back_unchanged(
     rows = task.tasks()
     # Taskwarrior sees one template per series it can repeat, and adds no instance of its own.
     assert sorted(r["description"] for r in rows if r["status"] == "recurring") == [
-        "Haircut", "Pay rent", "Water plants"]
-    assert len(rows) == len(before) + 3
+        "Haircut", "Mow", "Pay rent", "Water plants"]
+    assert len(rows) == len(before) + 4
 
     second.import_text(task.export())
     after = _by_uuid(second)
     assert after == before
+    shed = next(t for t in after.values() if t["title"] == "Paint shed")
+    assert (shed["project"], shed["scheduled"]) == ("home/garden", _day(4).isoformat())
+    assert shed["wait"] is not None and shed["until"] is not None
+    passport = next(t for t in after.values() if t["title"] == "Renew passport")
+    assert (passport["project"], passport["kept"]) == ("Admin/Papers", {"uda.estimate": 3})
 
 
 def test_a_deleted_template_without_instances_is_not_lost() -> None:
@@ -273,8 +283,9 @@ def test_the_next_instance_keeps_fields_and_moves_its_own_dates(fresh: TaskServi
     [following] = [t for t in _everything(fresh) if t.status is Status.PENDING]
     assert following.due == date(2027, 1, 1)
     # Taskwarrior moves a child's wait with its due (src/recur.cpp): so do we, by 31 days.
-    assert following.kept == {"wait": "2026-12-27", "scheduled": "2026-12-29T08:00:00Z",
-                              "uda.estimate": 3}
+    assert following.wait == datetime(2026, 12, 27, tzinfo=BERLIN)
+    assert following.scheduled == datetime(2026, 12, 29, 8, tzinfo=UTC)
+    assert following.kept == {"uda.estimate": 3}
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,9 @@ def test_a_query_narrows_the_view(clock: Clock) -> None:
     narrowed = combine(home, parse_query("--tag work --overdue", clock()))
     assert narrowed == TaskFilter(tags=("home", "work"), overdue=True)
     today = FIXED[0].filter(clock())
-    assert combine(today, None) == today == TaskFilter(due_before=date(2026, 11, 23))
+    # Today: due by the end of today, or scheduled for today or earlier (issue 15).
+    assert combine(today, None) == today == TaskFilter(due_before=date(2026, 11, 23),
+                                                       or_scheduled=True)
 
 
 def _grammar(command: click.Command) -> list[tuple[object, ...]]:
@@ -65,3 +67,10 @@ def test_the_filter_box_reads_the_grammar_of_todo_list() -> None:
     assert isinstance(root, click.Group)
     listed = _grammar(root.commands["list"])
     assert listed and _grammar(filter_args.command()) == listed
+
+
+def test_the_filter_box_reads_project_and_waiting(clock: Clock) -> None:
+    assert parse_query("--project 'home / garden' --waiting", clock()) == TaskFilter(
+        project="home/garden", waiting=True)
+    with pytest.raises(BadInput, match="empty part"):
+        parse_query("--project a//b", clock())

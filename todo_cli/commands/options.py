@@ -57,11 +57,20 @@ def _option_types() -> dict[str, Any]:
     DueBefore = Annotated[str | None, typer.Option(help="Due before this date (e.g. 'fri').")]
     DueAfter = Annotated[str | None, typer.Option(help="Due after this date.")]
     Overdue = Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")]
-    Today = Annotated[bool, typer.Option("--today", help="Only tasks due today.")]
+    Today = Annotated[
+        bool,
+        typer.Option("--today", help="Only tasks due today or scheduled for today or earlier."),
+    ]
     Upcoming = Annotated[
         int | None, typer.Option(help="Due within the next N days.", min=0, max=365_000)
     ]
     NoDue = Annotated[bool, typer.Option("--no-due", help="Only tasks without a due date.")]
+    ProjectFilter = Annotated[
+        str | None, typer.Option("--project", help="In this project or its sub-projects.")
+    ]
+    Waiting = Annotated[
+        bool, typer.Option("--waiting", help="Only tasks waiting (wait: ahead).")
+    ]
     Search = Annotated[str | None, typer.Option("--search", "-s", help="Words in title or notes.")]
     Sort = Annotated[SortChoice, typer.Option(help="Sort order.")]
     Reverse = Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")]

@@ -10,7 +10,7 @@ from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
-from todo_cli import lazy, render, render_json
+from todo_cli import lazy, plan_opts, render, render_json
 from todo_cli.commands import options as opts
 from todo_cli.context import service
 from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
@@ -30,6 +30,10 @@ def add(
     notes: Annotated[str | None, typer.Option(help="Free text notes.")] = None,
     every: Annotated[str | None, typer.Option(help="Repeat: 'every mon at 9am', 'every! 2 weeks'.")] = None,
     remind: Annotated[list[str] | None, typer.Option("--remind", help="Reminder: '30m before', 'at 3pm' (repeatable).")] = None,
+    project: Annotated[str | None, typer.Option(help="Project path, e.g. 'home/garden'.")] = None,
+    wait: Annotated[str | None, typer.Option(help="Hide from lists until this date.")] = None,
+    scheduled: Annotated[str | None, typer.Option(help="When you plan to start.")] = None,
+    until: Annotated[str | None, typer.Option(help="Expire (delete) after this date.")] = None,
     json: opts.Json = False,
 ) -> None:
     """Add a task: `todo add pay rent every month on the 1st at 9am remind me 1 day before #finance`.
@@ -40,12 +44,14 @@ def add(
     recurrence (every day, every weekday,
     every mon and thu, every 2 weeks, every month on the 15th, every last fri, every year on
     dec 12, ... at 9am, until dec 31, for 5 times; every! repeats from completion); reminders
-    (remind me 30m before, remind at 3pm). Quote text to keep it literal.
+    (remind me 30m before, remind at 3pm); project:home/garden, pro:home or ^home/garden;
+    wait:fri, scheduled:mon (sch:), until:dec 31. Quote text to keep it literal.
     """
     svc = service()
     task = svc.add_text(
         " ".join(text), due=due, priority=priority, tags=tag or (), notes=notes,
-        every=every, remind=remind or (),
+        every=every, remind=remind or (), project=project, wait=wait, scheduled=scheduled,
+        until=until,
     )
     if json:
         render.Out().line(render.task_json(task, svc.tz))
@@ -70,9 +76,12 @@ def list_(
     sort: opts.Sort = opts.SortChoice.due,
     reverse: opts.Reverse = False,
     limit: opts.Limit = None,
+    project: opts.ProjectFilter = None,
+    waiting: opts.Waiting = False,
     json: opts.Json = False,
 ) -> None:
-    """List tasks (pending by default), filtered and sorted. Tasks without a due date sort last.
+    """List tasks (pending and not waiting by default), filtered and sorted. Tasks without a
+    due date sort last.
 
     EXPRESSION: +tag -tag project:home p:h due.before:fri due.after:DATE due:today
     scheduled:... status:all is:blocked is:waiting is:overdue has:subtasks has:due, words to
@@ -81,7 +90,7 @@ def list_(
     svc = service()
     flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
-        no_due, search,
+        no_due, search, project, waiting,
     )
     flt = with_expression(flt, expression, status_given())
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
@@ -100,13 +109,15 @@ def count(
     upcoming: opts.Upcoming = None,
     no_due: opts.NoDue = False,
     search: opts.Search = None,
+    project: opts.ProjectFilter = None,
+    waiting: opts.Waiting = False,
     json: opts.Json = False,
 ) -> None:
     """Print how many tasks match (the same filters and expression as `todo list`)."""
     svc = service()
     flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
-        no_due, search,
+        no_due, search, project, waiting,
     )
     flt = with_expression(flt, expression, status_given())
     n = svc.count(flt)
@@ -136,10 +147,19 @@ def edit(
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
     every: Annotated[str | None, typer.Option(help="New rule from this instance on ('none' ends it).")] = None,
     remind: Annotated[list[str] | None, typer.Option("--remind", help="Add a reminder (repeatable).")] = None,
+    project: Annotated[str | None, typer.Option(help="Move into this project.")] = None,
+    no_project: Annotated[bool, typer.Option("--no-project", help="Take out of its project.")] = False,
+    wait: Annotated[str | None, typer.Option(help="Hide until this date.")] = None,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="Stop waiting.")] = False,
+    scheduled: Annotated[str | None, typer.Option(help="Planned start date.")] = None,
+    no_scheduled: Annotated[bool, typer.Option("--no-scheduled", help="Clear the planned start.")] = False,
+    until: Annotated[str | None, typer.Option(help="Expire after this date.")] = None,
+    no_until: Annotated[bool, typer.Option("--no-until", help="Never expire.")] = False,
     json: opts.Json = False,
 ) -> None:
     """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
     svc = service()
+    now = svc.now()
     change = TaskUpdate(
         title=title if title is not None else UNSET,
         notes=notes if notes is not None else UNSET,
@@ -149,6 +169,10 @@ def edit(
         remove_tags=tuple(untag or ()),
         recurrence=_every_change(every),
         add_reminders=tuple(remind or ()),
+        project=plan_opts.cleared("project", project, no_project),
+        wait=plan_opts.date_change("wait", wait, no_wait, now),
+        scheduled=plan_opts.date_change("scheduled", scheduled, no_scheduled, now),
+        until=plan_opts.date_change("until", until, no_until, now),
     )
     _print_changed("Updated", svc.update(ids, change), json)
 
@@ -193,7 +217,7 @@ def restore(ids: opts.Ids, json: opts.Json = False) -> None:
 
 
 def show_today() -> None:
-    """What `todo` alone prints: tasks due today or overdue."""
+    """What `todo` alone prints: tasks due today or overdue, or scheduled for today or earlier."""
     svc = service()
     now = svc.now()
     tasks = svc.list_tasks(today_or_overdue(now))
