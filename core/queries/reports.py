@@ -13,9 +13,9 @@ from typing import Any
 from core.queries.where import Where
 from core.store import Db
 
-PROJECT_KEY = "NULL"
-"""The SQL expression a task's project is grouped by. Until migration 0009 adds the column
-every task is in no project; with it this becomes "t.project" (schema15.md)."""
+PROJECT_KEY = "t.project"
+"""The SQL expression a task's project is grouped by: its full path as stored ("home/garden");
+a task in no project is in "(none)"."""
 
 _STATUS_TYPES = ("created", "completed", "reopened", "deleted", "restored")
 """The event types that can move a task into or out of pending (an update never does)."""

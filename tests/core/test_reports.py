@@ -170,3 +170,17 @@ def test_summary_groups_by_the_project_key_expression(story: TaskService) -> Non
         ("b", 1, 0, 0, 0, 0),
         ("home/x", 1, 2, 1, 1, 1),  # a pending and overdue; c last week, d this week
     ]
+
+
+def test_summary_groups_by_each_tasks_project(story: TaskService) -> None:
+    from core.schemas import TaskUpdate
+
+    ids = {t.title: t.id for t in story.list_tasks(TaskFilter(status="all"))}
+    for title, project in [("a", "home/x"), ("c", "home/x"), ("d", "home/x"), ("b", "b")]:
+        story.update([ids[title]], TaskUpdate(project=project))
+    rows = {p.project: p.as_json() for p in story.report_summary().projects}
+    assert rows["home/x"] == {
+        "project": "home/x", "pending": 1, "completed": 2, "completed_this_week": 1,
+        "completed_last_week": 1, "percent_done": 67, "overdue": 1,
+    }
+    assert rows["b"]["pending"] == 1 and rows["(none)"]["completed"] == 1
