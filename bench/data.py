@@ -90,15 +90,33 @@ def task(rng: random.Random) -> dict[str, Any]:
     return obj
 
 
-def tasks(count: int, seed: int = SEED) -> list[dict[str, Any]]:
-    """`count` tasks, the same list for the same seed."""
+DEPENDS_SHARE = 0.1
+"""Issue 15's mix: a tenth of the tasks depend on one or two earlier tasks."""
+
+
+def tasks(count: int, seed: int = SEED, organised: bool = False) -> list[dict[str, Any]]:
+    """`count` tasks, the same list for the same seed; `organised` adds issue 15's
+    dependencies (a quarter of the tasks are in projects either way)."""
     rng = random.Random(seed)
-    return [task(rng) for _ in range(count)]
+    made = [task(rng) for _ in range(count)]
+    if organised:
+        add_depends(made, random.Random(seed + 1))
+    return made
 
 
-def write(count: int, path: Path, seed: int = SEED) -> Path:
+def add_depends(made: list[dict[str, Any]], rng: random.Random) -> None:
+    """Give a tenth of the tasks `depends` on one or two earlier ones (Taskwarrior 2.6 writes
+    an array of uuids). Its own generator, so the tasks themselves stay as they were."""
+    for index in range(1, len(made)):
+        if rng.random() < DEPENDS_SHARE:
+            blockers = rng.sample(range(index), min(index, rng.randint(1, 2)))
+            made[index]["depends"] = [made[b]["uuid"] for b in sorted(blockers)]
+
+
+def write(count: int, path: Path, seed: int = SEED, organised: bool = False) -> Path:
     """Write `count` tasks as a JSON array (one task per line) to `path` and return it."""
-    lines = ",\n".join(json.dumps(obj, separators=(",", ":")) for obj in tasks(count, seed))
+    made = tasks(count, seed, organised)
+    lines = ",\n".join(json.dumps(obj, separators=(",", ":")) for obj in made)
     path.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
     return path
 
@@ -109,8 +127,9 @@ def main() -> None:
     parser.add_argument("count", type=int, help="number of tasks")
     parser.add_argument("path", type=Path, help="output file")
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
+    parser.add_argument("--organised", action="store_true", help="add dependencies (issue 15)")
     args = parser.parse_args()
-    write(args.count, args.path, args.seed)
+    write(args.count, args.path, args.seed, args.organised)
 
 
 if __name__ == "__main__":
