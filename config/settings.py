@@ -8,7 +8,6 @@ quarter of a second to import, more than a whole `todo add` is allowed.
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -164,6 +163,8 @@ def _read_toml(file: Path) -> dict[str, Any]:
 
 @dataclass
 class _Sources:
+    """Where _fill reads values and records their source."""
+
     env: dict[str, str]
     file: str
     found: dict[str, str]
@@ -245,6 +246,8 @@ def _apply_dynamic_defaults(settings: Settings) -> None:
 
 
 def _login_name() -> str:
+    import getpass  # here: with termios it costs every command ~0.5 ms, and TODO_USER skips it
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
