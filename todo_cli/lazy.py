@@ -42,8 +42,10 @@ def defer_stdlib(name: str) -> None:
 
     For `inspect` (with ast, dis and tokenize ~5 ms of a command's start): dataclasses
     imports it but reads it only to write a signature into a class without a docstring,
-    which no todo dataclass lacks. Only the `todo` entry point calls this; anything that
-    does use the module loads it on first use.
+    which no todo dataclass lacks. For `subprocess` (with signal, threading, selectors):
+    Typer imports it for `typer.launch` and shell completion, which a command rarely runs.
+    Only the `todo` entry point calls this; anything that does use the module loads it on
+    first use.
     """
     import sys
 

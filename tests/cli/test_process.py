@@ -182,7 +182,8 @@ def test_plain_commands_run_without_typer(
 # imports it, todo_cli.lazy.defer_stdlib leaves it unloaded), shutil (only a terminal asks
 # for its width), uuid and platform (core.ids), socket (os.uname), getpass (only without
 # TODO_USER, which the probe does not set: so not pinned).
-STARTUP_STDLIB = ("inspect", "ast", "dis", "tokenize", "shutil", "uuid", "platform", "socket")
+STARTUP_STDLIB = ("inspect", "ast", "dis", "tokenize", "shutil", "uuid", "platform", "socket",
+                  "subprocess")
 
 
 @pytest.mark.parametrize("command", ["list", "add x", "count", "export"])
@@ -190,6 +191,12 @@ def test_plain_commands_skip_the_start_up_stdlib(
     loaded_modules: dict[str, list[str]], command: str
 ) -> None:
     assert _matching(loaded_modules[command], STARTUP_STDLIB) == []
+
+
+def test_typer_commands_do_not_load_subprocess(loaded_modules: dict[str, list[str]]) -> None:
+    # Typer imports it for launch and completion; the entry point defers it (todo_cli.lazy).
+    assert "typer" in loaded_modules["count --json"]
+    assert "subprocess" not in loaded_modules["count --json"]
 
 
 @pytest.mark.parametrize("command", ["list", "count"])
