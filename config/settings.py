@@ -8,12 +8,11 @@ quarter of a second to import, more than a whole `todo add` is allowed.
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any
 
 from config import paths
 
@@ -164,13 +163,14 @@ def _read_toml(file: Path) -> dict[str, Any]:
 
 @dataclass
 class _Sources:
+    """Where _fill reads values and records their source."""
+
     env: dict[str, str]
     file: str
     found: dict[str, str]
 
 
 def _fill(target: Any, prefix: str, data: dict[str, Any], src: _Sources) -> None:
-    hints = get_type_hints(type(target))
     known = {f.name for f in fields(target) if f.name != "sources"}
     for key in data:
         if key not in known:
@@ -188,10 +188,10 @@ def _fill(target: Any, prefix: str, data: dict[str, Any], src: _Sources) -> None
             continue
         env_name = ENV_PREFIX + dotted.upper().replace(".", "__")
         if env_name in src.env:
-            value = _coerce(dotted, hints[f.name], src.env[env_name])
+            value = _coerce(dotted, f.type, src.env[env_name])
             src.found[dotted] = f"env {env_name}"
         elif f.name in data:
-            value = _coerce(dotted, hints[f.name], data[f.name])
+            value = _coerce(dotted, f.type, data[f.name])
             src.found[dotted] = f"file {src.file}"
         else:
             value = current
@@ -202,6 +202,8 @@ _KIND_NAMES = {"bool": "boolean (true or false)", "int": "whole number", "float"
 
 
 def _coerce(key: str, kind: Any, raw: Any) -> Any:
+    # `kind` is the annotation as written ("int", "str | None": annotations are not evaluated
+    # here, get_type_hints would cost every command ~1 ms); a type also works.
     text_kind = getattr(kind, "__name__", str(kind))
     if text_kind == "int | None":  # an optional number: unset when empty
         if raw in (None, ""):
@@ -245,6 +247,8 @@ def _apply_dynamic_defaults(settings: Settings) -> None:
 
 
 def _login_name() -> str:
+    import getpass  # here: with termios it costs every command ~0.5 ms, and TODO_USER skips it
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

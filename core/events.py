@@ -8,10 +8,11 @@ old and new value; that is enough to undo a change and to audit it.
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from core.ids import new_uuid as new_id
 
 CREATED = "todo.task.created"
 UPDATED = "todo.task.updated"
@@ -51,7 +52,7 @@ def reminder_event(
 ) -> Event:
     """A reminder event (`todo.reminder.due` or `.fired`) about one reminder of a task."""
     data = {"task": task, "reminder": reminder, "owner": owner}
-    return Event(str(uuid.uuid4()), kind, str(task["id"]), time, data)
+    return Event(new_id(), kind, str(task["id"]), time, data)
 
 
 def type_for_status(old: str | None, new: str) -> str:
@@ -79,7 +80,7 @@ def make_event(
 ) -> Event:
     """An event of `kind` for the task snapshot `task` (its --json form)."""
     data = {"task": task, "changes": changes, "owner": owner, "version": version}
-    return Event(str(uuid.uuid4()), kind, str(task["id"]), time, data)
+    return Event(new_id(), kind, str(task["id"]), time, data)
 
 
 def envelope(event: Event, source: str) -> dict[str, Any]:

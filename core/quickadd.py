@@ -17,16 +17,18 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from core import dates
 from core.priorities import Priority, parse_priority
 from core.quickadd_fields import attribute, short_project
-from core.recurrence import Rule as Recurrence
-from core.recurrence import match_rule
+from core.recurrence.vocabulary import HEADS
 from core.reminders import ReminderSpec, match_reminder
 from core.schemas import Due
 from core.tags import is_tag, normalise_tag
+
+if TYPE_CHECKING:
+    from core.recurrence import Rule as Recurrence
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,13 @@ def _due(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
 def _recurrence(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
     """`every monday at 9am`, `every! 3 days`, `monthly on the 15th` ... (before _due, so the
     time and the weekday belong to the repeat)."""
-    found = match_rule(_plain_run(tokens, i, _LONGEST_PHRASE), 0, now)
+    words = _plain_run(tokens, i, _LONGEST_PHRASE)
+    if not words or words[0].lower() not in HEADS:
+        return None
+    # Only a line that repeats loads the repeat grammar and the rule's maths (~3 ms).
+    from core.recurrence.phrases import match_rule
+
+    found = match_rule(words, 0, now)
     return None if found is None else (found[0], Parsed("", recurrence=found[1]))
 
 

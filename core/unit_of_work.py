@@ -21,12 +21,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from core import dates, events
 from core.errors import BadInput
-from core.formats import jsonfmt
 from core.queries import consumers, operations, outbox, tasks
 from core.queries import series as series_rows
 from core.schemas import Status, TaskRead
 from core.store import Db, Store
-from core.validation import check_dates
 
 if TYPE_CHECKING:
     # Loaded where a recurring task changes: reads (list, count) skip the recurrence
@@ -162,6 +160,10 @@ class UnitOfWork:
         self, tx: Tx, pk: int, before: TaskRead, after: TaskRead, series: Series | None = None
     ) -> TaskRead:
         """Write `after` over `before` and append its event; unchanged tasks are not written."""
+        # Writes only: reads (list, count) skip the JSON shapes and the validation (zoneinfo).
+        from core.formats import jsonfmt
+        from core.validation import check_dates
+
         new = jsonfmt.task_to_dict(after, self.tz)
         changes = events.diff(jsonfmt.task_to_dict(before, self.tz), new, TRACKED)
         if not changes:

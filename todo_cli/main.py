@@ -13,6 +13,10 @@ def main() -> None:
 
         print(f"todo {__version__}")
         return
+    from todo_cli import lazy
+
+    lazy.defer_stdlib("inspect")  # loaded by dataclasses, needed by Typer only (~5 ms)
+    lazy.defer_stdlib("subprocess")  # loaded by Typer for `launch` and completion (~2 ms)
     from todo_cli import plain
 
     command = plain.command_for(sys.argv[1:])

@@ -1,4 +1,5 @@
-"""The plain commands without Typer: `todo count`, `todo list` (`ls`) and `todo add WORDS`.
+"""The plain commands without Typer: `todo count`, `todo list` (`ls`), `todo export` and
+`todo add WORDS`.
 
 Importing Typer and Click costs a command ~25 ms, half of the 50 ms start-up budget. When
 the arguments hold nothing to parse (no option, no `--`, nothing after `count` or `list`),
@@ -32,6 +33,10 @@ def command_for(args: Sequence[str]) -> Command | None:
         from todo_cli.commands import tasks
 
         return tasks.count if name == "count" else tasks.list_
+    if name == "export" and not rest:
+        from todo_cli.commands import transfer
+
+        return lambda: transfer.export()
     if name == "add" and rest and not any(word.startswith("-") for word in rest):
         from todo_cli.commands import tasks
 

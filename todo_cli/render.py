@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta, tzinfo
 from typing import TextIO
 
 from core import dates
-from core.formats import jsonfmt
 from core.priorities import Priority
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.text import json_safe, visible
@@ -36,7 +33,7 @@ class Out:
         self.stream = stream or sys.stdout
         self.tty = _isatty(self.stream)
         self.color = self.tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-        self.width = shutil.get_terminal_size().columns if self.tty else 0
+        self.width = _terminal_width() if self.tty else 0
 
     def style(self, text: str, *names: str) -> str:
         """`text` wrapped in the named ANSI styles when colour is on."""
@@ -49,6 +46,14 @@ class Out:
         self.stream.write(text + "\n")
 
 
+def _terminal_width() -> int:
+    # Here, not at the top: shutil (with its compression modules) costs `count` ~2 ms, and
+    # only a terminal needs the width.
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def _isatty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -58,11 +63,17 @@ def _isatty(stream: TextIO) -> bool:
 
 def task_json(task: TaskRead, tz: tzinfo) -> str:
     """One task as the stable JSON object."""
+    import json
+
+    from core.formats import jsonfmt  # JSON output only: core.formats loads uuid and platform
+
     return json_safe(json.dumps(jsonfmt.task_to_dict(task, tz), ensure_ascii=False))
 
 
 def tasks_json(tasks: Sequence[TaskRead], tz: tzinfo, out: Out | None = None) -> None:
     """A JSON array of tasks."""
+    from core.formats import jsonfmt
+
     (out or Out()).stream.write(json_safe(jsonfmt.dumps(tasks, tz)) + "\n")
 
 

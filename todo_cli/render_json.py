@@ -7,7 +7,6 @@ offset, in the user's zone. The keys are a contract: add new ones at the end, ne
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,8 @@ _REMINDER_EVENT = "todo.reminder."
 def emit(value: Any, out: Out | None = None) -> None:
     """`value` as one JSON document on one line: json escapes C0 control characters,
     `json_safe` DEL and C1, so nothing raw can reach a terminal."""
+    import json  # here: plain `list` and `count` print no JSON (~1 ms)
+
     (out or Out()).line(json_safe(json.dumps(value, ensure_ascii=False)))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -47,6 +46,8 @@ def check_uuid(value: object) -> str:
     """The canonical spelling of a UUID, or BadInput naming the bad value."""
     if not isinstance(value, str):
         raise BadInput(f"invalid uuid {json.dumps(value)}: expected a string")
+    import uuid  # imports only: uuid loads platform, which every write would pay for
+
     try:
         return str(uuid.UUID(value))
     except ValueError:

@@ -20,13 +20,35 @@ Pure: no I/O. dateutil.rrule costs ~35 ms to import, so only the functions that 
 import it; reading a phrase needs nothing but core.dates, which owns every date phrase.
 """
 
-from core.recurrence.descriptions import describe, warnings
-from core.recurrence.expansion import first_due, next_due, occurrences, validate_rrule
-from core.recurrence.phrases import match_rule, parse_rule
-from core.recurrence.rules import Rule
-from core.recurrence.vocabulary import HEADS
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.recurrence.descriptions import describe, warnings
+    from core.recurrence.expansion import first_due, next_due, occurrences, validate_rrule
+    from core.recurrence.phrases import match_rule, parse_rule
+    from core.recurrence.rules import Rule
+    from core.recurrence.vocabulary import HEADS
 
 __all__ = [
     "HEADS", "Rule", "describe", "first_due", "match_rule", "next_due", "occurrences",
     "parse_rule", "validate_rrule", "warnings",
 ]
+
+_HOMES = {
+    "describe": "descriptions", "warnings": "descriptions", "first_due": "expansion",
+    "next_due": "expansion", "occurrences": "expansion", "validate_rrule": "expansion",
+    "match_rule": "phrases", "parse_rule": "phrases", "Rule": "rules", "HEADS": "vocabulary",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name above, imported from its module on first use: a plain `todo add` imports the
+    package (quick add, the series bookkeeping) but none of the rule's maths (~3 ms)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'core.recurrence' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"core.recurrence.{home}"), name)
+    globals()[name] = value
+    return value

@@ -24,6 +24,8 @@ from core.recurrence.vocabulary import (
 
 @dataclass(frozen=True)
 class _Series:
+    """A rule's parts from its start, in wall time of `tz` (all-day when `clock` is None)."""
+
     parts: Parts
     start: datetime  # naive local wall time
     clock: time | None  # None: an all-day series

@@ -14,13 +14,13 @@ across DST wherever the user is now.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import dates, recurrence, reminders
+from core.ids import new_uuid
 from core.schemas import Due, ReminderRead, ReminderState, TaskRead
 
 _COUNT = re.compile(r"(^|;)COUNT=(\d+)")
@@ -65,7 +65,7 @@ def start_series(
     `clock` is the time of day the rule names ("at 2:30am"): when a spring-forward gap moved
     `due` off it, the series keeps `clock`, so only that occurrence moves.
     """
-    return Series(series_id or str(uuid.uuid4()), occurrence_key(due),
+    return Series(series_id or new_uuid(), occurrence_key(due),
                   _start_text(due, tz, clock), zone_name(tz))
 
 

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import audit as log
 from core import events
 from core.audit import AuditEntry
 from core.errors import BadInput
-from core.results import HistoryEntry
 from core.unit_of_work import UnitOfWork
 from core.usecases.reading import get
+
+if TYPE_CHECKING:
+    from core.results import HistoryEntry
 
 
 def history(uow: UnitOfWork, task_id: int) -> list[HistoryEntry]:
     """Every change of one task the audit log holds, oldest first."""
+    from core.results import HistoryEntry  # here: every write records audit, few read it
+
     task = get(uow, task_id)
     return [
         HistoryEntry(e.time, e.type, e.changes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid as uuidlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -12,6 +11,7 @@ from typing import Any
 from core import dates, events, projects, quickadd, recurrence, reminders
 from core.errors import BadInput
 from core.formats import jsonfmt
+from core.ids import new_uuid
 from core.priorities import Priority, parse_priority
 from core.queries import outbox
 from core.queries import tasks as task_rows
@@ -22,7 +22,6 @@ from core.tags import normalise_tags
 from core.text import check_text
 from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.planning import PlanFields, instant, plan_changes, planned
-from core.usecases.reminders import new_reminder
 from core.validation import (
     check_dates,
     clean_notes,
@@ -68,13 +67,24 @@ def add_text(
         due=when,
         recurrence=None if rule is None else rule.rrule,
         recur_from_completion=rule is not None and rule.from_completion,
-        reminders=tuple(new_reminder(uow, spec, when) for spec in specs),
+        reminders=_new_reminders(uow, specs, when),
         **planned(uow, parsed, fields or PlanFields(), now),
     )
     if rule is None or when is None:
         return add(uow, create)
     series = start_series(when, uow.tz, clock=rule.time)
     return uow.write("add", lambda tx: insert(uow, tx, create, series))
+
+
+def _new_reminders(
+    uow: UnitOfWork, specs: Sequence[reminders.ReminderSpec], due: Due | None
+) -> tuple[ReminderRead, ...]:
+    if not specs:
+        return ()
+    # Here: the reminder use cases (deliveries, results) load only when a reminder is asked for.
+    from core.usecases.reminders import new_reminder
+
+    return tuple(new_reminder(uow, spec, due) for spec in specs)
 
 
 def insert(uow: UnitOfWork, tx: Tx, create: TaskCreate, series: Series | None = None) -> TaskRead:
@@ -100,7 +110,7 @@ def _new_task(
 ) -> TaskRead:
     task = TaskRead(
         id=tx.next_id(uow.owner),
-        uuid=create.uuid or str(uuidlib.uuid4()),
+        uuid=create.uuid or new_uuid(),
         title=valid_title(create.title),
         notes=clean_notes(create.notes),
         status=create.status,
@@ -170,6 +180,8 @@ def _edited(uow: UnitOfWork, task: TaskRead, change: TaskUpdate, now: datetime) 
         edited = recurring(uow, edited, change.recurrence, now)
     edited = replace(edited, **plan_changes(uow, change))
     if change.add_reminders:
+        from core.usecases.reminders import new_reminder
+
         added = [new_reminder(uow, reminders.parse_reminder(r, now), edited.due)
                  for r in change.add_reminders]
         edited = replace(edited, reminders=sorted_reminders([*edited.reminders, *added]))

@@ -1,24 +1,26 @@
 """Import and export: our JSON, Taskwarrior JSON, todo.txt and iCalendar, in and out.
 
-Imported lazily by the facade: a plain command never loads the format code."""
+Imported lazily by the facade: a plain command never loads the format code. What only an
+import needs (the write path of new tasks, recurrence, validation, results) is imported where
+an import runs, so `todo export` does not load it (~10 ms)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from core.errors import BadInput
 from core.formats import Format, jsonfmt
 from core.queries import series as series_rows
 from core.queries import tasks as task_rows
 from core.queries.task_filter import where_for
-from core.recurrence.instances import occurrence_key
-from core.results import ImportResult
 from core.schemas import Status, TaskCreate, TaskFilter, TaskRead
 from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.reading import list_tasks
-from core.usecases.tasks import insert
-from core.validation import check_dates, placed, valid_due
+
+if TYPE_CHECKING:
+    from core.results import ImportResult
 
 ProgressFn = Callable[[int, int], None]
 
@@ -84,6 +86,8 @@ def import_text(
 def _import(
     uow: UnitOfWork, tx: Tx, fmt: str, creates: list[TaskCreate], progress: ProgressFn | None
 ) -> ImportResult:
+    from core.results import ImportResult
+
     added: list[TaskRead] = []
     seen: set[str] = set()
     known = task_rows.pks_of_uuids(tx.db, uow.owner, [c.uuid for c in creates if c.uuid])
@@ -113,6 +117,9 @@ def _import_one(
     uow: UnitOfWork, tx: Tx, create: TaskCreate, known: dict[str, int]
 ) -> TaskRead | None:
     """Insert a new task; a known uuid is skipped, unless deleted (then it comes back)."""
+    from core.usecases.tasks import insert
+    from core.validation import check_dates
+
     # First, before any zone arithmetic on them (a due in year 9999 would overflow there).
     check_dates(create, ("due", "reminders", "created", "updated", "completed"))
     pk = None if create.uuid is None else known.get(create.uuid)
@@ -131,6 +138,9 @@ def _occurrence_taken(uow: UnitOfWork, tx: Tx, create: TaskCreate) -> bool:
     again after the other tool (or our recurrence consumer) made that instance itself."""
     if create.series_id is None:
         return False
+    from core.recurrence.instances import occurrence_key
+    from core.validation import placed, valid_due
+
     due = valid_due(placed(create.due, uow.tz), uow.tz)
     if due is None:
         return False

@@ -1,5 +1,6 @@
-"""`todo add WORDS`, `list`, `ls` and `count` run without Typer (todo_cli/plain.py): the same
-output, errors and exit codes as through the Typer app, and only when nothing needs parsing."""
+"""`todo add WORDS`, `list`, `ls`, `count` and `export` run without Typer (todo_cli/plain.py):
+the same output, errors and exit codes as through the Typer app, and only when nothing needs
+parsing."""
 
 from __future__ import annotations
 
@@ -49,10 +50,15 @@ def test_the_plain_path_prints_what_typer_prints(home: Path, tmp_path: Path) -> 
         typer_result = _run(argv, other, typer_app=True)
         assert plain_result == typer_result, argv
     assert _run(["count"], home, typer_app=False)[1] == "4\n"  # the script really added tasks
+    # `export` reads only, so both paths export the same database and must match byte for byte.
+    exported = _run(["export"], home, typer_app=False)
+    assert exported == _run(["export"], home, typer_app=True)
+    assert exported[0] == 0 and exported[1].count('"uuid"') == 4
 
 
 @pytest.mark.parametrize(
-    "args", [["add", "x"], ["add", "pay", "rent", "#home"], ["list"], ["ls"], ["count"]]
+    "args",
+    [["add", "x"], ["add", "pay", "rent", "#home"], ["list"], ["ls"], ["count"], ["export"]],
 )
 def test_plain_arguments_take_the_plain_path(args: list[str]) -> None:
     assert plain.command_for(args) is not None
@@ -62,7 +68,8 @@ def test_plain_arguments_take_the_plain_path(args: list[str]) -> None:
     "args",
     [[], ["add"], ["add", "--json", "x"], ["add", "x", "-p", "high"], ["add", "--", "-x"],
      ["add", "-"], ["list", "--tag", "work"], ["list", "extra"], ["count", "--json"],
-     ["count", "--help"], ["show", "1"], ["done", "1"], ["--version"], ["add", "x", "--help"]],
+     ["count", "--help"], ["export", "-f", "ical"], ["export", "x"], ["show", "1"], ["done", "1"],
+     ["--version"], ["add", "x", "--help"]],
 )
 def test_anything_to_parse_goes_to_typer(args: list[str]) -> None:
     assert plain.command_for(args) is None

@@ -41,3 +41,17 @@ def test_json_safe_keeps_the_value() -> None:
 
     assert not any(c in text for c in CONTROLS)
     assert json.loads(text) == value
+
+
+@pytest.mark.parametrize("raw", ["plain \x7f ascii", "\x85 only c1", "caf\xe9 \x9b", "\x7f"])
+def test_json_safe_escapes_del_and_c1_in_ascii_and_other_text(raw: str) -> None:
+    # json_safe skips its scan for ASCII text without DEL: DEL alone must still be escaped.
+    text = json_safe(json.dumps(raw, ensure_ascii=False))
+
+    assert not any(c in text for c in CONTROLS[0x20:])
+    assert json.loads(text) == raw
+
+
+def test_json_safe_returns_clean_text_unchanged() -> None:
+    for text in ('["plain ascii"]', '["café 日本"]'):
+        assert json_safe(text) == text

@@ -5,15 +5,19 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING, Annotated
 
 from core.errors import BadInput
 from core.schemas import TaskFilter
 from core.text import json_safe, visible
-from todo_cli import render
+from todo_cli import lazy, render
 from todo_cli.context import service
+
+if TYPE_CHECKING:
+    import typer
+else:
+    # Only Typer reads the annotations below; a plain `todo export` runs without it.
+    typer = lazy.Module("typer")
 
 
 class Format(StrEnum):
