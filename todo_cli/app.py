@@ -116,6 +116,7 @@ REGISTRARS: tuple[tuple[Registrar, tuple[str, ...]], ...] = (
     (_module("doctor"), ("doctor",)),
     (_module("db"), ("db",)),
     (_module("projects"), ("projects",)),
+    (_module("views"), ("view", "context")),
 )
 
 
