@@ -143,7 +143,7 @@ class Backend:
 
     def _rows_for(self, flt: TaskFilter) -> array[int]:
         if self._all_pending and answers(flt):
-            return self._masks_of(flt.sort, flt.reverse).rows_of(flt)
+            return self._masks_of(flt.sort, flt.reverse).rows_of(flt, self.now())
         # A filtered sorted list is the sorted filtered list: the sort keys are total orders.
         ids = live.matching_ids(self.service, flt)
         rows = self._ordered(flt.sort, flt.reverse).rows_of(ids)
@@ -304,8 +304,9 @@ class Backend:
 
 
 def moves(flt: TaskFilter) -> bool:
-    """Whether what `flt` selects changes with the time of day, tasks unchanged."""
-    return flt.overdue or flt.today or flt.upcoming is not None
+    """Whether what `flt` selects changes with the time of day, tasks unchanged (an
+    expression may name a date word or is:overdue)."""
+    return flt.overdue or flt.today or flt.upcoming is not None or bool(flt.expression)
 
 
 SORTS: Sequence[SortKey] = ("due", "priority", "urgency", "created", "title", "id")

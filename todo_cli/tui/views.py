@@ -1,15 +1,16 @@
 """The sidebar's views and the `/` filter, both as core TaskFilters.
 
-The `/` box takes the options of `todo list` (`--tag work -p high --overdue`, `-s invoice`)
-and parses them with the grammar that command declares (todo_cli/filter_args.py), so the TUI
-filters exactly as the CLI does and says the same things about bad input, without importing
-the CLI application. Text without options is a search.
+The `/` box takes the filter language (`+work or p:h`, `project:home not is:blocked`,
+`@NAME` for a saved view; plain words are a search), or the options of `todo list`
+(`--tag work -p high --overdue`, `-s invoice`, with an expression after them), parsed with
+the grammar that command declares (todo_cli/filter_args.py), so the TUI filters exactly as
+the CLI does and says the same things about bad input, without importing the CLI application.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
@@ -70,18 +71,57 @@ def sidebar_views(tags: Sequence[tuple[str, int]]) -> list[View]:
 _DEFAULTS = TaskFilter()
 
 
-def parse_query(text: str, now: datetime) -> TaskFilter | None:
-    """The filter typed in the `/` box (None when it is empty); BadInput when it is wrong."""
+_SHORT_OPTIONS = frozenset({"-p", "-t", "-s", "-n", "-r"})
+"""`todo list`'s one-letter options: any other `-word` is the language's "without tag"."""
+
+
+def parse_query(text: str, now: datetime,
+                saved: Mapping[str, str] | None = None) -> TaskFilter | None:
+    """The filter typed in the `/` box (None when it is empty); BadInput when it is wrong.
+    `saved` maps the saved views' names to their expressions, for `@NAME`."""
     text = text.strip()
     if not text:
         return None
+    if "@" in text:
+        text = _with_views(text, saved or {})
+    if not any(_is_option(word) for word in text.split()):
+        return _expression(text)
     try:
         words = shlex.split(text)
     except ValueError as exc:
         raise BadInput(f"filter: {exc}") from None
-    if not any(w.startswith("-") for w in words):
-        return TaskFilter(search=text)
     return filter_args.parse_words(words, now)
+
+
+def _is_option(word: str) -> bool:
+    return (word.startswith("--") and len(word) > 2) or word in _SHORT_OPTIONS
+
+
+def _with_views(text: str, saved: Mapping[str, str]) -> str:
+    from todo_cli.scoping import expand_views
+
+    def lookup(name: str) -> str:
+        found = saved.get(name.lower())
+        if found is None:
+            raise BadInput(f"no view named '{name}' (see `todo view list`)")
+        return found
+
+    return " ".join(expand_views([text], lookup) or [])
+
+
+def _expression(text: str) -> TaskFilter:
+    """Plain words are a search, as before the language; anything else an expression, which
+    names its own status or lists pending tasks."""
+    from core.filterlang import parse
+    from core.filterlang.tree import And, Text, mentions_status
+
+    node = parse(text)
+    items = node.items if isinstance(node, And) else (node,)
+    if '"' not in text and all(isinstance(item, Text) for item in items):
+        return TaskFilter(search=text)
+    if mentions_status(node):
+        return TaskFilter(status="all", expression=text)
+    return TaskFilter(expression=text)
 
 
 def warm_up() -> None:
