@@ -30,8 +30,11 @@ def build_app(
     from todo_cli.tui.views import first_filter
 
     backend = Backend(service, settings)
+    context = service.views.context()  # the session's context (`todo context`)
+    backend.context = None if context is None else (context.name, context.expression)
     now = clock() if clock is not None else service.now()
-    backend.warm_up(first_filter(now.astimezone(service.tz)))
+    backend.warm_up(first_filter(now.astimezone(service.tz),
+                                 None if context is None else context.expression))
     chat_service = open_service(settings, clock, migrate=False)  # `service` migrated it
     from todo_cli.tui.app import POLL_S, TodoApp
 

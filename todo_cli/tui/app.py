@@ -39,6 +39,7 @@ from todo_cli.tui.views import (
     View,
     combine,
     first_filter,
+    in_context,
     parse_query,
     sidebar_views,
 )
@@ -131,7 +132,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="tasks"):
-                yield Input(placeholder="Filter: words, or todo list options (--tag work -p high)",
+                yield Input(placeholder="Filter: words, +tag p:h project:home or not, @view, --tag",
                             id="filter")
                 yield Static("", id="filter-error")
                 yield TaskTable(self.now, id="table")
@@ -167,15 +168,18 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     def _update_title(self, count: int | None) -> None:
         shown = f" · {count} task{'' if count == 1 else 's'}" if count is not None else ""
         query = " · filtered" if self.query_filter is not None else ""
-        self.sub_title = f"{self.view.label}{query} · sort: {self.sort}{shown}"
+        context = self.backend.context
+        within = "" if context is None else f"context: {visible(context[0])} · "
+        self.sub_title = f"{within}{self.view.label}{query} · sort: {self.sort}{shown}"
 
     # -- loading ---------------------------------------------------------------------------------
 
     def current_filter(self) -> TaskFilter:
         """The view's filter, narrowed by the `/` query, in the chosen order."""
         if self.view is FIXED[0] and self.query_filter is None and self.sort == "due":
-            return first_filter(self.now())  # what the factory warmed up
-        return replace(combine(self.view.filter(self.now()), self.query_filter), sort=self.sort)
+            return first_filter(self.now(), self.backend.context_expression)  # as warmed up
+        flt = combine(self.view.filter(self.now()), self.query_filter)
+        return replace(in_context(flt, self.backend.context_expression), sort=self.sort)
 
     @work(thread=True, exclusive=True, group="load")
     def _first_load(self) -> None:
@@ -191,8 +195,9 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         self.call_from_thread(self._start_polling)
         if first is None or len(first) >= FIRST_ROWS:
             self._load_view(generation, flt)
-        sidebar = sidebar_views(counts.tags)
-        self.backend.preload(self.sort, [v.filter(self.now()) for v in sidebar])
+        sidebar = sidebar_views(counts.tags, counts.saved)
+        ctx = self.backend.context_expression
+        self.backend.preload(self.sort, [in_context(v.filter(self.now()), ctx) for v in sidebar])
         views.warm_up()
         # 50k cached tasks live as long as the app: frozen, no collection walks them again.
         self.collector.freeze()
@@ -251,7 +256,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     def _count_filters(self) -> dict[str, TaskFilter]:
         now = self.now()
         self._minute = now.replace(second=0, microsecond=0)
-        return {v.key: v.filter(now) for v in FIXED}
+        return {v.key: in_context(v.filter(now), self.backend.context_expression) for v in FIXED}
 
     @work(thread=True, exclusive=True, group="counts")
     def _counts_worker(self) -> None:
@@ -270,7 +275,8 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         self._update_title(len(message.tasks))
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:
-        self.query_one(Sidebar).show_counts(message.counts.views, message.counts.tags)
+        counts = message.counts
+        self.query_one(Sidebar).show_counts(counts.views, counts.tags, counts.saved)
 
     def on_view_chosen(self, message: ViewChosen) -> None:
         self.view = message.view
@@ -343,7 +349,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         error = self.query_one("#filter-error", Static)
         try:
-            query = parse_query(event.value, self.now())
+            query = parse_query(event.value, self.now(), self.backend.saved)
         except TodoError as exc:
             error.update(exc.message)
             error.add_class("-open")

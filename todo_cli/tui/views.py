@@ -28,11 +28,15 @@ class View:
     key: str
     label: str
     tag: str | None = None
+    expression: str | None = None
+    """A saved view's expression (`todo view save`)."""
 
     def filter(self, now: datetime) -> TaskFilter:
         """The tasks of this view at `now`."""
         if self.tag is not None:
             return TaskFilter(tags=(self.tag,))
+        if self.expression is not None:
+            return _expression(self.expression, search=False)
         return _BASE[self.key](now)
 
 
@@ -53,9 +57,22 @@ FIXED = (
 )
 
 
-def first_filter(now: datetime) -> TaskFilter:
-    """The filter of the view the app opens on (Today, by due)."""
-    return FIXED[0].filter(now)
+def first_filter(now: datetime, context: str | None = None) -> TaskFilter:
+    """The filter of the view the app opens on (Today, by due), in the context."""
+    return in_context(FIXED[0].filter(now), context)
+
+
+def in_context(flt: TaskFilter, context: str | None) -> TaskFilter:
+    """`flt` and the context's expression (`todo context`), as every list of the session."""
+    if not context:
+        return flt
+    both = f"({context}) ({flt.expression})" if flt.expression else f"({context})"
+    return replace(flt, expression=both)
+
+
+def saved_view(name: str, expression: str) -> View:
+    """The sidebar entry of saved view `name`."""
+    return View(f"view:{name}", f"@{name}", expression=expression)
 
 
 def tag_view(tag: str) -> View:
@@ -63,9 +80,11 @@ def tag_view(tag: str) -> View:
     return View(f"tag:{tag}", f"#{tag}", tag)
 
 
-def sidebar_views(tags: Sequence[tuple[str, int]]) -> list[View]:
-    """The sidebar's entries: the fixed views, then one per tag in use (tag, count)."""
-    return [*FIXED, *(tag_view(tag) for tag, _ in tags)]
+def sidebar_views(tags: Sequence[tuple[str, int]],
+                  saved: Sequence[tuple[str, str]] = ()) -> list[View]:
+    """The sidebar's entries: the fixed views, the saved views (name, expression), then one
+    per tag in use (tag, count)."""
+    return [*FIXED, *(saved_view(*pair) for pair in saved), *(tag_view(tag) for tag, _ in tags)]
 
 
 _DEFAULTS = TaskFilter()
@@ -109,15 +128,15 @@ def _with_views(text: str, saved: Mapping[str, str]) -> str:
     return " ".join(expand_views([text], lookup) or [])
 
 
-def _expression(text: str) -> TaskFilter:
-    """Plain words are a search, as before the language; anything else an expression, which
-    names its own status or lists pending tasks."""
+def _expression(text: str, search: bool = True) -> TaskFilter:
+    """Plain words are a search (if `search`), as before the language; anything else an
+    expression, which names its own status or lists pending tasks."""
     from core.filterlang import parse
     from core.filterlang.tree import And, Text, mentions_status
 
     node = parse(text)
     items = node.items if isinstance(node, And) else (node,)
-    if '"' not in text and all(isinstance(item, Text) for item in items):
+    if search and '"' not in text and all(isinstance(item, Text) for item in items):
         return TaskFilter(search=text)
     if mentions_status(node):
         return TaskFilter(status="all", expression=text)
@@ -141,4 +160,6 @@ def combine(view: TaskFilter, query: TaskFilter | None) -> TaskFilter:
     }
     if "tags" in changes:
         changes["tags"] = tuple(dict.fromkeys((*view.tags, *query.tags)))
+    if view.expression and query.expression:  # a saved view narrowed by an expression
+        changes["expression"] = f"({view.expression}) ({query.expression})"
     return replace(view, **changes)

@@ -84,9 +84,11 @@ class Sidebar(RowView, can_focus=True):
         self._quiet = False  # refilling the entries moves the highlight: not a choice
         self._styles: dict[str, Style] = {}
 
-    def show_counts(self, counts: dict[str, int], tags: Sequence[tuple[str, int]]) -> None:
-        """Redraw the entries with fresh counts; the tag entries follow the tags in use."""
-        views = sidebar_views(tags)
+    def show_counts(self, counts: dict[str, int], tags: Sequence[tuple[str, int]],
+                    saved: Sequence[tuple[str, str]] = ()) -> None:
+        """Redraw the entries with fresh counts; the saved views' and tags' entries follow
+        the saved views and the tags in use."""
+        views = sidebar_views(tags, saved)
         counts = {**counts, **{tag_view(tag).key: n for tag, n in tags}}
         self.views = {v.key: v for v in views}
         self.options = [_entry(v, counts.get(v.key)) for v in views]
