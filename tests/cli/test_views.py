@@ -49,6 +49,8 @@ def test_save_normalises_lists_and_removes() -> None:
         {"name": "urgent", "expression": "p:high or (due.before:fri -later)", "context": False},
     ]
     ok("view", "save", "garden", "+garden")  # saving again replaces
+    assert ok("view", "save", "x", "+a", "-b").stdout == "Saved view x (+a -b)\n"
+    ok("view", "rm", "x")
     assert ok("view", "list").stdout.splitlines()[0] == "  garden  +garden"
     assert ok("view", "rm", "garden").stdout == "Removed view garden (+garden)\n"
     assert [v["name"] for v in json.loads(ok("view", "list", "--json").stdout)] == ["urgent"]

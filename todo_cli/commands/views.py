@@ -19,7 +19,8 @@ Name = Annotated[str, typer.Argument(help="The view's name (letters, digits, '-'
                                      show_default=False)]
 
 
-@app.command()
+# It has no options but --help: a `-tag` term is a term, not an unknown option.
+@app.command(context_settings={"ignore_unknown_options": True})
 def save(
     name: Name,
     expression: Annotated[list[str], typer.Argument(
