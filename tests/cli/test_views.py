@@ -134,14 +134,18 @@ def _env() -> dict[str, str]:
 
 def test_the_plain_path_applies_the_context(store_home: Path) -> None:
     _tasks()
+    bill = add("pay bill today")["id"]
     ok("view", "save", "g", "project:home/garden +garden")
     ok("context", "g")
     env = _env()
     assert todo_process("count", env=env).stdout == "1\n"
     listed = todo_process("list", env=env).stdout
     assert "weed beds" in listed and "pay rent" not in listed
-    assert "Added 4" in todo_process("add", "plant", "bulbs", env=env).stdout
-    assert (show(4)["project"], show(4)["tags"]) == ("home/garden", ["garden"])
+    assert "Added 5" in todo_process("add", "plant", "bulbs", "today", env=env).stdout
+    assert (show(5)["project"], show(5)["tags"]) == ("home/garden", ["garden"])
+    assert show(bill)["due"] is not None
+    today = todo_process(env=env).stdout  # `todo` alone, not on a terminal: Today's list
+    assert "plant bulbs" in today and "pay bill" not in today
 
 
 def test_list_on_a_terminal_shows_the_context_header(store_home: Path) -> None:

@@ -227,10 +227,12 @@ def restore(ids: opts.Ids, json: opts.Json = False) -> None:
 
 
 def show_today() -> None:
-    """What `todo` alone prints: tasks due today or overdue, or scheduled for today or earlier."""
+    """What `todo` alone prints: tasks due today or overdue, or scheduled for today or earlier
+    (within the context)."""
     svc = service()
     now = svc.now()
-    tasks = svc.list_tasks(today_or_overdue(now))
+    words, _ = scoping.scoped(svc, None)  # the context, as the TUI's Today view has it
+    tasks = svc.list_tasks(with_expression(today_or_overdue(now), words, False))
     render.task_table(tasks, now)
 
 
