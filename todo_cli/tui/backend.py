@@ -152,7 +152,7 @@ class Backend:
 
     def _rows_for(self, flt: TaskFilter) -> array[int]:
         if self._all_pending and answers(flt):
-            return self._masks_of(flt.sort, flt.reverse).rows_of(flt, self.now())
+            return self._masks_of(flt.sort, flt.reverse).rows_of(flt, self.now(), self._search)
         # A filtered sorted list is the sorted filtered list: the sort keys are total orders.
         ids = live.matching_ids(self.service, flt)
         rows = self._ordered(flt.sort, flt.reverse).rows_of(ids)
@@ -160,6 +160,9 @@ class Backend:
             self._remember(self._load(flt))
             rows = self._ordered(flt.sort, flt.reverse).rows_of(ids)
         return rows
+
+    def _search(self, text: str) -> array[int]:
+        return live.matching_ids(self.service, TaskFilter(search=text))
 
     def _load(self, flt: TaskFilter) -> list[TaskRead]:
         # Tens of thousands of new objects trigger collection after collection, none of

@@ -10,14 +10,17 @@ which is most of a key press's budget. The masks mean what `queries.task_filter.
 A filter-language expression is compiled to masks too (core.filterlang's tree): tags,
 priority and status by the masks above, `and`/`or`/`not` as `&`/`|`/`~`, and the other terms
 (project, dates, overdue, has:due) as the rows where core.filterlang.evaluate accepts the
-task. A search word, `is:blocked`, `has:subtasks` and `is:waiting` (which shows tasks the
-preload did not read) go to SQL.
+task, a search word as the rows of the ids the full-text index finds (one indexed query, the
+same search SQL runs: `+work or pay` costs that query, not a scan of `or` in SQL).
+`is:blocked`, `has:subtasks` (no loaded field says them) and `is:waiting` (it shows tasks
+the preload did not read) send the whole filter to SQL.
 """
 
 from __future__ import annotations
 
 import functools
 from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from datetime import datetime
 from itertools import compress
@@ -30,6 +33,9 @@ from todo_cli.tui.listing import Listing
 if TYPE_CHECKING:
     from core.filterlang import Node
     from core.filterlang.evaluate import FilterTask
+
+Search = Callable[[str], Iterable[int]]
+"""The ids of the pending tasks a search (`todo list --search TEXT`) finds."""
 
 _ANSWERED = frozenset({"status", "priority", "tags", "expression", "sort", "reverse", "limit"})
 _DEFAULTS = TaskFilter()
@@ -61,8 +67,6 @@ def maskable(expression: str) -> bool:
     from core.filterlang import tree as t
 
     def known(node: Node) -> bool:
-        if isinstance(node, t.Text):
-            return False
         if isinstance(node, t.Is):
             return node.what == "overdue"
         if isinstance(node, t.Has):
@@ -78,6 +82,19 @@ def maskable(expression: str) -> bool:
     return known(_tree(expression))
 
 
+def _key(node: Node, now: datetime) -> object:
+    """What a term's mask is kept under: with the day for a date term (its word and its
+    bounds are local days), with the minute for is:overdue (as the TUI's other clock-bound
+    answers, at most a minute late); a project or has:due only with the term."""
+    from core.filterlang import tree as t
+
+    if isinstance(node, t.DayRange):
+        return ("day", node, now.date(), str(now.tzinfo))
+    if isinstance(node, t.Is):
+        return ("is", node, now.replace(second=0, microsecond=0))
+    return ("term", node)
+
+
 class RowMasks:
     """Status, priority and tag masks over one sort order of the loaded tasks."""
 
@@ -87,6 +104,7 @@ class RowMasks:
         self._masks: dict[object, int] = {}
         self._tags: frozenset[str] | None = None  # every tag on a task of the order
         self._timed: list[tuple[int, datetime | None, datetime | None]] | None = None
+        self._search: Search | None = None
         self._full = int.from_bytes(b"\x01" * self._width, "little")  # every row
 
     def prepare(self) -> None:
@@ -103,9 +121,11 @@ class RowMasks:
             self._tags = frozenset(tag for task in self._order.tasks for tag in task.tags)
         return self._tags
 
-    def rows_of(self, flt: TaskFilter, now: datetime) -> array[int]:
+    def rows_of(self, flt: TaskFilter, now: datetime, search: Search | None = None) -> array[int]:
         """The rows of the order that `flt` (one that `answers` accepts) selects at `now`:
-        as a pending list does, not those waiting until later or past their `until`."""
+        as a pending list does, not those waiting until later or past their `until`. An
+        expression's search words are looked up with `search`."""
+        self._search = search
         mask = self._mask(Status.PENDING) & ~self._hidden(now)
         if flt.priority is not None:
             mask &= self._mask(flt.priority)
@@ -156,22 +176,34 @@ class RowMasks:
             return self._mask(Status(node.status))
         if isinstance(node, t.Everything):
             return self._full
-        if isinstance(node, t.Project):  # does not move with the clock: kept
-            return self._tested(("project", node.path), node, now)
-        return self._tested(None, node, now)
+        if isinstance(node, t.Text):
+            return self._found(node.text)
+        return self._tested(_key(node, now), node, now)
+
+    def _found(self, text: str) -> int:
+        """The rows of the pending tasks the full-text search for `text` finds (kept: it
+        changes only with the tasks, and then the masks are made anew)."""
+        key = ("text", text)
+        mask = self._masks.get(key)
+        if mask is None:
+            if self._search is None:
+                raise ValueError("a search word needs the `search` of rows_of")
+            flags = bytearray(self._width)
+            for row in self._order.rows_of(self._search(text)):
+                flags[row] = 1
+            mask = self._masks[key] = int.from_bytes(flags, "little")
+        return mask
 
     def _tested(self, key: object, node: Node, now: datetime) -> int:
         """The rows where core.filterlang.evaluate accepts the task; kept under `key`."""
-        if key is not None and key in self._masks:
+        if key in self._masks:
             return self._masks[key]
         from core.filterlang.evaluate import predicate
 
         test = predicate(node, now)
         # TaskRead has every field these terms read (not blocked/has_children: see maskable).
         tasks = cast("list[FilterTask]", self._order.tasks)
-        mask = int.from_bytes(bytes(map(test, tasks)), "little")
-        if key is not None:
-            self._masks[key] = mask
+        mask = self._masks[key] = int.from_bytes(bytes(map(test, tasks)), "little")
         return mask
 
     def _mask(self, key: object) -> int:
