@@ -28,6 +28,7 @@ async def test_saved_views_in_the_sidebar_with_counts(make_app: MakeApp,
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert app.title == "todo"  # no context
         sidebar = app.query_one(Sidebar)
         labels = [str(o.prompt).split()[0] for o in sidebar.options]
         assert labels[:6] == ["Today", "Upcoming", "Overdue", "All", "Completed", "@homey"]
@@ -68,7 +69,8 @@ async def test_the_context_narrows_every_view_and_shows_in_the_title(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert titles(app) == ["pay rent"]  # Today, in the context
-        assert app.sub_title.startswith("context: home · Today")
+        assert app.title == "todo · context: home"
+        assert app.sub_title.startswith("Today · sort: due")
         sidebar = app.query_one(Sidebar)
         assert _entries(sidebar)["All"] == "2"
         sidebar.highlighted = 3

@@ -38,9 +38,14 @@ def build_app(
     chat_service = open_service(settings, clock, migrate=False)  # `service` migrated it
     from todo_cli.tui.app import POLL_S, TodoApp
 
-    return TodoApp(service, settings, clock, cursor_blink=cursor_blink,
-                   poll_s=POLL_S if poll_s is None else poll_s, backend=backend,
-                   chat_service=chat_service)
+    app = TodoApp(service, settings, clock, cursor_blink=cursor_blink,
+                  poll_s=POLL_S if poll_s is None else poll_s, backend=backend,
+                  chat_service=chat_service)
+    if context is not None:  # the title says the session is within it
+        from core.text import visible
+
+        app.title = f"{app.title} · context: {visible(context.name)}"
+    return app
 
 
 def run(service: TaskService, settings: Settings) -> None:

@@ -39,7 +39,6 @@ from todo_cli.tui.views import (
     View,
     combine,
     first_filter,
-    in_context,
     parse_query,
     sidebar_views,
 )
@@ -78,6 +77,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         Binding("s", "cycle_sort", "Sort"),
         Binding("slash", "filter", "Filter"),
         Binding("c", "chat", "Chat"),
+        Binding("r", "reports", "Reports"),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("q", "quit", "Quit"),
@@ -168,9 +168,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     def _update_title(self, count: int | None) -> None:
         shown = f" · {count} task{'' if count == 1 else 's'}" if count is not None else ""
         query = " · filtered" if self.query_filter is not None else ""
-        context = self.backend.context
-        within = "" if context is None else f"context: {visible(context[0])} · "
-        self.sub_title = f"{within}{self.view.label}{query} · sort: {self.sort}{shown}"
+        self.sub_title = f"{self.view.label}{query} · sort: {self.sort}{shown}"
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -179,7 +177,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         if self.view is FIXED[0] and self.query_filter is None and self.sort == "due":
             return first_filter(self.now(), self.backend.context_expression)  # as warmed up
         flt = combine(self.view.filter(self.now()), self.query_filter)
-        return replace(in_context(flt, self.backend.context_expression), sort=self.sort)
+        return replace(self.backend.scope(flt), sort=self.sort)
 
     @work(thread=True, exclusive=True, group="load")
     def _first_load(self) -> None:
@@ -196,8 +194,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         if first is None or len(first) >= FIRST_ROWS:
             self._load_view(generation, flt)
         sidebar = sidebar_views(counts.tags, counts.saved)
-        ctx = self.backend.context_expression
-        self.backend.preload(self.sort, [in_context(v.filter(self.now()), ctx) for v in sidebar])
+        self.backend.preload(self.sort, [self.backend.scope(v.filter(self.now())) for v in sidebar])
         views.warm_up()
         # 50k cached tasks live as long as the app: frozen, no collection walks them again.
         self.collector.freeze()
@@ -256,7 +253,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     def _count_filters(self) -> dict[str, TaskFilter]:
         now = self.now()
         self._minute = now.replace(second=0, microsecond=0)
-        return {v.key: in_context(v.filter(now), self.backend.context_expression) for v in FIXED}
+        return {v.key: self.backend.scope(v.filter(now)) for v in FIXED}
 
     @work(thread=True, exclusive=True, group="counts")
     def _counts_worker(self) -> None:
@@ -275,8 +272,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         self._update_title(len(message.tasks))
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:
-        counts = message.counts
-        self.query_one(Sidebar).show_counts(counts.views, counts.tags, counts.saved)
+        self.query_one(Sidebar).show_counts(message.counts)
 
     def on_view_chosen(self, message: ViewChosen) -> None:
         self.view = message.view
@@ -373,6 +369,11 @@ class TodoApp(TaskActions, ViewActions, App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_reports(self) -> None:
+        from todo_cli.tui.screens.reports import ReportsScreen  # Rich charts: on demand
+
+        self.push_screen(ReportsScreen(self.backend))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -32,6 +32,7 @@ from todo_cli.tui.masks import RowMasks, answers
 
 if TYPE_CHECKING:
     from config.settings import Settings
+    from core.report_maths import Burndown, Calendar, Done, Summary
     from core.service import TaskService, UndoResult
 
 T = TypeVar("T")
@@ -48,6 +49,16 @@ class Counts:
     tags: list[tuple[str, int]]
     saved: list[tuple[str, str]] = field(default_factory=list)
     """The saved views (name, expression), whose counts are in `views` as "view:NAME"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reports:
+    """What the Reports screen draws (the numbers of `todo report ...` with no options)."""
+
+    summary: Summary
+    burndown: Burndown
+    calendar: Calendar
+    done: Done
 
 
 class Backend:
@@ -76,6 +87,12 @@ class Backend:
     def context_expression(self) -> str | None:
         """The expression of the session's context (`todo context`), if there is one."""
         return None if self.context is None else self.context[1]
+
+    def scope(self, flt: TaskFilter) -> TaskFilter:
+        """`flt` within the session's context (`todo context`)."""
+        from todo_cli.tui.views import in_context
+
+        return in_context(flt, self.context_expression)
 
     def now(self) -> datetime:
         """The service's clock, in the user's zone."""
@@ -319,6 +336,12 @@ class Backend:
     def undo(self) -> UndoResult:
         """Revert the owner's last operation."""
         return self._write(self.service.undo)
+
+    def reports(self) -> Reports:
+        """The numbers of the Reports screen: summary, burndown, this month, completions."""
+        svc = self.service
+        return self._locked(lambda: Reports(svc.report_summary(), svc.report_burndown(),
+                                            svc.report_calendar(), svc.report_done()))
 
     def get(self, task_id: int) -> TaskRead:
         """One task as it is now."""
