@@ -207,16 +207,31 @@ class TaskService:
 
         return tasks.update(self.uow, ids, change)
 
-    def complete(self, ids: Sequence[int]) -> list[TaskRead]:
+    def complete(self, ids: Sequence[int], with_children: bool = False) -> list[TaskRead]:
         """Mark pending tasks completed.
 
+        A parent with open subtasks is refused (BadInput naming them) unless
+        `with_children`, which completes them in the same undoable change. Completing the
+        last pending blocker of a task appends `todo.task.unblocked` for it.
         A recurring task's next instance is made by the recurrence consumer of the
         `todo.task.completed` event (`spawn_next_for`): in-process right after the command
         on the embedded log, or by `todo worker recurrence` with Kafka.
         """
         from core.usecases import tasks
 
-        return tasks.complete(self.uow, ids)
+        return tasks.complete(self.uow, ids, with_children)
+
+    def children(self, task_id: int) -> list[TaskRead]:
+        """The direct subtasks (not deleted) of a task, in id order."""
+        from core.usecases import links
+
+        return links.children(self.uow, task_id)
+
+    def dependants(self, task_id: int) -> list[TaskRead]:
+        """The tasks (not deleted) that depend on a task: what it blocks, in id order."""
+        from core.usecases import links
+
+        return links.dependants(self.uow, task_id)
 
     def reopen(self, ids: Sequence[int]) -> list[TaskRead]:
         """Mark completed tasks pending again."""
@@ -225,7 +240,8 @@ class TaskService:
         return tasks.reopen(self.uow, ids)
 
     def delete(self, ids: Sequence[int]) -> list[TaskRead]:
-        """Soft-delete tasks: they leave every list but `--status deleted` and can be restored."""
+        """Soft-delete tasks and their subtasks: they leave every list but `--status deleted`
+        and can be restored (`todo undo` brings back the whole change)."""
         from core.usecases import tasks
 
         return tasks.delete(self.uow, ids)
