@@ -187,19 +187,23 @@ class TaskService:
         wait: str | None = None,
         scheduled: str | None = None,
         until: str | None = None,
+        parent: int | None = None,
+        depends: Sequence[int] = (),
     ) -> TaskRead:
         """Create a task from quick-add text; explicit options override what the text says.
 
         `every` is a recurrence phrase ("every mon at 9am"), `remind` reminder phrases
         ("30m before", "at 3pm"); `project` a path ("home/garden"); `wait`, `scheduled` and
-        `until` date phrases (a day waits from its start and expires at its end).
+        `until` date phrases (a day waits from its start and expires at its end); `parent`
+        the id of the task this is a subtask of, `depends` the ids of the tasks blocking it.
         """
         from core.usecases import tasks
         from core.usecases.planning import PlanFields
 
         plan = PlanFields(project, wait, scheduled, until)
         return tasks.add_text(self.uow, text, due=due, priority=priority, tags=tags,
-                              notes=notes, every=every, remind=remind, fields=plan)
+                              notes=notes, every=every, remind=remind, fields=plan,
+                              parent=parent, depends=depends)
 
     def update(self, ids: Sequence[int], change: TaskUpdate) -> list[TaskRead]:
         """Apply one partial change to each task; deleted tasks must be restored first."""

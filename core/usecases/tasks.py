@@ -52,6 +52,8 @@ def add_text(
     every: str | None = None,
     remind: Sequence[str] = (),
     fields: PlanFields | None = None,
+    parent: int | None = None,
+    depends: Sequence[int] = (),
 ) -> TaskRead:
     """Create a task from quick-add text; explicit options override what the text says."""
     now = uow.now()
@@ -71,6 +73,8 @@ def add_text(
         recur_from_completion=rule is not None and rule.from_completion,
         reminders=tuple(new_reminder(uow, spec, when) for spec in specs),
         **planned(uow, parsed, fields or PlanFields(), now),
+        parent=parent,
+        depends=tuple(depends),
     )
     if rule is None or when is None:
         return add(uow, create)
