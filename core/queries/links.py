@@ -146,3 +146,27 @@ def dependants_where(owner: str, task_id: int) -> tuple[str, list[Any]]:
         "WHERE b.owner = ? AND b.id = ?) AND t.status <> 'deleted'",
         [owner, task_id],
     )
+
+
+def uuids_of_ids(db: Db, owner: str, ids: Iterable[int]) -> dict[int, str]:
+    """Task id -> uuid, for those of `ids` the owner has."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    rows = db.all(
+        f"SELECT id, uuid FROM task WHERE owner = ? AND id IN ({marks})", [owner, *wanted]
+    )
+    return {int(i): str(u) for i, u in rows}
+
+
+def ids_of_uuids(db: Db, owner: str, uuids: Iterable[str]) -> dict[str, int]:
+    """uuid -> task id, for those of `uuids` the owner has."""
+    wanted = sorted(set(uuids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    rows = db.all(
+        f"SELECT uuid, id FROM task WHERE owner = ? AND uuid IN ({marks})", [owner, *wanted]
+    )
+    return {str(u): int(i) for u, i in rows}
