@@ -10,7 +10,7 @@ fields we cannot place), so exporting it again gives it back.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from core import links
 from core.queries import links as link_rows
@@ -63,14 +63,29 @@ def link_all(uow: UnitOfWork, tx: Tx, creates: Sequence[TaskCreate],
     uuids = {u for c in wanted.values() for u in (*c.depends_uuids, c.parent_uuid) if u}
     ids = link_rows.ids_of_uuids(tx.db, uow.owner, uuids)
     pks = task_rows.pks_of_uuids(tx.db, uow.owner, [t.uuid for t in todo])
-    done = {t.uuid: _linked(uow, tx, pks[t.uuid], t, wanted[t.uuid], ids) for t in todo}
+    # The graphs are read once and kept up to date here: one read per task would make a
+    # large import quadratic.
+    graphs = _Graphs(link_rows.parent_map(tx.db, uow.owner),
+                     link_rows.depends_map(tx.db, uow.owner))
+    done = {t.uuid: _linked(uow, tx, pks[t.uuid], t, wanted[t.uuid], ids, graphs)
+            for t in todo}
     return [done.get(t.uuid, t) for t in added]
 
 
+@dataclass(slots=True)
+class _Graphs:
+    parents: dict[int, int]
+    depends: dict[int, list[int]]
+
+
 def _linked(uow: UnitOfWork, tx: Tx, pk: int, task: TaskRead, create: TaskCreate,
-            ids: dict[str, int]) -> TaskRead:
+            ids: dict[str, int], graphs: _Graphs) -> TaskRead:
     parent = None if create.parent_uuid is None else ids[create.parent_uuid]
     depends = tuple(sorted({ids[u] for u in create.depends_uuids}))
-    links.check_parent(task.id, parent, link_rows.parent_map(tx.db, uow.owner))
-    links.check_depends(task.id, depends, link_rows.depends_map(tx.db, uow.owner))
+    links.check_parent(task.id, parent, graphs.parents)
+    links.check_depends(task.id, depends, graphs.depends)
+    if parent is not None:
+        graphs.parents[task.id] = parent
+    if depends:
+        graphs.depends[task.id] = list(depends)
     return uow.save(tx, pk, task, replace(task, parent=parent, depends=depends))

@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 from core import dates
 from core.errors import BadInput
-from core.links import parse_ids
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
-from todo_cli import lazy, render, render_json, render_links
+from todo_cli import lazy, render, render_json
 from todo_cli.commands import options as opts
 from todo_cli.commands import plan_opts
-from todo_cli.commands.link_opts import depends_change, parent_change
 from todo_cli.context import service
 from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
 
@@ -56,7 +54,7 @@ def add(
     task = svc.add_text(
         " ".join(text), due=due, priority=priority, tags=tag or (), notes=notes,
         every=every, remind=remind or (), project=project, wait=wait, scheduled=scheduled,
-        until=until, parent=parent, depends=parse_ids(depends or "", "--depends"),
+        until=until, parent=parent, depends=_depends_ids(depends),
     )
     if json:
         render.Out().line(render.task_json(task, svc.tz))
@@ -102,6 +100,8 @@ def list_(
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
     tasks = svc.list_tasks(flt)
     if tree and not json:
+        from todo_cli import render_links
+
         render_links.tree_table(tasks, svc.now())
     else:
         _print_list(tasks, json)
@@ -144,6 +144,8 @@ def show(task_id: opts.TaskId, json: opts.Json = False) -> None:
     if json:
         render.Out().line(render.task_json(task, svc.tz))
     else:
+        from todo_cli import render_links
+
         render.task_detail(task, svc.now())
         render_links.links_detail(task, svc)
 
@@ -173,6 +175,8 @@ def edit(
     json: opts.Json = False,
 ) -> None:
     """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
+    from todo_cli.commands.link_opts import depends_change, parent_change
+
     svc = service()
     now = svc.now()
     change = TaskUpdate(
@@ -192,6 +196,14 @@ def edit(
         depends=depends_change(depends, no_depends),
     )
     _print_changed("Updated", svc.update(ids, change), json)
+
+
+def _depends_ids(text: str | None) -> tuple[int, ...]:
+    if not text:
+        return ()
+    from core.links import parse_ids  # only an add with --depends needs it
+
+    return parse_ids(text, "--depends")
 
 
 def _due_change(value: str | None, now: datetime) -> Due | _Unset | None:
