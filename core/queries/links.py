@@ -25,29 +25,39 @@ def for_selection(db: Db, where_sql: str, params: Sequence[Any]) -> dict[int, Li
     any (a parent, blockers, children, or a pending task they block)."""
     # Four queries over the selection, each joining only the few linked rows: at 50k tasks
     # a tenth of them linked, about half the cost of four correlated subqueries per row.
-    # A store without any subtask (or dependency) skips its queries after one index probe.
-    parents: dict[int, int] = {}
-    children: dict[int, int] = {}
-    if db.value("SELECT EXISTS (SELECT 1 FROM task WHERE parent_pk IS NOT NULL)"):
-        parents = _pairs(db, "SELECT t.pk, p.id FROM task t JOIN task p ON "
-                         f"p.pk = t.parent_pk WHERE {where_sql}", params)
-        children = _pairs(db, "SELECT c.parent_pk, COUNT(*) FROM task c JOIN task t ON "
-                          f"t.pk = c.parent_pk WHERE {where_sql} AND c.status <> 'deleted' "
-                          "GROUP BY c.parent_pk", params)
-    blocking: set[int] = set()
-    depends: dict[int, tuple[int, ...]] = {}
-    blocked: set[int] = set()
-    if db.value("SELECT EXISTS (SELECT 1 FROM task_dependency)"):
-        blocking = {pk for (pk,) in db.all(
-            "SELECT DISTINCT d.blocker_pk FROM task_dependency d JOIN task t ON "
-            f"t.pk = d.blocker_pk JOIN task w ON w.pk = d.task_pk WHERE {where_sql} "
-            "AND t.status = 'pending' AND w.status = 'pending'", params)}
-        depends, blocked = _depends(db, where_sql, params)
-    out: dict[int, Links] = {}
-    for pk in {*parents, *children, *blocking, *depends}:
-        out[pk] = Links(parents.get(pk), depends.get(pk, ()), pk in blocked, pk in blocking,
-                        children.get(pk, 0))
-    return out
+    parents, children = _tree(db, where_sql, params)
+    blocking, depends, blocked = _dependencies(db, where_sql, params)
+    return {
+        pk: Links(parents.get(pk), depends.get(pk, ()), pk in blocked, pk in blocking,
+                  children.get(pk, 0))
+        for pk in {*parents, *children, *blocking, *depends}
+    }
+
+
+def _tree(db: Db, where_sql: str, params: Sequence[Any]) -> tuple[dict[int, int], ...]:
+    """(pk -> parent id, pk -> number of children not deleted) over the selection."""
+    # A store without any subtask skips both queries after one probe of ix_task_parent_pk.
+    if not db.value("SELECT EXISTS (SELECT 1 FROM task WHERE parent_pk IS NOT NULL)"):
+        return {}, {}
+    parents = _pairs(db, "SELECT t.pk, p.id FROM task t JOIN task p ON "
+                     f"p.pk = t.parent_pk WHERE {where_sql}", params)
+    children = _pairs(db, "SELECT c.parent_pk, COUNT(*) FROM task c JOIN task t ON "
+                      f"t.pk = c.parent_pk WHERE {where_sql} AND c.status <> 'deleted' "
+                      "GROUP BY c.parent_pk", params)
+    return parents, children
+
+
+def _dependencies(
+    db: Db, where_sql: str, params: Sequence[Any]
+) -> tuple[set[int], dict[int, tuple[int, ...]], set[int]]:
+    """(pks blocking a pending task, pk -> blocker ids, pks blocked) over the selection."""
+    if not db.value("SELECT EXISTS (SELECT 1 FROM task_dependency)"):
+        return set(), {}, set()
+    blocking = {int(pk) for (pk,) in db.all(
+        "SELECT DISTINCT d.blocker_pk FROM task_dependency d JOIN task t ON "
+        f"t.pk = d.blocker_pk JOIN task w ON w.pk = d.task_pk WHERE {where_sql} "
+        "AND t.status = 'pending' AND w.status = 'pending'", params)}
+    return (blocking, *_depends(db, where_sql, params))
 
 
 def _pairs(db: Db, sql: str, params: Sequence[Any]) -> dict[int, int]:
