@@ -9,19 +9,20 @@ recurrence and reminder code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, time, tzinfo
+from datetime import date, datetime, time, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from core.service_delivery import Deliveries
 from core.unit_of_work import UnitOfWork
 from core.usecases import reading
 
 if TYPE_CHECKING:
     from core.audit import AuditEntry
     from core.conversations import Conversations
-    from core.deliveries import Claim
     from core.formats import Format
     from core.projects import ProjectNode
+    from core.report_maths import Burndown, Calendar, Done, Summary
     from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
     from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
     from core.store import Store
@@ -48,7 +49,7 @@ def __getattr__(name: str) -> object:
     return getattr(results, name)
 
 
-class TaskService:
+class TaskService(Deliveries):
     """The task use cases for one owner, over one store."""
 
     def __init__(
@@ -144,6 +145,32 @@ class TaskService:
         from core.conversations import Conversations
 
         return Conversations(self.store, self.owner, self.now)
+
+    # -- reports ---------------------------------------------------------------------------
+
+    def report_summary(self) -> Summary:
+        """Per project: pending, completed this week and last, percent done, overdue."""
+        from core.usecases import reports
+
+        return reports.summary(self.uow)
+
+    def report_burndown(self, weeks: int = 2, flt: TaskFilter | None = None) -> Burndown:
+        """Pending tasks at the end of each day of the last `weeks` weeks (audit log)."""
+        from core.usecases import reports
+
+        return reports.burndown(self.uow, weeks, flt)
+
+    def report_calendar(self, month: date | None = None) -> Calendar:
+        """A month grid, Monday first, with the pending tasks due each day."""
+        from core.usecases import reports
+
+        return reports.calendar(self.uow, month)
+
+    def report_done(self, since: date | None = None) -> Done:
+        """Completions per day since `since` (per week over long spans)."""
+        from core.usecases import reports
+
+        return reports.done(self.uow, since)
 
     # -- import and export -----------------------------------------------------------------
 
@@ -339,52 +366,6 @@ class TaskService:
         from core.usecases import expiry
 
         return expiry.owners_with_expired(self.uow, now)
-
-    def claim_due_reminders(self, now: datetime, limit: int = 100) -> list[DueReminder]:
-        """Atomically mark due reminders fired and return them: racing callers never share one."""
-        from core.usecases import reminders
-
-        return reminders.claim_due(self.uow, now, limit)
-
-    def reminder_fired(self, due_event: dict[str, Any], channels: Sequence[str]) -> None:
-        """Append `todo.reminder.fired` for a delivered `todo.reminder.due` event, once."""
-        from core.usecases import reminders
-
-        reminders.fired(self.uow, due_event, channels)
-
-    def claim_deliveries(
-        self, event_id: str, channels: Sequence[str], holder: str, lease_s: float
-    ) -> dict[str, Claim]:
-        """Claim sending reminder event `event_id` on these channels (see core.deliveries)."""
-        from core.usecases import reminders
-
-        return reminders.claim_deliveries(self.uow, event_id, channels, holder, lease_s)
-
-    def renew_deliveries(
-        self, claims: Sequence[tuple[str, str]], holder: str, lease_s: float
-    ) -> list[tuple[str, str]]:
-        """Extend `holder`'s claims while their sends run; returns the (event, channel) lost."""
-        from core.usecases import reminders
-
-        return reminders.renew_deliveries(self.uow, claims, holder, lease_s)
-
-    def mark_delivered(self, event_id: str, channel: str) -> None:
-        """Note that a reminder went out on `channel`."""
-        from core import deliveries
-
-        deliveries.mark_delivered(self.store, event_id, channel, self.now())
-
-    def release_delivery(self, event_id: str, channel: str, holder: str) -> None:
-        """Give up a claim whose send failed."""
-        from core import deliveries
-
-        deliveries.release(self.store, event_id, channel, holder)
-
-    def delivered_channels(self, event_id: str) -> set[str]:
-        """The channels a reminder event has already been delivered on."""
-        from core import deliveries
-
-        return deliveries.delivered_channels(self.store, event_id)
 
     # -- undo ------------------------------------------------------------------------------
 
