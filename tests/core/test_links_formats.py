@@ -110,3 +110,18 @@ def test_taskwarrior_depends_as_text_or_list_and_an_unknown_blocker_is_kept(
     assert b.kept == {"depends": ["0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a00ff"]}
     back = {o["description"]: o for o in json.loads(svc.export("taskwarrior"))}
     assert back["b"]["depends"] == [A, "0b9f6a52-7c1e-4c8e-9d51-1d3c2b7a00ff"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "taskwarrior"])
+def test_json_and_taskwarrior_links_come_back_in_another_home(
+    svc: TaskService, db_url: str, clock: Clock, fmt: str
+) -> None:
+    _linked_home(svc)
+    text = svc.export(fmt)
+    other = open_service(make_settings(db_url, user="bob"), clock=clock)
+    try:
+        other.add(TaskCreate(title="bob's own first task"))  # ids differ from alice's
+        other.import_text(text)
+        assert _links(other) == {**_links(svc), "bob's own first task": (None, [])}
+    finally:
+        other.close()
