@@ -41,13 +41,16 @@ def export(uow: UnitOfWork, fmt: str, flt: TaskFilter | None = None) -> str:
         return todotxt.dumps(tasks, uow.tz)
     with uow.store.read() as db:
         series = series_rows.by_uuid(db, uow.owner)
+    from core.usecases import link_import  # the links of what other formats write
+
+    uuid_of = link_import.uuid_map(uow, tasks)
     if fmt == "ical":
         from core.formats import ical
 
-        return ical.dumps(tasks, uow.tz, series)
+        return ical.dumps(tasks, uow.tz, series, uuid_of)
     from core.formats import taskwarrior_export
 
-    return taskwarrior_export.dumps(tasks, series, uow.tz)
+    return taskwarrior_export.dumps(tasks, series, uow.tz, uuid_of)
 
 
 def _renders_in_sql(uow: UnitOfWork) -> bool:
@@ -90,6 +93,9 @@ def _import(
 
     added: list[TaskRead] = []
     seen: set[str] = set()
+    from core.usecases import link_import
+
+    creates = link_import.keep_unknown(uow, tx, creates)
     known = task_rows.pks_of_uuids(tx.db, uow.owner, [c.uuid for c in creates if c.uuid])
     for n, create in enumerate(creates, 1):
         if create.uuid is None or create.uuid not in seen:
@@ -100,7 +106,19 @@ def _import(
             seen.add(create.uuid)
         if progress is not None:
             progress(n, len(creates))
+    added = _linked(uow, tx, creates, added)
     return ImportResult(fmt, added, len(creates) - len(added))
+
+
+def _linked(
+    uow: UnitOfWork, tx: Tx, creates: list[TaskCreate], added: list[TaskRead]
+) -> list[TaskRead]:
+    from core.usecases import link_import
+
+    try:
+        return link_import.link_all(uow, tx, creates, added)
+    except BadInput as exc:  # the whole import is rolled back
+        raise BadInput(f"{exc.message}; nothing was imported") from None
 
 
 def _import_numbered(
