@@ -91,7 +91,10 @@ def task(rng: random.Random) -> dict[str, Any]:
 
 
 DEPENDS_SHARE = 0.1
-"""Issue 15's mix: a tenth of the tasks depend on one or two earlier tasks."""
+"""Issue 15's mix: a tenth of the tasks depend on one or two earlier tasks..."""
+PARENT_SHARE = 0.1
+"""...and a tenth are subtasks of an earlier task (`todo_parent`: Taskwarrior keeps it as an
+attribute it does not know; todo reads it as the parent)."""
 
 
 def tasks(count: int, seed: int = SEED, organised: bool = False) -> list[dict[str, Any]]:
@@ -101,6 +104,7 @@ def tasks(count: int, seed: int = SEED, organised: bool = False) -> list[dict[st
     made = [task(rng) for _ in range(count)]
     if organised:
         add_depends(made, random.Random(seed + 1))
+        add_parents(made, random.Random(seed + 2))
     return made
 
 
@@ -111,6 +115,13 @@ def add_depends(made: list[dict[str, Any]], rng: random.Random) -> None:
         if rng.random() < DEPENDS_SHARE:
             blockers = rng.sample(range(index), min(index, rng.randint(1, 2)))
             made[index]["depends"] = [made[b]["uuid"] for b in sorted(blockers)]
+
+
+def add_parents(made: list[dict[str, Any]], rng: random.Random) -> None:
+    """Make a tenth of the tasks subtasks of an earlier one (so no parent cycle can form)."""
+    for index in range(1, len(made)):
+        if rng.random() < PARENT_SHARE:
+            made[index]["todo_parent"] = made[rng.randrange(index)]["uuid"]
 
 
 def write(count: int, path: Path, seed: int = SEED, organised: bool = False) -> Path:
@@ -127,7 +138,9 @@ def main() -> None:
     parser.add_argument("count", type=int, help="number of tasks")
     parser.add_argument("path", type=Path, help="output file")
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
-    parser.add_argument("--organised", action="store_true", help="add dependencies (issue 15)")
+    parser.add_argument(
+        "--organised", action="store_true", help="add dependencies and subtasks (issue 15)"
+    )
     args = parser.parse_args()
     write(args.count, args.path, args.seed, args.organised)
 
