@@ -25,9 +25,15 @@ from core.priorities import Priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
 from core.text import visible
 from todo_cli.tui.backend import Backend
+from todo_cli.tui.screens import plan_fields
 from todo_cli.tui.tickets import InOrder
 
-_CLEAR = ("", "none", "never")
+_CLEAR = plan_fields.CLEAR
+_DATES = (
+    ("wait", "hidden until: mon, 2026-12-01, none"),
+    ("scheduled", "start on: tomorrow, fri 9am, none"),
+    ("until", "expires after: dec 31, none"),
+)
 
 
 class EditScreen(ModalScreen[bool]):
@@ -40,7 +46,7 @@ class EditScreen(ModalScreen[bool]):
         background: $surface; padding: 0 1;
     }
     EditScreen Grid {
-        grid-size: 2; grid-columns: 10 1fr; grid-rows: auto; grid-gutter: 1 1; height: auto;
+        grid-size: 2; grid-columns: 10 1fr; grid-rows: auto; grid-gutter: 0 1; height: auto;
     }
     EditScreen .field-label { color: $text-muted; text-align: right; width: 100%; }
     EditScreen .hint { color: $text-muted; text-style: italic; margin-left: 11; }
@@ -70,6 +76,7 @@ class EditScreen(ModalScreen[bool]):
         tz = self.backend.now().tzinfo
         assert tz is not None
         due = dates.iso(t.due, tz) if t.due is not None else ""
+        plan = self._plan = plan_fields.shown(t, tz)
         with Vertical():
             yield Static(f"[b]Edit task {t.id}[/b]", markup=True)
             with Grid():
@@ -85,6 +92,11 @@ class EditScreen(ModalScreen[bool]):
                 yield from _field("Tags", Input(visible(" ".join(t.tags)), id="edit-tags",
                                                 compact=True,
                                                 placeholder="space separated"))
+                yield from _field("Project", Input(plan["project"], id="edit-project",
+                                                   compact=True, placeholder="home/garden"))
+                for name, hint in _DATES:
+                    yield from _field(name.capitalize(), Input(
+                        plan[name], id=f"edit-{name}", compact=True, placeholder=hint))
                 yield from _field("Repeats", Input(t.recurrence or "", id="edit-recurrence",
                                                    compact=True,
                                                    placeholder="every mon at 9am, RRULE, none"))
@@ -121,6 +133,9 @@ class EditScreen(ModalScreen[bool]):
             tags=tags if tags != t.tags else UNSET,
             recurrence=_rule_change(rule, t.recurrence),
             add_reminders=(remind,) if remind else (),
+            project=plan_fields.project_change(self._text("project"), self._plan["project"]),
+            **{name: plan_fields.date_change(name.capitalize(), self._text(name),
+                                             self._plan[name], now) for name, _ in _DATES},
         )
 
     def _due(self, now: datetime) -> Due | _Unset | None:
