@@ -27,6 +27,8 @@ DELETED = "deleted"
 TAGS = "tags"
 MARKER = "marker"
 """The repeat and reminder marks."""
+PROJECT = "project"
+"""The project path, shown dim next to the title."""
 
 PRIORITY_MARK = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L", Priority.NONE: ""}
 PRIORITY_STYLE = {
@@ -57,6 +59,8 @@ class Cells(NamedTuple):
     recurring: bool
     reminder: bool
     """Whether a reminder is still to come."""
+    project: str = ""
+    """"home/garden", control characters made visible; "" without a project."""
 
 
 def cells(task: TaskRead, now: datetime, due_words: DueWords | None = None) -> Cells:
@@ -77,6 +81,7 @@ def cells(task: TaskRead, now: datetime, due_words: DueWords | None = None) -> C
         OVERDUE if overdue(task, now) else None,
         task.recurrence is not None,
         any(r.state is ReminderState.PENDING for r in task.reminders),
+        visible(task.project) if task.project else "",
     )
 
 

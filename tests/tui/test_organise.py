@@ -132,3 +132,29 @@ async def test_a_bad_project_is_shown_and_nothing_is_saved(
         await pilot.press("escape")
         await settle(pilot)
     assert svc.get(1) == before
+
+
+def _line(table: TaskTable, title: str) -> str:
+    """The text the table draws for the task titled `title`."""
+    row = [t.title for t in table.tasks].index(title)
+    table.top = 0
+    return "".join(s.text for s in table.render_line(row + 1))
+
+
+async def test_rows_show_the_project_dim_before_the_title(
+    svc: TaskService, db_url: str, clock: Clock
+) -> None:
+    svc.add_text("paint the shed project:home/garden #diy")
+    svc.add_text("read a book")
+    app = _app(svc, db_url, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlighted = 3  # All
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        assert "  home/garden paint the shed #diy " in _line(table, "paint the shed")
+        assert "  read a book " in _line(table, "read a book")
+        rows = [t.title for t in table.tasks]
+        table.cursor = rows.index("read a book")  # the cursor's look would cover the row's
+        styles = {s.text: s.style for s in table.render_line(1 + rows.index("paint the shed"))}
+        assert styles["home/garden "] == table.get_component_rich_style("task-table--project")

@@ -32,6 +32,7 @@ from todo_cli.cells import (
     MARKER,
     OVERDUE,
     PRIORITY_STYLE,
+    PROJECT,
     TAGS,
     cells,
     fit,
@@ -53,6 +54,7 @@ def _padded(marks: str) -> str:
 # The component class (in DEFAULT_CSS) that draws each semantic style of todo_cli/cells.py.
 _COMPONENT = {
     OVERDUE: "overdue", DONE: "settled", DELETED: "settled", TAGS: "tags", MARKER: "marker",
+    PROJECT: "project",
     # prio.high -> high, prio.medium -> medium, prio.low -> low
     **{style: priority.value for priority, style in PRIORITY_STYLE.items()},
 }
@@ -83,6 +85,7 @@ class TaskTable(RowView, can_focus=True):
     TaskTable > .task-table--medium { color: $warning; text-style: bold; }
     TaskTable > .task-table--low { color: $primary; }
     TaskTable > .task-table--marker { color: $secondary; }
+    TaskTable > .task-table--project { color: $text-muted; }
     TaskTable > .task-table--empty { color: $text-muted; text-style: italic; }
     TaskTable > .task-table--track { background: $scrollbar-background; }
     TaskTable > .task-table--thumb { background: $scrollbar; }
@@ -91,6 +94,7 @@ class TaskTable(RowView, can_focus=True):
         "task-table--header", "task-table--cursor", "task-table--overdue", "task-table--tags",
         "task-table--settled", "task-table--high", "task-table--medium", "task-table--low",
         "task-table--marker", "task-table--empty", "task-table--track", "task-table--thumb",
+        "task-table--project",
     }
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -304,16 +308,19 @@ class TaskTable(RowView, can_focus=True):
         c = cells(task, self._now())
         base = self._base()
         title_w = max(width - _FIXED_W, 8)
-        title, shown_tags = fit(c.title, c.tags, title_w)
+        lead = _lead(c.project, title_w)
+        title, shown_tags = fit(c.title, c.tags, title_w - len(lead))
         segments = [
             Segment(f"{c.id:>{_ID_W}}  ", base),
             Segment(f"{c.mark:1}", self._look(c.mark_style)),
             Segment(" ", base),
-            Segment(title, self._look(c.title_style)),
         ]
+        if lead:
+            segments.append(Segment(lead, self._look(PROJECT)))
+        segments.append(Segment(title, self._look(c.title_style)))
         if shown_tags:
             segments += [Segment(" ", base), Segment(shown_tags, self._look(TAGS))]
-        pad = title_w - _fitted_cells(title, shown_tags)
+        pad = title_w - cell_len(lead) - _fitted_cells(title, shown_tags)
         if pad < 0:  # wide characters: cut to the cells
             segments = list(Strip(segments).adjust_cell_length(_LEAD_W + title_w, base))
         elif pad:
@@ -335,6 +342,17 @@ class TaskTable(RowView, can_focus=True):
     def _look(self, name: str | None) -> Style:
         """The TUI's look for a semantic style of todo_cli/cells.py (the theme's colours)."""
         return self._base() if name is None else self._style(_COMPONENT[name])
+
+
+def _lead(project: str, room: int) -> str:
+    """The project before the title ("home/garden "), at most a third of the title's room
+    (cut with "…"): the title stays readable."""
+    if not project:
+        return ""
+    most = max(room // 3, 2)
+    if len(project) >= most:
+        project = project[: most - 2] + "…"
+    return project + " "
 
 
 def _fitted_cells(title: str, tags: str) -> int:
