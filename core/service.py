@@ -187,19 +187,23 @@ class TaskService:
         wait: str | None = None,
         scheduled: str | None = None,
         until: str | None = None,
+        parent: int | None = None,
+        depends: Sequence[int] = (),
     ) -> TaskRead:
         """Create a task from quick-add text; explicit options override what the text says.
 
         `every` is a recurrence phrase ("every mon at 9am"), `remind` reminder phrases
         ("30m before", "at 3pm"); `project` a path ("home/garden"); `wait`, `scheduled` and
-        `until` date phrases (a day waits from its start and expires at its end).
+        `until` date phrases (a day waits from its start and expires at its end); `parent`
+        the id of the task this is a subtask of, `depends` the ids of the tasks blocking it.
         """
         from core.usecases import tasks
         from core.usecases.planning import PlanFields
 
         plan = PlanFields(project, wait, scheduled, until)
         return tasks.add_text(self.uow, text, due=due, priority=priority, tags=tags,
-                              notes=notes, every=every, remind=remind, fields=plan)
+                              notes=notes, every=every, remind=remind, fields=plan,
+                              parent=parent, depends=depends)
 
     def update(self, ids: Sequence[int], change: TaskUpdate) -> list[TaskRead]:
         """Apply one partial change to each task; deleted tasks must be restored first."""
@@ -207,16 +211,31 @@ class TaskService:
 
         return tasks.update(self.uow, ids, change)
 
-    def complete(self, ids: Sequence[int]) -> list[TaskRead]:
+    def complete(self, ids: Sequence[int], with_children: bool = False) -> list[TaskRead]:
         """Mark pending tasks completed.
 
+        A parent with open subtasks is refused (BadInput naming them) unless
+        `with_children`, which completes them in the same undoable change. Completing the
+        last pending blocker of a task appends `todo.task.unblocked` for it.
         A recurring task's next instance is made by the recurrence consumer of the
         `todo.task.completed` event (`spawn_next_for`): in-process right after the command
         on the embedded log, or by `todo worker recurrence` with Kafka.
         """
         from core.usecases import tasks
 
-        return tasks.complete(self.uow, ids)
+        return tasks.complete(self.uow, ids, with_children)
+
+    def children(self, task_id: int) -> list[TaskRead]:
+        """The direct subtasks (not deleted) of a task, in id order."""
+        from core.usecases import links
+
+        return links.children(self.uow, task_id)
+
+    def dependants(self, task_id: int) -> list[TaskRead]:
+        """The tasks (not deleted) that depend on a task: what it blocks, in id order."""
+        from core.usecases import links
+
+        return links.dependants(self.uow, task_id)
 
     def reopen(self, ids: Sequence[int]) -> list[TaskRead]:
         """Mark completed tasks pending again."""
@@ -225,7 +244,8 @@ class TaskService:
         return tasks.reopen(self.uow, ids)
 
     def delete(self, ids: Sequence[int]) -> list[TaskRead]:
-        """Soft-delete tasks: they leave every list but `--status deleted` and can be restored."""
+        """Soft-delete tasks and their subtasks: they leave every list but `--status deleted`
+        and can be restored (`todo undo` brings back the whole change)."""
         from core.usecases import tasks
 
         return tasks.delete(self.uow, ids)

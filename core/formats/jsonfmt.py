@@ -50,6 +50,10 @@ def task_to_dict(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
         "wait": _optional_iso(task.wait, tz),
         "scheduled": None if task.scheduled is None else iso(task.scheduled, tz),
         "until": _optional_iso(task.until, tz),
+        "parent": task.parent,
+        "depends": list(task.depends),
+        "blocked": task.blocked,
+        "children": task.children,
     }
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from core import kept as keptmod
 from core.errors import NotFound
 from core.priorities import Priority
-from core.queries import reminders, search, tags
+from core.queries import links, reminders, search, tags
 from core.queries import series as series_rows
 from core.schemas import ReminderRead, Status, TaskRead
 from core.store import Db, read_day, read_dt
@@ -22,7 +23,7 @@ _STATUS = {s.value: s for s in Status}
 _COLUMNS = (
     "t.pk, t.id, t.uuid, t.title, t.notes, t.status, t.priority, t.due_date, t.due_at, "
     "t.created, t.updated, t.completed, t.recurrence, t.recur_from_completion, t.kept, "
-    "t.project, t.wait_at, t.scheduled_date, t.scheduled_at, t.until_at"
+    "t.project, t.wait_at, t.scheduled_date, t.scheduled_at, t.until_at, " + links.COLUMNS
 )
 
 
@@ -33,8 +34,18 @@ def select(db: Db, where_sql: str, params: Sequence[Any], tz: tzinfo) -> list[Ta
         return []
     tags_of = tags.for_selection(db, where_sql, params)
     reminders_of = reminders.for_selection(db, where_sql, params, tz)
-    return [_to_task(row, tags_of.get(row[0], ()), reminders_of.get(row[0], ()), tz)
+    depends_of = links.depends_for_selection(db, where_sql, params)
+    return [_linked(_to_task(row, tags_of.get(row[0], ()), reminders_of.get(row[0], ()), tz),
+                    row[-4:], depends_of.get(row[0], ()))
             for row in rows]
+
+
+def _linked(task: TaskRead, row: Any, depends: tuple[int, ...]) -> TaskRead:
+    parent, blocked, blocking, children = row
+    if parent is None and not depends and not blocking and not children:
+        return task  # the common case: no links, no new object
+    return replace(task, parent=parent, depends=depends, blocked=bool(blocked),
+                   blocking=bool(blocking), children=int(children))
 
 
 def count(db: Db, where_sql: str, params: Sequence[Any]) -> int:
@@ -56,7 +67,7 @@ def _to_task(
     (
         _pk, id_, uuid, title, notes, status, priority, due_date, due_at, created, updated, done,
         recurrence, from_completion, kept, project, wait_at, scheduled_date, scheduled_at,
-        until_at,
+        until_at, *_links,
     ) = row
     due: date | datetime | None = read_day(due_date)
     if due_at is not None:
@@ -99,6 +110,8 @@ def _utc(value: Any) -> datetime:
 def load(db: Db, owner: str, ids: Iterable[int], tz: tzinfo) -> list[tuple[int, TaskRead]]:
     """(pk, task) for each id, in the order given; NotFound names every missing id."""
     wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
     marks = ", ".join("?" * len(wanted))
     rows = db.all(
         f"SELECT t.pk, t.id FROM task t WHERE t.owner = ? AND t.id IN ({marks})",
@@ -172,6 +185,10 @@ def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
     search.index(db, pk, task.title, task.notes)
     tags.insert(db, pk, task.tags)
     reminders.insert(db, pk, task.reminders)
+    if task.parent is not None:
+        links.set_parent(db, pk, task.parent)
+    if task.depends:
+        links.set_depends(db, pk, task.depends)
     return pk
 
 
@@ -208,6 +225,10 @@ def update(
         tags.replace(db, pk, task.tags)
     if "reminders" in changed:
         reminders.replace(db, pk, task.reminders)
+    if "parent" in changed:
+        links.set_parent(db, pk, task.parent)
+    if "depends" in changed:
+        links.set_depends(db, pk, task.depends)
     return version
 
 
