@@ -10,6 +10,8 @@ from datetime import datetime
 import pytest
 from textual.pilot import Pilot
 
+from core import TaskFilter
+from core.schemas import TaskCreate
 from core.service import TaskService
 from services import opener
 from tests.conftest import BERLIN, Clock, make_settings
@@ -158,3 +160,133 @@ async def test_rows_show_the_project_dim_before_the_title(
         table.cursor = rows.index("read a book")  # the cursor's look would cover the row's
         styles = {s.text: s.style for s in table.render_line(1 + rows.index("paint the shed"))}
         assert styles["home/garden "] == table.get_component_rich_style("task-table--project")
+
+
+# -- parent and depends (the TaskUpdate/TaskCreate fields of the deps branch) ---------------
+
+
+async def test_edit_sets_parent_and_depends(svc: TaskService, db_url: str, clock: Clock) -> None:
+    for title in ("paint the shed", "buy paint", "sand the walls"):
+        svc.add_text(title)
+    app = _app(svc, db_url, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _editor(pilot, app, "sand the walls")
+        _type(screen, parent="1", depends="2")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, EditScreen)
+        screen = await _editor(pilot, app, "paint the shed")
+        _type(screen, depends="2, 3")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert (svc.get(3).parent, svc.get(3).depends) == (1, (2,))
+    assert svc.get(1).depends == (2, 3) and svc.get(1).blocked
+
+
+async def test_edit_shows_and_clears_parent_and_depends(
+    svc: TaskService, db_url: str, clock: Clock
+) -> None:
+    svc.add_text("paint the shed")
+    svc.add_text("buy paint")
+    svc.add(TaskCreate(title="sand the walls", parent=1, depends=(2,)))
+    app = _app(svc, db_url, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _editor(pilot, app, "paint the shed")
+        subtasks = str(screen.query_one("#edit-children").render())
+        assert subtasks == "Subtasks  3 'sand the walls'"
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await _editor(pilot, app, "sand the walls")
+        shown = [screen.query_one(f"#edit-{n}").value  # type: ignore[attr-defined]
+                 for n in ("parent", "depends")]
+        assert shown == ["1", "2"]
+        _type(screen, parent="none", depends="")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert (svc.get(3).parent, svc.get(3).depends) == (None, ())
+
+
+@pytest.mark.parametrize(("field", "text", "error"), [
+    ("parent", "abc", "Parent: 'abc' is not a task id"),
+    ("depends", "2,x", "Depends: 'x' is not a task id"),
+    ("parent", "1", "(1 -> 1)"),  # its own parent: core names the cycle
+    ("depends", "99", "99"),  # no such task
+])
+async def test_a_bad_parent_or_depends_is_shown_and_nothing_is_saved(
+    svc: TaskService, db_url: str, clock: Clock, field: str, text: str, error: str
+) -> None:
+    svc.add_text("paint the shed")
+    svc.add_text("buy paint")
+    before = svc.get(1)
+    app = _app(svc, db_url, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _editor(pilot, app, "paint the shed")
+        _type(screen, title="paint it", project="home", **{field: text})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert error in str(screen.query_one("#edit-error").render())
+        await pilot.press("escape")
+        await settle(pilot)
+    assert svc.get(1) == before
+
+
+async def test_quick_add_under_the_selected_task_makes_a_subtask(
+    svc: TaskService, db_url: str, clock: Clock
+) -> None:
+    svc.add_text("paint the shed")
+    svc.add_text("read a book")
+    app = _app(svc, db_url, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlighted = 3  # All
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        table.cursor = [t.title for t in table.tasks].index("paint the shed")
+        await pilot.press("A", *"buy paint #diy", "enter")
+        await settle(pilot)
+        await pilot.press("a", *"call mum", "enter")  # plain `a`: no parent
+        await settle(pilot)
+        assert [t.title for t in table.tasks] == [
+            "paint the shed", "read a book", "buy paint", "call mum"]
+        await pilot.press("t")  # the tree view
+        await settle(pilot)
+        assert [t.title for t in table.tasks] == [
+            "paint the shed", "buy paint", "read a book", "call mum"]
+        assert "  └ buy paint #diy" in _line(table, "buy paint")
+        await pilot.press("t")
+        await settle(pilot)
+        assert [t.title for t in table.tasks][1] == "read a book"
+    child = svc.get(3)
+    assert (child.title, child.tags, child.parent) == ("buy paint", ("diy",), 1)
+    assert svc.get(4).parent is None
+    assert svc.get(1).children == 1
+    svc.undo()  # call mum
+    assert [t.title for t in svc.list_tasks(TaskFilter())][2:] == ["buy paint"]
+    svc.undo()  # the subtask was one change: it goes at once
+    assert [t.title for t in svc.list_tasks(TaskFilter())] == ["paint the shed", "read a book"]
+
+
+async def test_a_blocked_row_is_marked_until_its_blocker_is_done(
+    svc: TaskService, db_url: str, clock: Clock
+) -> None:
+    svc.add_text("buy paint")
+    svc.add(TaskCreate(title="paint the shed", depends=(1,)))
+    app = _app(svc, db_url, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Sidebar).highlighted = 3  # All
+        await settle(pilot)
+        table = app.query_one(TaskTable)
+        table.cursor = [t.title for t in table.tasks].index("buy paint")
+        assert "paint the shed [blocked]" in _line(table, "paint the shed")
+        assert "[blocked]" not in _line(table, "buy paint")
+        row = 1 + [t.title for t in table.tasks].index("paint the shed")
+        styles = {s.text: s.style for s in table.render_line(row)}
+        assert styles[" [blocked]"] == table.get_component_rich_style("task-table--blocked")
+        await pilot.press("space")  # completes the blocker
+        await settle(pilot)
+        assert "[blocked]" not in _line(table, "paint the shed")
+        await pilot.press("u")  # the blocker is pending again, and so the task is blocked
+        await settle(pilot)
+        assert "paint the shed [blocked]" in _line(table, "paint the shed")

@@ -8,7 +8,7 @@ a `+` pressed before it reaches core before it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from textual import on
@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from core import dates
 from core.errors import TodoError
 from core.priorities import Priority
-from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
+from core.schemas import UNSET, Due, Status, TaskRead, TaskUpdate, _Unset
 from core.text import visible
 from todo_cli.tui.backend import Backend
 from todo_cli.tui.screens import plan_fields
@@ -53,6 +53,7 @@ class EditScreen(ModalScreen[bool]):
     EditScreen Input, EditScreen Select { width: 100%; }
     EditScreen TextArea { height: 3; }
     EditScreen #edit-error { color: $error; text-style: bold; height: auto; }
+    EditScreen #edit-children { color: $text-muted; height: auto; max-height: 3; }
     EditScreen Horizontal { height: auto; align-horizontal: right; }
     EditScreen Button { margin-left: 2; }
     """
@@ -62,10 +63,12 @@ class EditScreen(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, task: TaskRead, backend: Backend, writes: InOrder, blink: bool = True
+        self, task: TaskRead, backend: Backend, writes: InOrder, blink: bool = True,
+        subtasks: Sequence[TaskRead] = (),
     ) -> None:
         super().__init__()
         self.todo = task
+        self.subtasks = subtasks  # shown under the form (not `children`: Textual's word)
         self.backend = backend
         self.writes = writes
         self.blink = blink
@@ -76,7 +79,7 @@ class EditScreen(ModalScreen[bool]):
         tz = self.backend.now().tzinfo
         assert tz is not None
         due = dates.iso(t.due, tz) if t.due is not None else ""
-        plan = self._plan = plan_fields.shown(t, tz)
+        plan = self._plan = plan_fields.shown(t, tz) | plan_fields.links_shown(t)
         with Vertical():
             yield Static(f"[b]Edit task {t.id}[/b]", markup=True)
             with Grid():
@@ -97,11 +100,18 @@ class EditScreen(ModalScreen[bool]):
                 for name, hint in _DATES:
                     yield from _field(name.capitalize(), Input(
                         plan[name], id=f"edit-{name}", compact=True, placeholder=hint))
+                yield from _field("Parent", Input(plan["parent"], id="edit-parent",
+                                                  compact=True, placeholder="a task id, none"))
+                yield from _field("Depends", Input(plan["depends"], id="edit-depends",
+                                                   compact=True,
+                                                   placeholder="ids it waits for: 3,4"))
                 yield from _field("Repeats", Input(t.recurrence or "", id="edit-recurrence",
                                                    compact=True,
                                                    placeholder="every mon at 9am, RRULE, none"))
                 yield from _field("Remind", Input("", id="edit-remind", compact=True,
                                                   placeholder="add one: 30m before, at 3pm"))
+            if self.subtasks:
+                yield Static(_children_line(self.subtasks), id="edit-children", markup=False)
             yield Static("", id="edit-error")
             with Horizontal():
                 yield Button("Cancel", id="edit-cancel", compact=True)
@@ -134,9 +144,16 @@ class EditScreen(ModalScreen[bool]):
             recurrence=_rule_change(rule, t.recurrence),
             add_reminders=(remind,) if remind else (),
             project=plan_fields.project_change(self._text("project"), self._plan["project"]),
-            **{name: plan_fields.date_change(name.capitalize(), self._text(name),
-                                             self._plan[name], now) for name, _ in _DATES},
+            wait=self._date("wait", now),
+            scheduled=self._date("scheduled", now),
+            until=self._date("until", now),
+            parent=plan_fields.parent_change(self._text("parent"), self._plan["parent"]),
+            depends=plan_fields.depends_change(self._text("depends"), self._plan["depends"]),
         )
+
+    def _date(self, name: str, now: datetime) -> Due | _Unset | None:
+        return plan_fields.date_change(name.capitalize(), self._text(name), self._plan[name],
+                                       now)
 
     def _due(self, now: datetime) -> Due | _Unset | None:
         text = self._text("due").strip()
@@ -203,6 +220,14 @@ class EditScreen(ModalScreen[bool]):
 def _field(label: str, widget: Widget) -> Iterator[Widget]:
     yield Label(label, classes="field-label")
     yield widget
+
+
+def _children_line(children: Sequence[TaskRead]) -> str:
+    """The subtasks, under the form: "Subtasks  4 'buy paint', 5 'sand' (done)"."""
+    names = ", ".join(f"{c.id} '{visible(c.title)}'"
+                      + ("" if c.status is Status.PENDING else f" ({c.status.value})")
+                      for c in children)
+    return f"Subtasks  {names}"
 
 
 def _rule_change(text: str, current: str | None) -> str | _Unset | None:

@@ -59,3 +59,37 @@ def date_change(label: str, text: str, was: str, now: datetime) -> Due | _Unset 
         return dates.parse_due(text, now)
     except BadInput as exc:
         raise BadInput(f"{label}: {exc.message}") from None
+
+
+def links_shown(task: TaskRead) -> dict[str, str]:
+    """The parent and depends fields' text for `task`: an id, and ids with commas."""
+    return {
+        "parent": "" if task.parent is None else str(task.parent),
+        "depends": ",".join(map(str, task.depends)),
+    }
+
+
+def parent_change(text: str, was: str) -> int | _Unset | None:
+    """The parent the field asks for: UNSET when unchanged, None for no parent; BadInput
+    for what is not a task id (core checks that the task exists and makes no cycle)."""
+    text = text.strip().lstrip("#")
+    if text == was:
+        return UNSET
+    if text.lower() in CLEAR:
+        return None
+    return _task_id("Parent", text)
+
+
+def depends_change(text: str, was: str) -> tuple[int, ...] | _Unset:
+    """The blockers the field asks for ("3,4" or "3 4"): UNSET when unchanged, () for none."""
+    ids = tuple(_task_id("Depends", word.lstrip("#"))
+                for word in text.replace(",", " ").split() if word.lower() not in CLEAR)
+    if ids == tuple(_task_id("Depends", w) for w in was.split(",") if w):
+        return UNSET
+    return ids
+
+
+def _task_id(label: str, word: str) -> int:
+    if not word.isascii() or not word.isdigit() or int(word) < 1:
+        raise BadInput(f"{label}: '{visible(word)}' is not a task id (a number like 12)")
+    return int(word)
