@@ -96,7 +96,7 @@ class EditScreen(ModalScreen[bool]):
                                                 compact=True,
                                                 placeholder="space separated"))
                 yield from _field("Project", Input(plan["project"], id="edit-project",
-                                                   compact=True, placeholder="home/garden"))
+                                                   compact=True, placeholder="home/garden, none"))
                 for name, hint in _DATES:
                     yield from _field(name.capitalize(), Input(
                         plan[name], id=f"edit-{name}", compact=True, placeholder=hint))
