@@ -11,9 +11,8 @@ from core.errors import BadInput
 from core.links import parse_ids
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
-from todo_cli import lazy, render, render_json, render_links
+from todo_cli import lazy, plan_opts, render, render_json, render_links
 from todo_cli.commands import options as opts
-from todo_cli.commands import plan_opts
 from todo_cli.commands.link_opts import depends_change, parent_change
 from todo_cli.context import service
 from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
