@@ -68,8 +68,6 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     TITLE = "todo"
     BINDINGS = [
         Binding("a", "quick_add", "Add"),
-        Binding("A", "quick_add_under", "Add subtask", show=False),
-        Binding("t", "toggle_tree", "Tree", show=False),
         Binding("e", "edit", "Edit"),
         Binding("space,x", "toggle_done", "Done/reopen"),
         Binding("d", "delete", "Delete"),

@@ -109,6 +109,9 @@ class TaskTable(RowView, can_focus=True):
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("enter", "select", "Edit", show=False),
+        # The app's actions on the table's rows: here, so app.py stays under 400 lines.
+        Binding("A", "app.quick_add_under", "Add subtask", show=False),
+        Binding("t", "app.toggle_tree", "Tree", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
