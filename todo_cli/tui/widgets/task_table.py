@@ -27,8 +27,6 @@ from textual.strip import Strip
 
 from core.schemas import TaskRead
 from todo_cli.cells import (
-    BLOCKED,
-    BLOCKED_MARK,
     DELETED,
     DONE,
     MARKER,
@@ -58,7 +56,7 @@ def _padded(marks: str) -> str:
 # The component class (in DEFAULT_CSS) that draws each semantic style of todo_cli/cells.py.
 _COMPONENT = {
     OVERDUE: "overdue", DONE: "settled", DELETED: "settled", TAGS: "tags", MARKER: "marker",
-    PROJECT: "project", BLOCKED: "blocked",
+    PROJECT: "project",
     # prio.high -> high, prio.medium -> medium, prio.low -> low
     **{style: priority.value for priority, style in PRIORITY_STYLE.items()},
 }
@@ -90,7 +88,6 @@ class TaskTable(RowView, can_focus=True):
     TaskTable > .task-table--low { color: $primary; }
     TaskTable > .task-table--marker { color: $secondary; }
     TaskTable > .task-table--project { color: $text-muted; }
-    TaskTable > .task-table--blocked { color: $warning; }
     TaskTable > .task-table--empty { color: $text-muted; text-style: italic; }
     TaskTable > .task-table--track { background: $scrollbar-background; }
     TaskTable > .task-table--thumb { background: $scrollbar; }
@@ -99,7 +96,7 @@ class TaskTable(RowView, can_focus=True):
         "task-table--header", "task-table--cursor", "task-table--overdue", "task-table--tags",
         "task-table--settled", "task-table--high", "task-table--medium", "task-table--low",
         "task-table--marker", "task-table--empty", "task-table--track", "task-table--thumb",
-        "task-table--project", "task-table--blocked",
+        "task-table--project",
     }
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -349,18 +346,15 @@ class TaskTable(RowView, can_focus=True):
 
     def _title_cells(self, c: Cells, depth: int, room: int) -> list[Segment]:
         """The title column, `room` cells: the tree indent and the project (dim), the
-        title, the blocked mark, the tags."""
+        title, the tags."""
         base = self._base()
         lead = indent(depth) + _lead(c.project, room)
-        mark = f" {BLOCKED_MARK}" if c.blocked else ""
-        title, tags = fit(c.title, c.tags, max(room - len(lead) - len(mark), 4))
+        title, tags = fit(c.title, c.tags, max(room - len(lead), 4))
         segments = [Segment(lead, self._look(PROJECT))] if lead else []
         segments.append(Segment(title, self._look(c.title_style)))
-        if mark:
-            segments.append(Segment(mark, self._look(BLOCKED)))
         if tags:
             segments += [Segment(" ", base), Segment(tags, self._look(TAGS))]
-        used = cell_len(lead) + cell_len(mark) + _fitted_cells(title, tags)
+        used = cell_len(lead) + _fitted_cells(title, tags)
         if used > room:  # wide characters: cut to the cells
             return list(Strip(segments).adjust_cell_length(room, base))
         if used < room:
