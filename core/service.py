@@ -13,13 +13,13 @@ from datetime import date, datetime, time, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from core.service_delivery import Deliveries
 from core.unit_of_work import UnitOfWork
 from core.usecases import reading
 
 if TYPE_CHECKING:
     from core.audit import AuditEntry
     from core.conversations import Conversations
-    from core.deliveries import Claim
     from core.formats import Format
     from core.projects import ProjectNode
     from core.report_maths import Burndown, Calendar, Done, Summary
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> object:
     return getattr(results, name)
 
 
-class TaskService:
+class TaskService(Deliveries):
     """The task use cases for one owner, over one store."""
 
     def __init__(
@@ -366,52 +366,6 @@ class TaskService:
         from core.usecases import expiry
 
         return expiry.owners_with_expired(self.uow, now)
-
-    def claim_due_reminders(self, now: datetime, limit: int = 100) -> list[DueReminder]:
-        """Atomically mark due reminders fired and return them: racing callers never share one."""
-        from core.usecases import reminders
-
-        return reminders.claim_due(self.uow, now, limit)
-
-    def reminder_fired(self, due_event: dict[str, Any], channels: Sequence[str]) -> None:
-        """Append `todo.reminder.fired` for a delivered `todo.reminder.due` event, once."""
-        from core.usecases import reminders
-
-        reminders.fired(self.uow, due_event, channels)
-
-    def claim_deliveries(
-        self, event_id: str, channels: Sequence[str], holder: str, lease_s: float
-    ) -> dict[str, Claim]:
-        """Claim sending reminder event `event_id` on these channels (see core.deliveries)."""
-        from core.usecases import reminders
-
-        return reminders.claim_deliveries(self.uow, event_id, channels, holder, lease_s)
-
-    def renew_deliveries(
-        self, claims: Sequence[tuple[str, str]], holder: str, lease_s: float
-    ) -> list[tuple[str, str]]:
-        """Extend `holder`'s claims while their sends run; returns the (event, channel) lost."""
-        from core.usecases import reminders
-
-        return reminders.renew_deliveries(self.uow, claims, holder, lease_s)
-
-    def mark_delivered(self, event_id: str, channel: str) -> None:
-        """Note that a reminder went out on `channel`."""
-        from core import deliveries
-
-        deliveries.mark_delivered(self.store, event_id, channel, self.now())
-
-    def release_delivery(self, event_id: str, channel: str, holder: str) -> None:
-        """Give up a claim whose send failed."""
-        from core import deliveries
-
-        deliveries.release(self.store, event_id, channel, holder)
-
-    def delivered_channels(self, event_id: str) -> set[str]:
-        """The channels a reminder event has already been delivered on."""
-        from core import deliveries
-
-        return deliveries.delivered_channels(self.store, event_id)
 
     # -- undo ------------------------------------------------------------------------------
 

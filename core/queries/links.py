@@ -3,37 +3,85 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from core.store import Db
 
-# Read with every task (core/queries/tasks.py): the parent's id, whether the task is blocked
-# (pending with a pending blocker), whether it blocks a pending task, how many children
-# (not deleted) it has. Each is an index probe (PK prefix, ix_task_dependency_blocker,
-# ix_task_parent_pk); the EXISTS are skipped for tasks that are not pending.
-COLUMNS = (
-    "(SELECT p.id FROM task p WHERE p.pk = t.parent_pk), "
-    "(t.status = 'pending' AND EXISTS (SELECT 1 FROM task_dependency d JOIN task b "
-    "ON b.pk = d.blocker_pk WHERE d.task_pk = t.pk AND b.status = 'pending')), "
-    "(t.status = 'pending' AND EXISTS (SELECT 1 FROM task_dependency d JOIN task w "
-    "ON w.pk = d.task_pk WHERE d.blocker_pk = t.pk AND w.status = 'pending')), "
-    "(SELECT COUNT(*) FROM task c WHERE c.parent_pk = t.pk AND c.status <> 'deleted')"
-)
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """One task's links as read with it (core/queries/tasks.py)."""
+
+    parent: int | None = None
+    depends: tuple[int, ...] = ()
+    blocked: bool = False
+    blocking: bool = False
+    children: int = 0
 
 
-def depends_for_selection(
+def for_selection(db: Db, where_sql: str, params: Sequence[Any]) -> dict[int, Links]:
+    """Task pk -> its links, for the tasks matching a WHERE clause over `task t` that have
+    any (a parent, blockers, children, or a pending task they block)."""
+    # Four queries over the selection, each joining only the few linked rows: at 50k tasks
+    # a tenth of them linked, about half the cost of four correlated subqueries per row.
+    parents, children = _tree(db, where_sql, params)
+    blocking, depends, blocked = _dependencies(db, where_sql, params)
+    return {
+        pk: Links(parents.get(pk), depends.get(pk, ()), pk in blocked, pk in blocking,
+                  children.get(pk, 0))
+        for pk in {*parents, *children, *blocking, *depends}
+    }
+
+
+def _tree(db: Db, where_sql: str, params: Sequence[Any]) -> tuple[dict[int, int], ...]:
+    """(pk -> parent id, pk -> number of children not deleted) over the selection."""
+    # A store without any subtask skips both queries after one probe of ix_task_parent_pk.
+    if not db.value("SELECT EXISTS (SELECT 1 FROM task WHERE parent_pk IS NOT NULL)"):
+        return {}, {}
+    parents = _pairs(db, "SELECT t.pk, p.id FROM task t JOIN task p ON "
+                     f"p.pk = t.parent_pk WHERE {where_sql}", params)
+    children = _pairs(db, "SELECT c.parent_pk, COUNT(*) FROM task c JOIN task t ON "
+                      f"t.pk = c.parent_pk WHERE {where_sql} AND c.status <> 'deleted' "
+                      "GROUP BY c.parent_pk", params)
+    return parents, children
+
+
+def _dependencies(
     db: Db, where_sql: str, params: Sequence[Any]
-) -> dict[int, tuple[int, ...]]:
-    """Task pk -> the ids of its blockers, ascending, for the tasks matching a WHERE clause."""
+) -> tuple[set[int], dict[int, tuple[int, ...]], set[int]]:
+    """(pks blocking a pending task, pk -> blocker ids, pks blocked) over the selection."""
+    if not db.value("SELECT EXISTS (SELECT 1 FROM task_dependency)"):
+        return set(), {}, set()
+    blocking = {int(pk) for (pk,) in db.all(
+        "SELECT DISTINCT d.blocker_pk FROM task_dependency d JOIN task t ON "
+        f"t.pk = d.blocker_pk JOIN task w ON w.pk = d.task_pk WHERE {where_sql} "
+        "AND t.status = 'pending' AND w.status = 'pending'", params)}
+    return (blocking, *_depends(db, where_sql, params))
+
+
+def _pairs(db: Db, sql: str, params: Sequence[Any]) -> dict[int, int]:
+    return {int(a): int(b) for a, b in db.all(sql, params)}
+
+
+def _depends(
+    db: Db, where_sql: str, params: Sequence[Any]
+) -> tuple[dict[int, tuple[int, ...]], set[int]]:
+    """Task pk -> its blockers' ids (ascending), and the pks of the pending tasks with a
+    pending blocker."""
     rows = db.all(
-        "SELECT d.task_pk, b.id FROM task_dependency d JOIN task t ON t.pk = d.task_pk "
-        f"JOIN task b ON b.pk = d.blocker_pk WHERE {where_sql} ORDER BY d.task_pk, b.id",
+        "SELECT d.task_pk, b.id, t.status, b.status FROM task_dependency d JOIN task t "
+        f"ON t.pk = d.task_pk JOIN task b ON b.pk = d.blocker_pk WHERE {where_sql} "
+        "ORDER BY d.task_pk, b.id",
         params,
     )
     grouped: dict[int, list[int]] = {}
-    for pk, blocker in rows:
+    blocked: set[int] = set()
+    for pk, blocker, status, blocker_status in rows:
         grouped.setdefault(int(pk), []).append(int(blocker))
-    return {pk: tuple(ids) for pk, ids in grouped.items()}
+        if status == "pending" and blocker_status == "pending":
+            blocked.add(int(pk))
+    return {pk: tuple(ids) for pk, ids in grouped.items()}, blocked
 
 
 def states(db: Db, owner: str, ids: Iterable[int]) -> dict[int, str]:
@@ -146,3 +194,27 @@ def dependants_where(owner: str, task_id: int) -> tuple[str, list[Any]]:
         "WHERE b.owner = ? AND b.id = ?) AND t.status <> 'deleted'",
         [owner, task_id],
     )
+
+
+def uuids_of_ids(db: Db, owner: str, ids: Iterable[int]) -> dict[int, str]:
+    """Task id -> uuid, for those of `ids` the owner has."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    rows = db.all(
+        f"SELECT id, uuid FROM task WHERE owner = ? AND id IN ({marks})", [owner, *wanted]
+    )
+    return {int(i): str(u) for i, u in rows}
+
+
+def ids_of_uuids(db: Db, owner: str, uuids: Iterable[str]) -> dict[str, int]:
+    """uuid -> task id, for those of `uuids` the owner has."""
+    wanted = sorted(set(uuids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    rows = db.all(
+        f"SELECT uuid, id FROM task WHERE owner = ? AND uuid IN ({marks})", [owner, *wanted]
+    )
+    return {str(u): int(i) for u, i in rows}

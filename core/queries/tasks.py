@@ -23,7 +23,7 @@ _STATUS = {s.value: s for s in Status}
 _COLUMNS = (
     "t.pk, t.id, t.uuid, t.title, t.notes, t.status, t.priority, t.due_date, t.due_at, "
     "t.created, t.updated, t.completed, t.recurrence, t.recur_from_completion, t.kept, "
-    "t.project, t.wait_at, t.scheduled_date, t.scheduled_at, t.until_at, " + links.COLUMNS
+    "t.project, t.wait_at, t.scheduled_date, t.scheduled_at, t.until_at"
 )
 
 
@@ -34,18 +34,17 @@ def select(db: Db, where_sql: str, params: Sequence[Any], tz: tzinfo) -> list[Ta
         return []
     tags_of = tags.for_selection(db, where_sql, params)
     reminders_of = reminders.for_selection(db, where_sql, params, tz)
-    depends_of = links.depends_for_selection(db, where_sql, params)
+    links_of = links.for_selection(db, where_sql, params)
     return [_linked(_to_task(row, tags_of.get(row[0], ()), reminders_of.get(row[0], ()), tz),
-                    row[-4:], depends_of.get(row[0], ()))
+                    links_of.get(row[0]))
             for row in rows]
 
 
-def _linked(task: TaskRead, row: Any, depends: tuple[int, ...]) -> TaskRead:
-    parent, blocked, blocking, children = row
-    if parent is None and not depends and not blocking and not children:
+def _linked(task: TaskRead, found: links.Links | None) -> TaskRead:
+    if found is None:
         return task  # the common case: no links, no new object
-    return replace(task, parent=parent, depends=depends, blocked=bool(blocked),
-                   blocking=bool(blocking), children=int(children))
+    return replace(task, parent=found.parent, depends=found.depends, blocked=found.blocked,
+                   blocking=found.blocking, children=found.children)
 
 
 def count(db: Db, where_sql: str, params: Sequence[Any]) -> int:
@@ -67,7 +66,7 @@ def _to_task(
     (
         _pk, id_, uuid, title, notes, status, priority, due_date, due_at, created, updated, done,
         recurrence, from_completion, kept, project, wait_at, scheduled_date, scheduled_at,
-        until_at, *_links,
+        until_at,
     ) = row
     due: date | datetime | None = read_day(due_date)
     if due_at is not None:

@@ -86,8 +86,8 @@ def test_a_settled_title_says_how_it_settled(status: Status, style: str | None) 
 def test_repeat_and_reminder_flags() -> None:
     soon = ReminderRead(NOW + timedelta(hours=1), None, ReminderState.PENDING)
     gone = ReminderRead(NOW - timedelta(hours=1), None, ReminderState.FIRED)
-    both = c.cells(task(recurrence="FREQ=DAILY", reminders=(soon,)), NOW)
-    assert (both.recurring, both.reminder) == (True, True)
+    got = c.cells(task(recurrence="FREQ=DAILY", reminders=(soon,)), NOW)
+    assert (got.recurring, got.reminder, got.blocked) == (True, True, False)
     assert c.cells(task(reminders=(gone,)), NOW).reminder is False
 
 

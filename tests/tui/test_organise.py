@@ -19,7 +19,7 @@ from tests.tui.conftest import SIZE, build, settle
 from todo_cli.tui.app import TodoApp
 from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.widgets.sidebar import Sidebar
-from todo_cli.tui.widgets.task_table import TaskTable
+from todo_cli.tui.widgets.task_table import BLOCKED, TaskTable
 
 pytestmark = pytest.mark.asyncio
 
@@ -270,6 +270,8 @@ async def test_quick_add_under_the_selected_task_makes_a_subtask(
 async def test_a_blocked_row_is_marked_until_its_blocker_is_done(
     svc: TaskService, db_url: str, clock: Clock
 ) -> None:
+    # The mark (R1's ⊘) follows the blocker live: completing it unblocks, reopening blocks
+    # again, though the blocked task itself has no event of its own for the second.
     svc.add_text("buy paint")
     svc.add(TaskCreate(title="paint the shed", depends=(1,)))
     app = _app(svc, db_url, clock)
@@ -279,14 +281,11 @@ async def test_a_blocked_row_is_marked_until_its_blocker_is_done(
         await settle(pilot)
         table = app.query_one(TaskTable)
         table.cursor = [t.title for t in table.tasks].index("buy paint")
-        assert "paint the shed [blocked]" in _line(table, "paint the shed")
-        assert "[blocked]" not in _line(table, "buy paint")
-        row = 1 + [t.title for t in table.tasks].index("paint the shed")
-        styles = {s.text: s.style for s in table.render_line(row)}
-        assert styles[" [blocked]"] == table.get_component_rich_style("task-table--blocked")
+        assert _line(table, "paint the shed").rstrip().endswith(BLOCKED)
+        assert BLOCKED not in _line(table, "buy paint")
         await pilot.press("space")  # completes the blocker
         await settle(pilot)
-        assert "[blocked]" not in _line(table, "paint the shed")
+        assert BLOCKED not in _line(table, "paint the shed")
         await pilot.press("u")  # the blocker is pending again, and so the task is blocked
         await settle(pilot)
-        assert "paint the shed [blocked]" in _line(table, "paint the shed")
+        assert _line(table, "paint the shed").rstrip().endswith(BLOCKED)

@@ -8,12 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 from core import dates
 from core.errors import BadInput
-from core.links import parse_ids
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
-from todo_cli import lazy, plan_opts, render, render_json, render_links
+from todo_cli import lazy, plan_opts, render, render_json
 from todo_cli.commands import options as opts
-from todo_cli.commands.link_opts import depends_change, parent_change
 from todo_cli.context import service
 from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
 
@@ -55,7 +53,7 @@ def add(
     task = svc.add_text(
         " ".join(text), due=due, priority=priority, tags=tag or (), notes=notes,
         every=every, remind=remind or (), project=project, wait=wait, scheduled=scheduled,
-        until=until, parent=parent, depends=parse_ids(depends or "", "--depends"),
+        until=until, parent=parent, depends=_depends_ids(depends),
     )
     if json:
         render.Out().line(render.task_json(task, svc.tz))
@@ -101,6 +99,8 @@ def list_(
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
     tasks = svc.list_tasks(flt)
     if tree and not json:
+        from todo_cli import render_links
+
         render_links.tree_table(tasks, svc.now())
     else:
         _print_list(tasks, json)
@@ -143,6 +143,8 @@ def show(task_id: opts.TaskId, json: opts.Json = False) -> None:
     if json:
         render.Out().line(render.task_json(task, svc.tz))
     else:
+        from todo_cli import render_links
+
         render.task_detail(task, svc.now())
         render_links.links_detail(task, svc)
 
@@ -172,6 +174,8 @@ def edit(
     json: opts.Json = False,
 ) -> None:
     """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
+    from todo_cli.link_opts import depends_change, parent_change
+
     svc = service()
     now = svc.now()
     change = TaskUpdate(
@@ -191,6 +195,14 @@ def edit(
         depends=depends_change(depends, no_depends),
     )
     _print_changed("Updated", svc.update(ids, change), json)
+
+
+def _depends_ids(text: str | None) -> tuple[int, ...]:
+    if not text:
+        return ()
+    from core.links import parse_ids  # only an add with --depends needs it
+
+    return parse_ids(text, "--depends")
 
 
 def _due_change(value: str | None, now: datetime) -> Due | _Unset | None:
