@@ -32,7 +32,8 @@ def tree(listing: Listing, parent_of: ParentOf) -> tuple[Listing, dict[int, int]
     depth of each task that has one (top-level tasks are left out: depth 0).
 
     The loops over every row are C (`map`, `compress`, slices); Python loops only over the
-    subtasks and their parents, a tenth of a big list at most: 50k rows cost a few ms.
+    subtasks and their parents. 50k rows with 5k subtasks cost ~28 ms (a list without
+    subtasks ~1 ms): the tree view is a toggle, and the flat table pays nothing.
     """
     tasks = listing.tasks
     parents = list(map(parent_of, tasks))
