@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core import events
-from core.queries import maintenance, outbox
+from core.queries import linked, maintenance, outbox
 from core.queries import tasks as task_rows
 from core.queries.task_filter import where_for
 from core.schemas import TaskFilter, TaskRead
@@ -24,7 +24,8 @@ from core.schemas import TaskFilter, TaskRead
 if TYPE_CHECKING:
     from core.service import TaskService
 
-_CHANGING = frozenset((*events.TASK_TYPES, events.REMINDER_DUE))
+# An unblocked task changed too: its `blocked` is derived from its blockers' status.
+_CHANGING = frozenset((*events.TASK_TYPES, events.REMINDER_DUE, events.UNBLOCKED))
 RELOAD_ABOVE = 500
 """More changed tasks than this in one look (an import) and the caller should reload instead."""
 
@@ -68,6 +69,9 @@ def changes_since(service: TaskService, after: int) -> ChangeSet:
         rows = outbox.owner_changes(db, after, top, service.owner)
         # A claimed reminder changes its task too (the reminder is no longer pending).
         pks = list(dict.fromkeys(int(pk) for _, kind, pk, _ in rows if kind in _CHANGING))
+        # Completing, reopening or deleting a blocker changes whether its dependants are
+        # blocked, with no event of theirs: they are read again with it.
+        pks = list(dict.fromkeys([*pks, *linked.linked_pks(db, pks)])) if pks else pks
         due = [_reminder_due(id_, data) for id_, kind, _, data in rows
                if kind == events.REMINDER_DUE]
         if len(pks) > RELOAD_ABOVE:

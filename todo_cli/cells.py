@@ -30,6 +30,8 @@ MARKER = "marker"
 BLOCKED = "blocked"
 """The mark of a pending task with a pending blocker (`Cells.blocked`)."""
 BLOCKED_MARK = "[blocked]"
+PROJECT = "project"
+"""The project path, shown dim next to the title."""
 
 PRIORITY_MARK = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L", Priority.NONE: ""}
 PRIORITY_STYLE = {
@@ -62,6 +64,8 @@ class Cells(NamedTuple):
     """Whether a reminder is still to come."""
     blocked: bool = False
     """Whether the task waits for a pending blocker (marked with BLOCKED_MARK, style BLOCKED)."""
+    project: str = ""
+    """"home/garden", control characters made visible; "" without a project."""
 
 
 def cells(task: TaskRead, now: datetime, due_words: DueWords | None = None) -> Cells:
@@ -83,6 +87,7 @@ def cells(task: TaskRead, now: datetime, due_words: DueWords | None = None) -> C
         task.recurrence is not None,
         any(r.state is ReminderState.PENDING for r in task.reminders),
         task.blocked,
+        visible(task.project) if task.project else "",
     )
 
 

@@ -106,3 +106,9 @@ def test_fit_gives_the_title_priority(
     assert c.fit(title, tags, room) == fitted
     shown = " ".join(x for x in fitted if x)
     assert len(shown) <= room
+
+
+def test_project_cell_is_the_path_with_control_characters_shown() -> None:
+    assert c.cells(task(project="home/garden"), NOW).project == "home/garden"
+    assert "\x1b" not in c.cells(task(project="home/\x1bx"), NOW).project
+    assert c.cells(task(), NOW).project == ""

@@ -27,11 +27,18 @@ class TaskActions:
     def action_quick_add(self) -> None:
         self.query_one(QuickAdd).open()
 
+    def action_quick_add_under(self) -> None:
+        """Quick add a subtask of the task under the cursor."""
+        task = self.table.current
+        if task is not None:
+            self.query_one(QuickAdd).open(parent=task)
+
     def on_quick_add_submitted(self, message: QuickAdd.Submitted) -> None:
         quick = self.query_one(QuickAdd)
         quick.action_close()
-        self._write(lambda: self.backend.add(message.text),
-                    lambda task: f"Added {task.id} '{visible(task.title)}'")
+        under = "" if message.under is None else f" under {message.under}"
+        self._write(lambda: self.backend.add(message.text, message.under),
+                    lambda task: f"Added {task.id} '{visible(task.title)}'{under}")
 
     def action_toggle_done(self) -> None:
         task = self.table.current
@@ -91,6 +98,7 @@ class TaskActions:
     def _editor_worker(self, task_id: int) -> None:
         try:
             task = self.backend.get(task_id)
+            children = self.backend.children(task_id) if task.children else []
         except TodoError as exc:
             self.post_message(Failed(exc.message))
             return
@@ -102,7 +110,7 @@ class TaskActions:
                                 severity="error", timeout=6)
                 self.poll()
 
-        editor = EditScreen(task, self.backend, self._writes, self.cursor_blink)
+        editor = EditScreen(task, self.backend, self._writes, self.cursor_blink, children)
         self.call_from_thread(self.push_screen, editor, saved)
 
 
@@ -114,6 +122,12 @@ class ViewActions:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self._update_title(None)
         self.reload()
+
+    def action_toggle_tree(self) -> None:
+        """Show subtasks indented under their parents, or the flat list again."""
+        on = self.table.toggle_tree()
+        self.notify("Tree view: subtasks under their parents" if on else "Tree view off",
+                    timeout=2)
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

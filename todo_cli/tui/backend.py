@@ -299,9 +299,9 @@ class Backend:
 
         return self._locked(run)
 
-    def add(self, text: str) -> TaskRead:
-        """Create a task from quick-add text."""
-        return self._write(lambda: self.service.add_text(text))
+    def add(self, text: str, parent: int | None = None) -> TaskRead:
+        """Create a task from quick-add text, under `parent` when given (a subtask)."""
+        return self._write(lambda: self.service.add_text(text, parent=parent))
 
     def toggle_done(self, task_id: int) -> list[TaskRead]:
         """Complete a pending task, or reopen a completed one."""
@@ -346,6 +346,10 @@ class Backend:
     def get(self, task_id: int) -> TaskRead:
         """One task as it is now."""
         return self._locked(lambda: self.service.get(task_id))
+
+    def children(self, task_id: int) -> list[TaskRead]:
+        """The subtasks of a task, as they are now."""
+        return self._locked(lambda: self.service.children(task_id))
 
 
 def moves(flt: TaskFilter) -> bool:

@@ -8,7 +8,7 @@ a `+` pressed before it reaches core before it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from textual import on
@@ -22,12 +22,18 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from core import dates
 from core.errors import TodoError
 from core.priorities import Priority
-from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
+from core.schemas import UNSET, Due, Status, TaskRead, TaskUpdate, _Unset
 from core.text import visible
 from todo_cli.tui.backend import Backend
+from todo_cli.tui.screens import plan_fields
 from todo_cli.tui.tickets import InOrder
 
-_CLEAR = ("", "none", "never")
+_CLEAR = plan_fields.CLEAR
+_DATES = (
+    ("wait", "hidden until: mon, 2026-12-01, none"),
+    ("scheduled", "start on: tomorrow, fri 9am, none"),
+    ("until", "expires after: dec 31, none"),
+)
 
 
 class EditScreen(ModalScreen[bool]):
@@ -40,13 +46,14 @@ class EditScreen(ModalScreen[bool]):
         background: $surface; padding: 0 1;
     }
     EditScreen Grid {
-        grid-size: 2; grid-columns: 10 1fr; grid-rows: auto; grid-gutter: 1 1; height: auto;
+        grid-size: 2; grid-columns: 10 1fr; grid-rows: auto; grid-gutter: 0 1; height: auto;
     }
     EditScreen .field-label { color: $text-muted; text-align: right; width: 100%; }
     EditScreen .hint { color: $text-muted; text-style: italic; margin-left: 11; }
     EditScreen Input, EditScreen Select { width: 100%; }
     EditScreen TextArea { height: 3; }
     EditScreen #edit-error { color: $error; text-style: bold; height: auto; }
+    EditScreen #edit-children { color: $text-muted; height: auto; max-height: 3; }
     EditScreen Horizontal { height: auto; align-horizontal: right; }
     EditScreen Button { margin-left: 2; }
     """
@@ -56,10 +63,12 @@ class EditScreen(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, task: TaskRead, backend: Backend, writes: InOrder, blink: bool = True
+        self, task: TaskRead, backend: Backend, writes: InOrder, blink: bool = True,
+        subtasks: Sequence[TaskRead] = (),
     ) -> None:
         super().__init__()
         self.todo = task
+        self.subtasks = subtasks  # shown under the form (not `children`: Textual's word)
         self.backend = backend
         self.writes = writes
         self.blink = blink
@@ -70,6 +79,7 @@ class EditScreen(ModalScreen[bool]):
         tz = self.backend.now().tzinfo
         assert tz is not None
         due = dates.iso(t.due, tz) if t.due is not None else ""
+        plan = self._plan = plan_fields.shown(t, tz) | plan_fields.links_shown(t)
         with Vertical():
             yield Static(f"[b]Edit task {t.id}[/b]", markup=True)
             with Grid():
@@ -85,11 +95,23 @@ class EditScreen(ModalScreen[bool]):
                 yield from _field("Tags", Input(visible(" ".join(t.tags)), id="edit-tags",
                                                 compact=True,
                                                 placeholder="space separated"))
+                yield from _field("Project", Input(plan["project"], id="edit-project",
+                                                   compact=True, placeholder="home/garden, none"))
+                for name, hint in _DATES:
+                    yield from _field(name.capitalize(), Input(
+                        plan[name], id=f"edit-{name}", compact=True, placeholder=hint))
+                yield from _field("Parent", Input(plan["parent"], id="edit-parent",
+                                                  compact=True, placeholder="a task id, none"))
+                yield from _field("Depends", Input(plan["depends"], id="edit-depends",
+                                                   compact=True,
+                                                   placeholder="ids it waits for: 3,4"))
                 yield from _field("Repeats", Input(t.recurrence or "", id="edit-recurrence",
                                                    compact=True,
                                                    placeholder="every mon at 9am, RRULE, none"))
                 yield from _field("Remind", Input("", id="edit-remind", compact=True,
                                                   placeholder="add one: 30m before, at 3pm"))
+            if self.subtasks:
+                yield Static(_children_line(self.subtasks), id="edit-children", markup=False)
             yield Static("", id="edit-error")
             with Horizontal():
                 yield Button("Cancel", id="edit-cancel", compact=True)
@@ -121,7 +143,17 @@ class EditScreen(ModalScreen[bool]):
             tags=tags if tags != t.tags else UNSET,
             recurrence=_rule_change(rule, t.recurrence),
             add_reminders=(remind,) if remind else (),
+            project=plan_fields.project_change(self._text("project"), self._plan["project"]),
+            wait=self._date("wait", now),
+            scheduled=self._date("scheduled", now),
+            until=self._date("until", now),
+            parent=plan_fields.parent_change(self._text("parent"), self._plan["parent"]),
+            depends=plan_fields.depends_change(self._text("depends"), self._plan["depends"]),
         )
+
+    def _date(self, name: str, now: datetime) -> Due | _Unset | None:
+        return plan_fields.date_change(name.capitalize(), self._text(name), self._plan[name],
+                                       now)
 
     def _due(self, now: datetime) -> Due | _Unset | None:
         text = self._text("due").strip()
@@ -188,6 +220,14 @@ class EditScreen(ModalScreen[bool]):
 def _field(label: str, widget: Widget) -> Iterator[Widget]:
     yield Label(label, classes="field-label")
     yield widget
+
+
+def _children_line(children: Sequence[TaskRead]) -> str:
+    """The subtasks, under the form: "Subtasks  4 'buy paint', 5 'sand' (done)"."""
+    names = ", ".join(f"{c.id} '{visible(c.title)}'"
+                      + ("" if c.status is Status.PENDING else f" ({c.status.value})")
+                      for c in children)
+    return f"Subtasks  {names}"
 
 
 def _rule_change(text: str, current: str | None) -> str | _Unset | None:

@@ -11,6 +11,8 @@ from textual.widgets import Static
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("a", "quick add (with a live preview)"),
+    ("A", "quick add a subtask of the current task"),
+    ("t", "tree view: subtasks indented under their parents (again: flat)"),
     ("e / Enter / double click", "edit the task (every field)"),
     ("space / x", "complete / reopen"),
     ("d", "delete (asks first)"),

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from core import dates, quickadd, recurrence
 from core.errors import BadInput
 from core.reminders import ReminderSpec, describe_before
+from core.schemas import TaskRead
 from core.text import check_text, visible
 
 
@@ -75,23 +76,30 @@ class QuickAdd(Vertical):
     class Submitted(Message):
         """Enter in the quick-add line."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, under: int | None = None) -> None:
             super().__init__()
             self.text = text
+            self.under = under
+            """The task the new one goes under (quick add under a task), if any."""
 
     def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._now = now
+        self.under: int | None = None  # the task a subtask goes under (not `parent`: Textual's)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Add a task…", id="quick-add-input")
         yield Static(preview("", self._now()), id="quick-add-preview")
 
-    def open(self) -> None:
-        """Show the line, empty, with the focus in it."""
+    def open(self, parent: TaskRead | None = None) -> None:
+        """Show the line, empty, with the focus in it; with `parent`, the task added goes
+        under that one (a subtask)."""
+        self.under = None if parent is None else parent.id
         self.add_class("-open")
         field = self.query_one(Input)
         field.value = ""
+        field.placeholder = ("Add a task…" if parent is None
+                             else f"Add a subtask of {parent.id} '{visible(parent.title)}'…")
         field.focus()
 
     def action_close(self) -> None:
@@ -107,4 +115,4 @@ class QuickAdd(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.strip():
-            self.post_message(self.Submitted(event.value))
+            self.post_message(self.Submitted(event.value, self.under))

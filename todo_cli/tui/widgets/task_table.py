@@ -32,11 +32,14 @@ from todo_cli.cells import (
     MARKER,
     OVERDUE,
     PRIORITY_STYLE,
+    PROJECT,
     TAGS,
+    Cells,
     cells,
     fit,
 )
 from todo_cli.tui.listing import EMPTY, Listing
+from todo_cli.tui.tree import indent, parent_of, tree
 from todo_cli.tui.widgets.viewport import RowView
 
 _ID_W, _DUE_W, _MARK_W = 5, 17, 4
@@ -55,6 +58,7 @@ def _padded(marks: str) -> str:
 # The component class (in DEFAULT_CSS) that draws each semantic style of todo_cli/cells.py.
 _COMPONENT = {
     OVERDUE: "overdue", DONE: "settled", DELETED: "settled", TAGS: "tags", MARKER: "marker",
+    PROJECT: "project",
     # prio.high -> high, prio.medium -> medium, prio.low -> low
     **{style: priority.value for priority, style in PRIORITY_STYLE.items()},
 }
@@ -91,6 +95,7 @@ class TaskTable(RowView, can_focus=True):
     TaskTable > .task-table--medium { color: $warning; text-style: bold; }
     TaskTable > .task-table--low { color: $primary; }
     TaskTable > .task-table--marker { color: $secondary; }
+    TaskTable > .task-table--project { color: $text-muted; }
     TaskTable > .task-table--empty { color: $text-muted; text-style: italic; }
     TaskTable > .task-table--track { background: $scrollbar-background; }
     TaskTable > .task-table--thumb { background: $scrollbar; }
@@ -99,6 +104,7 @@ class TaskTable(RowView, can_focus=True):
         "task-table--header", "task-table--cursor", "task-table--overdue", "task-table--tags",
         "task-table--settled", "task-table--high", "task-table--medium", "task-table--low",
         "task-table--marker", "task-table--empty", "task-table--track", "task-table--thumb",
+        "task-table--project",
     }
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
@@ -108,6 +114,9 @@ class TaskTable(RowView, can_focus=True):
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("enter", "select", "Edit", show=False),
+        # The app's actions on the table's rows: here, so app.py stays under 400 lines.
+        Binding("A", "app.quick_add_under", "Add subtask", show=False),
+        Binding("t", "app.toggle_tree", "Tree", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -123,6 +132,10 @@ class TaskTable(RowView, can_focus=True):
         super().__init__(id=id)
         self._now = now
         self.listing = EMPTY
+        self.source = EMPTY
+        """The listing as given; `listing` is it as shown (as a tree in the tree view)."""
+        self.tree_view = False
+        self._depths: dict[int, int] = {}  # in the tree view: how deep each subtask is
         self.empty_text = "No tasks."
         # Rendered rows by (task, width): moving the cursor or scrolling by a line redraws
         # the rows from here. Tasks are immutable, so a changed task is a new key.
@@ -164,6 +177,10 @@ class TaskTable(RowView, can_focus=True):
         """Show `listing`. The cursor stays on the same task when it still shows, else on
         the same row."""
         current = self.current
+        self.source = listing
+        if self.tree_view:
+            listing, self._depths = tree(listing, parent_of)
+            self._rows.clear()  # a task's depth depends on which others show
         self.listing = listing
         if len(self._rows) > 4096:
             self._rows.clear()
@@ -171,6 +188,15 @@ class TaskTable(RowView, can_focus=True):
         self._show_from(self.top)
         self.cursor = min(self.cursor, max(len(listing) - 1, 0)) if row is None else row
         self.refresh()
+
+    def toggle_tree(self) -> bool:
+        """Show subtasks under their parents, or the plain list again; whether the tree
+        view is now on."""
+        self.tree_view = not self.tree_view
+        self._depths = {}
+        self._rows.clear()
+        self.set_tasks(self.source)
+        return self.tree_view
 
     @property
     def tasks(self) -> Sequence[TaskRead]:
@@ -312,20 +338,12 @@ class TaskTable(RowView, can_focus=True):
         c = cells(task, self._now())
         base = self._base()
         title_w = max(width - _FIXED_W, 8)
-        title, shown_tags = fit(c.title, c.tags, title_w)
         segments = [
             Segment(f"{c.id:>{_ID_W}}  ", base),
             Segment(f"{c.mark:1}", self._look(c.mark_style)),
             Segment(" ", base),
-            Segment(title, self._look(c.title_style)),
+            *self._title_cells(c, self._depths.get(task.id, 0), title_w),
         ]
-        if shown_tags:
-            segments += [Segment(" ", base), Segment(shown_tags, self._look(TAGS))]
-        pad = title_w - _fitted_cells(title, shown_tags)
-        if pad < 0:  # wide characters: cut to the cells
-            segments = list(Strip(segments).adjust_cell_length(_LEAD_W + title_w, base))
-        elif pad:
-            segments.append(Segment(" " * pad, base))
         segments += [
             Segment(" ", base),
             Segment(f"{c.due:<{_DUE_W}}", self._look(c.due_style)),
@@ -333,6 +351,23 @@ class TaskTable(RowView, can_focus=True):
             Segment(_marks(c.recurring, c.reminder, c.blocked), self._look(MARKER)),
         ]
         return Strip(segments).adjust_cell_length(width - 1, base)
+
+    def _title_cells(self, c: Cells, depth: int, room: int) -> list[Segment]:
+        """The title column, `room` cells: the tree indent and the project (dim), the
+        title, the tags."""
+        base = self._base()
+        lead = indent(depth) + _lead(c.project, room)
+        title, tags = fit(c.title, c.tags, max(room - len(lead), 4))
+        segments = [Segment(lead, self._look(PROJECT))] if lead else []
+        segments.append(Segment(title, self._look(c.title_style)))
+        if tags:
+            segments += [Segment(" ", base), Segment(tags, self._look(TAGS))]
+        used = cell_len(lead) + _fitted_cells(title, tags)
+        if used > room:  # wide characters: cut to the cells
+            return list(Strip(segments).adjust_cell_length(room, base))
+        if used < room:
+            segments.append(Segment(" " * (room - used), base))
+        return segments
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -343,6 +378,17 @@ class TaskTable(RowView, can_focus=True):
     def _look(self, name: str | None) -> Style:
         """The TUI's look for a semantic style of todo_cli/cells.py (the theme's colours)."""
         return self._base() if name is None else self._style(_COMPONENT[name])
+
+
+def _lead(project: str, room: int) -> str:
+    """The project before the title ("home/garden "), at most a third of the title's room
+    (cut with "…"): the title stays readable."""
+    if not project:
+        return ""
+    most = max(room // 3, 2)
+    if len(project) >= most:
+        project = project[: most - 2] + "…"
+    return project + " "
 
 
 def _fitted_cells(title: str, tags: str) -> int:
