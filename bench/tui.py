@@ -46,12 +46,13 @@ from config.settings import Settings  # noqa: E402
 SIZE = (120, 40)
 
 
-def build_db(count: int, folder: Path) -> Path:
-    """A SQLite database holding `count` synthetic tasks (bench/data.py), via core's import."""
+def build_db(count: int, folder: Path, organised: bool = False) -> Path:
+    """A SQLite database holding `count` synthetic tasks (bench/data.py), via core's import;
+    `organised` adds issue 15's subtasks and dependencies."""
     from core import open_service
 
     path = folder / "todo.db"
-    source = data.write(count, folder / "tasks.json")
+    source = data.write(count, folder / "tasks.json", organised=organised)
     service = open_service(_settings(path))
     started = time.perf_counter()
     service.import_text(source.read_text(encoding="utf-8"))
@@ -257,13 +258,16 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="reuse this database instead of building one")
     parser.add_argument("--rounds", type=int, default=3, choices=range(1, len(ROUNDS) + 1),
                         help="times through the keys, with other words each time (default 3)")
+    parser.add_argument("--organised", action="store_true",
+                        help="a tenth of the tasks subtasks, a tenth with dependencies")
     args = parser.parse_args()
     prime_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
-        path = args.db if args.db is not None else build_db(args.tasks, Path(tmp))
+        path = args.db if args.db is not None else build_db(args.tasks, Path(tmp), args.organised)
         times = asyncio.run(run(path, args.rounds))
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
-    print(f"todo TUI, {args.tasks} tasks, terminal {SIZE[0]}x{SIZE[1]} (headless pilot); "
+    mix = ", organised" if args.organised else ""
+    print(f"todo TUI, {args.tasks} tasks{mix}, terminal {SIZE[0]}x{SIZE[1]} (headless pilot); "
           f"{os.cpu_count()} CPUs, load average {load}")
     print(f"  first paint        {times['first paint'][0] * 1000:6.0f} ms")
     for kind in ("scroll", "filter"):
