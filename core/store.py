@@ -292,6 +292,9 @@ SELECT t.tbl, i.name FROM (SELECT DISTINCT tbl FROM sqlite_stat1) AS t,
        pragma_index_list(t.tbl) AS i
 WHERE i.partial = 1 AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.idx = i.name)
 """
+_NOTE_EMPTY = (
+    f"INSERT INTO sqlite_stat1 (tbl, idx, stat) SELECT tbl, name, '1 1' FROM ({_EMPTY_INDEXES})"
+)
 
 
 def _note_empty_indexes(raw: sqlite3.Connection) -> None:
@@ -303,11 +306,10 @@ def _note_empty_indexes(raw: sqlite3.Connection) -> None:
     sqlite_stat1 as the application's to edit; the row says "one entry", and the next real
     ANALYZE of the table (after it grows 25-fold) replaces it with measured figures.
     """
-    missing = raw.execute(_EMPTY_INDEXES).fetchall()
-    if missing:
-        raw.executemany(
-            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, '1 1')", missing
-        )
+    # Read first: an INSERT takes the write lock even when it adds nothing. The INSERT
+    # checks again, so two closing processes do not both add the row.
+    if raw.execute(_EMPTY_INDEXES).fetchone() is not None:
+        raw.execute(_NOTE_EMPTY)
 
 
 def _is_missing_table(exc: BaseException) -> bool:
