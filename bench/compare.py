@@ -56,12 +56,8 @@ class Operation:
 
 READS = (
     Operation("list", ("list",), ("list",), "rows"),
-    Operation(
-        "filter",
-        ("list", "--tag", "work", "--priority", "high"),
-        ("+work", "priority:H", "list"),
-        "rows",
-    ),
+    # The filter language, todo's primary syntax (issue 14: it runs without Typer).
+    Operation("filter", ("list", "+work", "p:h"), ("+work", "priority:H", "list"), "rows"),
     Operation("search", ("list", "--search", "invoice"), ("/invoice/", "list"), "rows"),
     # Issue 15: a project (with its sub-projects) and an expression with `or` and `not`.
     Operation("project", ("list", "project:house"), ("project:house", "list"), "rows"),

@@ -152,6 +152,7 @@ class Store:
             # only tables the closing connection's queries would gain from, and rarely.
             with contextlib.suppress(sqlite3.Error):
                 self._raw.execute("PRAGMA optimize")
+                _note_empty_indexes(self._raw)
         self._raw.close()
 
     @contextlib.contextmanager
@@ -282,6 +283,33 @@ class Store:
         with self.faults(), lock_path.open("w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             yield
+
+
+# Partial indexes of analyzed tables that ANALYZE left without a row: it writes none for an
+# index with no entries (ix_task_until while no task has an `until`).
+_EMPTY_INDEXES = """
+SELECT t.tbl, i.name FROM (SELECT DISTINCT tbl FROM sqlite_stat1) AS t,
+       pragma_index_list(t.tbl) AS i
+WHERE i.partial = 1 AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.idx = i.name)
+"""
+_NOTE_EMPTY = (
+    f"INSERT INTO sqlite_stat1 (tbl, idx, stat) SELECT tbl, name, '1 1' FROM ({_EMPTY_INDEXES})"
+)
+
+
+def _note_empty_indexes(raw: sqlite3.Connection) -> None:
+    """Give each empty partial index of an analyzed table a statistics row of its own.
+
+    `PRAGMA optimize` (SQLite 3.40 here) re-analyzes a table on every call while one of its
+    indexes has no row in sqlite_stat1, so without this every command closed with a full
+    ANALYZE of `task` (~4 ms CPU at 10k tasks, more with size). SQLite documents
+    sqlite_stat1 as the application's to edit; the row says "one entry", and the next real
+    ANALYZE of the table (after it grows 25-fold) replaces it with measured figures.
+    """
+    # Read first: an INSERT takes the write lock even when it adds nothing. The INSERT
+    # checks again, so two closing processes do not both add the row.
+    if raw.execute(_EMPTY_INDEXES).fetchone() is not None:
+        raw.execute(_NOTE_EMPTY)
 
 
 def _is_missing_table(exc: BaseException) -> bool:

@@ -24,15 +24,19 @@ import json
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from core.errors import InvalidEvent
 from core.eventlog import EventLog, LogEntry
 from core.leases import Leases, holder_id
-from core.schemas import TaskRead
-from core.service import TaskService
-from services.consumers import Consumer
 from services.leader import Leader
-from services.transport import Message
+
+if TYPE_CHECKING:
+    # Types only: the drain after every write of every interface does not pay for them.
+    from core.schemas import TaskRead
+    from core.service import TaskService
+    from services.consumers import Consumer
+    from services.transport import Message
 
 BATCH = 500
 DRAIN_LEASE_S = 10.0  # the drain gives the lease back when done; this bounds a dead CLI's hold
@@ -141,6 +145,8 @@ class EmbeddedSource:
             time.sleep(min(pause, left))
 
     def _read(self) -> None:
+        from services.transport import Message  # workers only: not on the drain's path
+
         entries = self.log.read(self._read_to, BATCH, self.topic)
         if entries:
             self._read_to = entries[-1].seq

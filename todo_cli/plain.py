@@ -1,13 +1,13 @@
-"""The plain commands without Typer: `todo count`, `todo list` (`ls`), `todo export` and
-`todo add WORDS`.
+"""The plain commands without Typer: `todo count WORDS`, `todo list WORDS` (`ls`), `todo
+export` and `todo add WORDS`, where the words are a filter expression or the quick-add text.
 
 Importing Typer and Click costs a command ~25 ms, half of the 50 ms start-up budget. When
-the arguments hold nothing to parse (no option, no `--`, nothing after `count` or `list`),
-every parameter but the words of `add` takes its default, so the command function is called
-with the defaults of its own signature, the ones Typer would pass: there is no second
-grammar, only the one command definition. Anything else goes to Typer (todo_cli/app.py).
-Errors, exit codes and closing the service follow todo_cli.app.TodoGroup, and
-tests/cli/test_plain.py holds the two paths to the same output.
+the arguments hold nothing to parse (no word starting with `-`, so no option and no `--`),
+every parameter but the words (`add`'s text, the expression of `list` and `count`) takes its
+default, so the command function is called with the defaults of its own signature, the ones
+Typer would pass: there is no second grammar, only the one command definition. Anything
+else goes to Typer (todo_cli/app.py). Errors, exit codes and closing the service follow
+todo_cli.app.TodoGroup, and tests/cli/test_plain.py holds the two paths to the same output.
 """
 
 from __future__ import annotations
@@ -29,15 +29,18 @@ def command_for(args: Sequence[str]) -> Command | None:
     if COMPLETION_ENV in os.environ or not args:
         return None
     name, rest = args[0], list(args[1:])
-    if name in ("count", "list", "ls") and not rest:
-        from todo_cli.commands import tasks
-
-        return tasks.count if name == "count" else tasks.list_
     if name == "export" and not rest:
         from todo_cli.commands import transfer
 
         return lambda: transfer.export()
-    if name == "add" and rest and not any(word.startswith("-") for word in rest):
+    if any(word.startswith("-") for word in rest):
+        return None  # an option (or `--`): Typer parses it
+    if name in ("count", "list", "ls"):
+        from todo_cli.commands import tasks
+
+        listed = tasks.count if name == "count" else tasks.list_
+        return lambda: listed(expression=rest or None)
+    if name == "add" and rest:
         from todo_cli.commands import tasks
 
         return lambda: tasks.add(rest)

@@ -1,6 +1,6 @@
-"""`todo add WORDS`, `list`, `ls`, `count` and `export` run without Typer (todo_cli/plain.py):
-the same output, errors and exit codes as through the Typer app, and only when nothing needs
-parsing."""
+"""`todo add WORDS`, `list WORDS`, `ls`, `count WORDS` and `export` run without Typer
+(todo_cli/plain.py): the same output, errors and exit codes as through the Typer app, and only
+when nothing needs parsing."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ SCRIPT: list[list[str | bytes]] = [
     ["list"],
     ["ls"],
     ["count"],
+    # A filter expression: the same command function with the words as its expression.
+    ["list", "+home", "p:h"],
+    ["ls", "+family"],
+    ["count", "+family", "or", "+home"],
+    ["list", "p:nonsense"],  # an expression error: the same message and exit code
+    ["count", "(", "+home"],
 ]
 
 
@@ -58,7 +64,8 @@ def test_the_plain_path_prints_what_typer_prints(home: Path, tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     "args",
-    [["add", "x"], ["add", "pay", "rent", "#home"], ["list"], ["ls"], ["count"], ["export"]],
+    [["add", "x"], ["add", "pay", "rent", "#home"], ["list"], ["ls"], ["count"], ["export"],
+     ["list", "extra"], ["list", "+work", "p:h"], ["count", "+home", "or", "+work"]],
 )
 def test_plain_arguments_take_the_plain_path(args: list[str]) -> None:
     assert plain.command_for(args) is not None
@@ -67,7 +74,8 @@ def test_plain_arguments_take_the_plain_path(args: list[str]) -> None:
 @pytest.mark.parametrize(
     "args",
     [[], ["add"], ["add", "--json", "x"], ["add", "x", "-p", "high"], ["add", "--", "-x"],
-     ["add", "-"], ["list", "--tag", "work"], ["list", "extra"], ["count", "--json"],
+     ["add", "-"], ["list", "--tag", "work"], ["list", "+work", "--json"], ["count", "--json"],
+     ["ls", "+work", "--"],
      ["count", "--help"], ["export", "-f", "ical"], ["export", "x"], ["show", "1"], ["done", "1"],
      ["--version"], ["add", "x", "--help"]],
 )

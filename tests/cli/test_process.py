@@ -20,8 +20,9 @@ SDKS = ("textual", "google.genai", "confluent_kafka", "mcp", "agent", "keyring",
 # Rich would come with Typer's rich help (off: rich_markup_mode=None); the rrule with
 # recurrence, which a plain add or list does not use.
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "rich", "pygments", "dateutil")
-PLAIN = ("list", "add x", "count", "export", "--version", "count --json", "tags --json",
-         "history 1 --json", "audit --json", "reminders --json", "config show --json", "db current")
+PLAIN = ("list", "list +work p:h", "add x", "count", "export", "--version", "count --json",
+         "tags --json", "history 1 --json", "audit --json", "reminders --json",
+         "config show --json", "db current")
 
 _IMPORT_PROBE = textwrap.dedent(
     """
@@ -170,7 +171,7 @@ def test_a_command_imports_only_the_module_that_owns_it(
                                f"todo_cli.commands.{owner}"]), command
 
 
-@pytest.mark.parametrize("command", ["list", "add x", "count", "export"])
+@pytest.mark.parametrize("command", ["list", "list +work p:h", "add x", "count", "export"])
 def test_plain_commands_run_without_typer(
     loaded_modules: dict[str, list[str]], command: str
 ) -> None:
@@ -187,7 +188,7 @@ STARTUP_STDLIB = ("inspect", "ast", "dis", "tokenize", "shutil", "uuid", "platfo
                   "subprocess")
 
 
-@pytest.mark.parametrize("command", ["list", "add x", "count", "export"])
+@pytest.mark.parametrize("command", ["list", "list +work p:h", "add x", "count", "export"])
 def test_plain_commands_skip_the_start_up_stdlib(
     loaded_modules: dict[str, list[str]], command: str
 ) -> None:
