@@ -84,7 +84,10 @@ def _task_sql(spans: list[dates.OffsetSpan]) -> str:
         "'blocked', json(CASE WHEN t.status = 'pending' AND EXISTS (SELECT 1 FROM "
         "task_dependency d JOIN task b ON b.pk = d.blocker_pk WHERE d.task_pk = t.pk "
         "AND b.status = 'pending') THEN 'true' ELSE 'false' END), "
-        "'children', (SELECT COUNT(*) FROM task c WHERE c.parent_pk = t.pk "
+        # INDEXED BY: with no subtask at all ANALYZE rates the index useless, and the planner
+        # then scanned the table once per task (export at 10k: 9 s instead of 0.3 s).
+        "'children', (SELECT COUNT(*) FROM task c INDEXED BY ix_task_parent_pk "
+        "WHERE c.parent_pk = t.pk "
         "AND c.status <> 'deleted')"
         ") FROM task t WHERE {where} ORDER BY t.id"
     )
