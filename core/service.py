@@ -9,7 +9,7 @@ recurrence and reminder code.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, time, tzinfo
+from datetime import date, datetime, time, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from core.deliveries import Claim
     from core.formats import Format
     from core.projects import ProjectNode
+    from core.report_maths import Burndown, Calendar, Done, Summary
     from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
     from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
     from core.store import Store
@@ -144,6 +145,32 @@ class TaskService:
         from core.conversations import Conversations
 
         return Conversations(self.store, self.owner, self.now)
+
+    # -- reports ---------------------------------------------------------------------------
+
+    def report_summary(self) -> Summary:
+        """Per project: pending, completed this week and last, percent done, overdue."""
+        from core.usecases import reports
+
+        return reports.summary(self.uow)
+
+    def report_burndown(self, weeks: int = 2, flt: TaskFilter | None = None) -> Burndown:
+        """Pending tasks at the end of each day of the last `weeks` weeks (audit log)."""
+        from core.usecases import reports
+
+        return reports.burndown(self.uow, weeks, flt)
+
+    def report_calendar(self, month: date | None = None) -> Calendar:
+        """A month grid, Monday first, with the pending tasks due each day."""
+        from core.usecases import reports
+
+        return reports.calendar(self.uow, month)
+
+    def report_done(self, since: date | None = None) -> Done:
+        """Completions per day since `since` (per week over long spans)."""
+        from core.usecases import reports
+
+        return reports.done(self.uow, since)
 
     # -- import and export -----------------------------------------------------------------
 

@@ -18,6 +18,8 @@ PACKAGES = ("core", "config", "todo_cli", "agent", "services")
 # start-up path of commands that do not use it.
 SDK_OWNERS: dict[str, set[str]] = {
     "textual": {"todo_cli/tui/"},
+    # The report charts; Textual loads Rich anyway, so the TUI may use it freely.
+    "rich": {"todo_cli/tui/", "todo_cli/render_charts.py"},
     "google.genai": {"agent/gemini.py"},
     "mcp": {"agent/mcp_server.py"},
     "keyring": {"agent/keys.py"},

@@ -115,6 +115,7 @@ REGISTRARS: tuple[tuple[Registrar, tuple[str, ...]], ...] = (
     (_config, ("config",)),
     (_module("doctor"), ("doctor",)),
     (_module("db"), ("db",)),
+    (_module("reports"), ("report",)),
     (_module("projects"), ("projects",)),
 )
 

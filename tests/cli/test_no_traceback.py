@@ -287,3 +287,14 @@ def test_an_unexpected_failure_is_one_line_with_exit_1(home: Path) -> None:
     assert debug.returncode == 1
     assert "Traceback (most recent call last)" in debug.stderr
     assert run("list").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["import", "a\x00b"], ["export", "--output", "a\x00b"]],
+    ids=["import", "export"],
+)
+def test_a_file_name_with_a_nul_byte_is_bad_input(args: list[str]) -> None:
+    # Found by the CLI fuzz test: the OS refuses such a name with ValueError, not OSError.
+    result = fails(2, *args)
+    assert "NUL" in result.stderr

@@ -10,9 +10,8 @@ from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
-from todo_cli import lazy, render, render_json
+from todo_cli import lazy, plan_opts, render, render_json
 from todo_cli.commands import options as opts
-from todo_cli.commands import plan_opts
 from todo_cli.context import service
 from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
 

@@ -25,7 +25,8 @@ class Format(StrEnum):
 
 def export(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    # str, not Path: click.Path stats the name first, and a NUL byte in it raised ValueError.
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
     """Export every task (JSON is lossless; Taskwarrior, todotxt and iCalendar VTODO for
     other tools)."""
@@ -38,7 +39,7 @@ def export(
             text = visible(text, multiline=True)
         sys.stdout.write(text)
     else:
-        _write(output, text)
+        _write(Path(output), text)
 
 
 class ImportFormat(StrEnum):
@@ -49,7 +50,7 @@ class ImportFormat(StrEnum):
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="A file, or - for standard input.")],
+    file: Annotated[str, typer.Argument(help="A file, or - for standard input.")],
     format: Annotated[
         ImportFormat | None,
         typer.Option("--format", "-f", help="The file's format (default: detected)."),
@@ -61,7 +62,7 @@ def import_(
     --format names one. Tasks already imported (same uuid) are skipped, so importing twice
     duplicates nothing.
     """
-    text = _read(file)
+    text = _read(Path(file))
     fmt = None if format is None else format.value
     svc = service()
     if sys.stderr.isatty():
@@ -86,6 +87,7 @@ def import_(
 
 
 def _read(file: Path) -> str:
+    _check_name(file, "file")
     stdin = str(file) == "-"
     name = "standard input" if stdin else str(file)
     try:
@@ -101,11 +103,18 @@ def _read(file: Path) -> str:
 
 
 def _write(output: Path, text: str) -> None:
+    _check_name(output, "--output")
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise BadInput(f"cannot write --output {output}: {reason}") from None
+
+
+def _check_name(path: Path, what: str) -> None:
+    # The OS cannot name such a file; Python says so with ValueError, which is no OSError.
+    if "\x00" in str(path):
+        raise BadInput(f"{what}: a file name cannot hold a NUL byte")
 
 
 def register(app: typer.Typer) -> None:

@@ -77,6 +77,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         Binding("s", "cycle_sort", "Sort"),
         Binding("slash", "filter", "Filter"),
         Binding("c", "chat", "Chat"),
+        Binding("r", "reports", "Reports"),
         Binding("question_mark", "help", "Help"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("q", "quit", "Quit"),
@@ -367,6 +368,11 @@ class TodoApp(TaskActions, ViewActions, App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_reports(self) -> None:
+        from todo_cli.tui.screens.reports import ReportsScreen  # Rich charts: on demand
+
+        self.push_screen(ReportsScreen(self.backend))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -32,6 +32,7 @@ from todo_cli.tui.masks import RowMasks, answers
 
 if TYPE_CHECKING:
     from config.settings import Settings
+    from core.report_maths import Burndown, Calendar, Done, Summary
     from core.service import TaskService, UndoResult
 
 T = TypeVar("T")
@@ -46,6 +47,16 @@ class Counts:
 
     views: dict[str, int]
     tags: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reports:
+    """What the Reports screen draws (the numbers of `todo report ...` with no options)."""
+
+    summary: Summary
+    burndown: Burndown
+    calendar: Calendar
+    done: Done
 
 
 class Backend:
@@ -297,6 +308,12 @@ class Backend:
     def undo(self) -> UndoResult:
         """Revert the owner's last operation."""
         return self._write(self.service.undo)
+
+    def reports(self) -> Reports:
+        """The numbers of the Reports screen: summary, burndown, this month, completions."""
+        svc = self.service
+        return self._locked(lambda: Reports(svc.report_summary(), svc.report_burndown(),
+                                            svc.report_calendar(), svc.report_done()))
 
     def get(self, task_id: int) -> TaskRead:
         """One task as it is now."""

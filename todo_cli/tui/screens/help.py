@@ -18,6 +18,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("+ / -", "priority up / down"),
     ("s", "cycle the sort: due, priority, urgency, created, title, id"),
     ("/", "filter: words to search, or `todo list` options (--tag work -p high)"),
+    ("r", "reports: summary, burndown, this month, completions (r reloads, Esc back)"),
     ("c", "chat with the agent (asks before deletes and bulk changes); Esc back"),
     ("Esc", "clear the filter, close a bar or a modal"),
     ("↑ ↓ j k, PgUp PgDn, g G", "move"),
