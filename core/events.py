@@ -20,6 +20,8 @@ REOPENED = "todo.task.reopened"
 DELETED = "todo.task.deleted"
 RESTORED = "todo.task.restored"
 TASK_TYPES = (CREATED, UPDATED, COMPLETED, REOPENED, DELETED, RESTORED)
+UNBLOCKED = "todo.task.unblocked"
+"""Not a change of the task itself (no `changes`, not undone): its last blocker completed."""
 REMINDER_DUE = "todo.reminder.due"
 REMINDER_FIRED = "todo.reminder.fired"
 
@@ -80,6 +82,14 @@ def make_event(
     """An event of `kind` for the task snapshot `task` (its --json form)."""
     data = {"task": task, "changes": changes, "owner": owner, "version": version}
     return Event(str(uuid.uuid4()), kind, str(task["id"]), time, data)
+
+
+def unblocked_event(
+    task: dict[str, Any], blockers: list[int], owner: str, time: datetime
+) -> Event:
+    """`todo.task.unblocked` for the task snapshot `task`, freed by completing `blockers`."""
+    data = {"task": task, "blockers": blockers, "owner": owner}
+    return Event(str(uuid.uuid4()), UNBLOCKED, str(task["id"]), time, data)
 
 
 def envelope(event: Event, source: str) -> dict[str, Any]:

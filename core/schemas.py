@@ -82,6 +82,16 @@ class TaskRead:
     """When the user plans to start: an all-day date or a local-aware datetime."""
     until: datetime | None = None
     """The task expires (is deleted by the recurrence worker) at this moment."""
+    parent: int | None = None
+    """The id of the parent task (a subtask's), or None."""
+    depends: tuple[int, ...] = ()
+    """The ids of the tasks that block this one, ascending."""
+    blocked: bool = False
+    """Pending with at least one pending blocker."""
+    children: int = 0
+    """How many subtasks (not deleted) this task has."""
+    blocking: bool = False
+    """Pending and blocks at least one pending task (urgency counts it; not in JSON)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +124,14 @@ class TaskCreate:
     wait: datetime | None = None
     scheduled: Due | None = None
     until: datetime | None = None
+    parent: int | None = None
+    """The id of an existing, not deleted task this one is a subtask of."""
+    depends: tuple[int, ...] = ()
+    """The ids of existing, not deleted tasks that block this one."""
+    parent_uuid: str | None = None
+    """Imports: the parent by uuid (in the same file or already stored)."""
+    depends_uuids: tuple[str, ...] = ()
+    """Imports: the blockers by uuid (in the same file or already stored)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +155,18 @@ class TaskUpdate:
     scheduled: Due | _Unset | None = UNSET
     until: Due | _Unset | None = UNSET
     """A date is the end of that local day."""
+    parent: int | _Unset | None = UNSET
+    """The id of the new parent task; None makes the task top-level again."""
+    depends: tuple[int, ...] | _Unset = UNSET
+    """The ids of the tasks that block this one (replacing the old ones); () clears them."""
 
     def changes(self) -> dict[str, Any]:
         """The fields the caller set, by name (the dataclass twin of model_dump(exclude_unset))."""
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value is not UNSET and value != ():
+            # `depends=()` clears the blockers; an empty add/remove list changes nothing.
+            if value is not UNSET and (value != () or f.name == "depends"):
                 out[f.name] = value
         return out
 

@@ -13,13 +13,13 @@ from datetime import date, datetime, time, tzinfo
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from core.service_delivery import Deliveries
 from core.unit_of_work import UnitOfWork
 from core.usecases import reading
 
 if TYPE_CHECKING:
     from core.audit import AuditEntry
     from core.conversations import Conversations
-    from core.deliveries import Claim
     from core.formats import Format
     from core.projects import ProjectNode
     from core.report_maths import Burndown, Calendar, Done, Summary
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> object:
     return getattr(results, name)
 
 
-class TaskService:
+class TaskService(Deliveries):
     """The task use cases for one owner, over one store."""
 
     def __init__(
@@ -214,19 +214,23 @@ class TaskService:
         wait: str | None = None,
         scheduled: str | None = None,
         until: str | None = None,
+        parent: int | None = None,
+        depends: Sequence[int] = (),
     ) -> TaskRead:
         """Create a task from quick-add text; explicit options override what the text says.
 
         `every` is a recurrence phrase ("every mon at 9am"), `remind` reminder phrases
         ("30m before", "at 3pm"); `project` a path ("home/garden"); `wait`, `scheduled` and
-        `until` date phrases (a day waits from its start and expires at its end).
+        `until` date phrases (a day waits from its start and expires at its end); `parent`
+        the id of the task this is a subtask of, `depends` the ids of the tasks blocking it.
         """
         from core.usecases import tasks
         from core.usecases.planning import PlanFields
 
         plan = PlanFields(project, wait, scheduled, until)
         return tasks.add_text(self.uow, text, due=due, priority=priority, tags=tags,
-                              notes=notes, every=every, remind=remind, fields=plan)
+                              notes=notes, every=every, remind=remind, fields=plan,
+                              parent=parent, depends=depends)
 
     def update(self, ids: Sequence[int], change: TaskUpdate) -> list[TaskRead]:
         """Apply one partial change to each task; deleted tasks must be restored first."""
@@ -234,16 +238,31 @@ class TaskService:
 
         return tasks.update(self.uow, ids, change)
 
-    def complete(self, ids: Sequence[int]) -> list[TaskRead]:
+    def complete(self, ids: Sequence[int], with_children: bool = False) -> list[TaskRead]:
         """Mark pending tasks completed.
 
+        A parent with open subtasks is refused (BadInput naming them) unless
+        `with_children`, which completes them in the same undoable change. Completing the
+        last pending blocker of a task appends `todo.task.unblocked` for it.
         A recurring task's next instance is made by the recurrence consumer of the
         `todo.task.completed` event (`spawn_next_for`): in-process right after the command
         on the embedded log, or by `todo worker recurrence` with Kafka.
         """
         from core.usecases import tasks
 
-        return tasks.complete(self.uow, ids)
+        return tasks.complete(self.uow, ids, with_children)
+
+    def children(self, task_id: int) -> list[TaskRead]:
+        """The direct subtasks (not deleted) of a task, in id order."""
+        from core.usecases import links
+
+        return links.children(self.uow, task_id)
+
+    def dependants(self, task_id: int) -> list[TaskRead]:
+        """The tasks (not deleted) that depend on a task: what it blocks, in id order."""
+        from core.usecases import links
+
+        return links.dependants(self.uow, task_id)
 
     def reopen(self, ids: Sequence[int]) -> list[TaskRead]:
         """Mark completed tasks pending again."""
@@ -252,7 +271,8 @@ class TaskService:
         return tasks.reopen(self.uow, ids)
 
     def delete(self, ids: Sequence[int]) -> list[TaskRead]:
-        """Soft-delete tasks: they leave every list but `--status deleted` and can be restored."""
+        """Soft-delete tasks and their subtasks: they leave every list but `--status deleted`
+        and can be restored (`todo undo` brings back the whole change)."""
         from core.usecases import tasks
 
         return tasks.delete(self.uow, ids)
@@ -346,52 +366,6 @@ class TaskService:
         from core.usecases import expiry
 
         return expiry.owners_with_expired(self.uow, now)
-
-    def claim_due_reminders(self, now: datetime, limit: int = 100) -> list[DueReminder]:
-        """Atomically mark due reminders fired and return them: racing callers never share one."""
-        from core.usecases import reminders
-
-        return reminders.claim_due(self.uow, now, limit)
-
-    def reminder_fired(self, due_event: dict[str, Any], channels: Sequence[str]) -> None:
-        """Append `todo.reminder.fired` for a delivered `todo.reminder.due` event, once."""
-        from core.usecases import reminders
-
-        reminders.fired(self.uow, due_event, channels)
-
-    def claim_deliveries(
-        self, event_id: str, channels: Sequence[str], holder: str, lease_s: float
-    ) -> dict[str, Claim]:
-        """Claim sending reminder event `event_id` on these channels (see core.deliveries)."""
-        from core.usecases import reminders
-
-        return reminders.claim_deliveries(self.uow, event_id, channels, holder, lease_s)
-
-    def renew_deliveries(
-        self, claims: Sequence[tuple[str, str]], holder: str, lease_s: float
-    ) -> list[tuple[str, str]]:
-        """Extend `holder`'s claims while their sends run; returns the (event, channel) lost."""
-        from core.usecases import reminders
-
-        return reminders.renew_deliveries(self.uow, claims, holder, lease_s)
-
-    def mark_delivered(self, event_id: str, channel: str) -> None:
-        """Note that a reminder went out on `channel`."""
-        from core import deliveries
-
-        deliveries.mark_delivered(self.store, event_id, channel, self.now())
-
-    def release_delivery(self, event_id: str, channel: str, holder: str) -> None:
-        """Give up a claim whose send failed."""
-        from core import deliveries
-
-        deliveries.release(self.store, event_id, channel, holder)
-
-    def delivered_channels(self, event_id: str) -> set[str]:
-        """The channels a reminder event has already been delivered on."""
-        from core import deliveries
-
-        return deliveries.delivered_channels(self.store, event_id)
 
     # -- undo ------------------------------------------------------------------------------
 

@@ -39,5 +39,7 @@ _KEYS: dict[str, Callable[[datetime], Callable[[TaskRead], Any]]] = {
     "created": lambda now: lambda t: (t.created, t.id),
     "title": lambda now: lambda t: (t.title.casefold(), t.id),
     "id": lambda now: lambda t: t.id,
-    "urgency": lambda now: lambda t: (-urgency(t.priority, t.due, t.created, now), t.id),
+    "urgency": lambda now: lambda t: (
+        -urgency(t.priority, t.due, t.created, now, t.blocked, t.blocking), t.id
+    ),
 }

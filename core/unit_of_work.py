@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from core import dates, events
 from core.errors import BadInput
 from core.formats import jsonfmt
-from core.queries import consumers, operations, outbox, tasks
+from core.queries import consumers, links, operations, outbox, tasks
 from core.queries import series as series_rows
 from core.schemas import Status, TaskRead
 from core.store import Db, Store
@@ -39,7 +39,7 @@ AfterCommit = Callable[[], Sequence[TaskRead]]
 """A hook run after each committed write; returns the tasks it created (shown to the user)."""
 TRACKED = (
     "title", "notes", "status", "priority", "tags", "due", "completed", "recurrence",
-    "recurrence_from", "reminders", "project", "wait", "scheduled", "until",
+    "recurrence_from", "reminders", "project", "wait", "scheduled", "until", "parent", "depends",
 )
 
 
@@ -162,6 +162,8 @@ class UnitOfWork:
         self, tx: Tx, pk: int, before: TaskRead, after: TaskRead, series: Series | None = None
     ) -> TaskRead:
         """Write `after` over `before` and append its event; unchanged tasks are not written."""
+        if after.status is not before.status or after.depends != before.depends:
+            after = self._blocked_now(tx, after)
         new = jsonfmt.task_to_dict(after, self.tz)
         changes = events.diff(jsonfmt.task_to_dict(before, self.tz), new, TRACKED)
         if not changes:
@@ -173,6 +175,12 @@ class UnitOfWork:
         kind = events.type_for_status(before.status.value, after.status.value)
         self.append(tx, pk, events.make_event(kind, new, changes, self.owner, version, tx.now))
         return after
+
+    def _blocked_now(self, tx: Tx, task: TaskRead) -> TaskRead:
+        """`task` with `blocked` as its new status or blockers make it (for its event)."""
+        blocked = (task.status is Status.PENDING and bool(task.depends)
+                   and links.any_pending(tx.db, self.owner, task.depends))
+        return replace(task, blocked=blocked)
 
     def _series_after(
         self, tx: Tx, pk: int, after: TaskRead, changes: events.Changes

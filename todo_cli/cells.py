@@ -27,6 +27,9 @@ DELETED = "deleted"
 TAGS = "tags"
 MARKER = "marker"
 """The repeat and reminder marks."""
+BLOCKED = "blocked"
+"""The mark of a pending task with a pending blocker (`Cells.blocked`)."""
+BLOCKED_MARK = "[blocked]"
 
 PRIORITY_MARK = {Priority.HIGH: "H", Priority.MEDIUM: "M", Priority.LOW: "L", Priority.NONE: ""}
 PRIORITY_STYLE = {
@@ -57,6 +60,8 @@ class Cells(NamedTuple):
     recurring: bool
     reminder: bool
     """Whether a reminder is still to come."""
+    blocked: bool = False
+    """Whether the task waits for a pending blocker (marked with BLOCKED_MARK, style BLOCKED)."""
 
 
 def cells(task: TaskRead, now: datetime, due_words: DueWords | None = None) -> Cells:
@@ -77,6 +82,7 @@ def cells(task: TaskRead, now: datetime, due_words: DueWords | None = None) -> C
         OVERDUE if overdue(task, now) else None,
         task.recurrence is not None,
         any(r.state is ReminderState.PENDING for r in task.reminders),
+        task.blocked,
     )
 
 

@@ -66,8 +66,14 @@ def tasks_json(tasks: Sequence[TaskRead], tz: tzinfo, out: Out | None = None) ->
     (out or Out()).stream.write(json_safe(jsonfmt.dumps(tasks, tz)) + "\n")
 
 
-def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None) -> None:
-    """The compact task table; plain aligned text when not on a terminal."""
+def task_table(
+    tasks: Sequence[TaskRead],
+    now: datetime,
+    out: Out | None = None,
+    depths: Sequence[int] | None = None,
+) -> None:
+    """The compact task table; plain aligned text when not on a terminal. `depths` (one per
+    task, `list --tree`) indents subtasks under their parent."""
     out = out or Out()
     if not tasks:
         if out.tty:
@@ -75,6 +81,9 @@ def task_table(tasks: Sequence[TaskRead], now: datetime, out: Out | None = None)
         return
     words, repeats = cells_of.due_words_at(now), _repeats()
     rows = [_Row(cells_of.cells(t, now, words), repeats(t)) for t in tasks]
+    for row, depth in zip(rows, depths or (), strict=False):
+        if depth:
+            row.title = "  " * (depth - 1) + "└ " + row.title
     id_w = max(max(len(r.cells.id) for r in rows), 2)
     due_w = max(max(len(r.cells.due) for r in rows), 3)
     rep_w = max(len(r.repeats) for r in rows)
@@ -98,6 +107,7 @@ _LOOK: dict[str | None, tuple[str, ...]] = {
     cells_of.DONE: ("dim",),
     cells_of.DELETED: ("dim",),
     cells_of.TAGS: ("magenta",),
+    cells_of.BLOCKED: ("yellow",),
     cells_of.PRIORITY_STYLE[Priority.HIGH]: ("red", "bold"),
     cells_of.PRIORITY_STYLE[Priority.MEDIUM]: ("yellow", "bold"),
     cells_of.PRIORITY_STYLE[Priority.LOW]: ("cyan", "bold"),
@@ -116,6 +126,8 @@ class _Row:
         self.repeats = repeats
         # The CLI has no marker column: a pending reminder shows after the title.
         self.title = cells.title + " ⏰" if cells.reminder else cells.title
+        if cells.blocked:
+            self.title = f"{self.title} {cells_of.BLOCKED_MARK}"
 
 
 def _repeats() -> Callable[[TaskRead], str]:

@@ -29,13 +29,20 @@ SCHEDULED_ONLY = "X-TODO-SCHEDULED"
 """TRUE on a task with DTSTART (scheduled) and no DUE: others read such a DTSTART as the due."""
 
 
-def calendar(tasks: Sequence[TaskRead], tz: tzinfo, series: Mapping[str, Series]) -> str:
+def calendar(
+    tasks: Sequence[TaskRead],
+    tz: tzinfo,
+    series: Mapping[str, Series],
+    uuid_of: Mapping[int, str],
+) -> str:
     """The VCALENDAR text of `tasks` (see core.formats.ical.dumps)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     for task in tasks:
-        cal.add_component(vtodo(task, tz, series.get(task.uuid) or Series()))
+        todo = vtodo(task, tz, series.get(task.uuid) or Series())
+        related(todo, task, uuid_of)
+        cal.add_component(todo)
     cal.add_missing_timezones()
     content: bytes = cal.to_ical()
     return content.decode()
@@ -74,6 +81,15 @@ def vtodo(task: TaskRead, tz: tzinfo, series: Series) -> Todo:
     for reminder in task.reminders:
         todo.add_component(valarm(reminder, task.title))
     return todo
+
+
+def related(todo: Todo, task: TaskRead, uuid_of: Mapping[int, str]) -> None:
+    """RELATED-TO;RELTYPE=PARENT for the parent, RELTYPE=DEPENDS-ON for each blocker."""
+    links = [("PARENT", task.parent)] if task.parent is not None else []
+    links += [("DEPENDS-ON", blocker) for blocker in task.depends]
+    for reltype, other in links:
+        if other in uuid_of:
+            todo.add("related-to", uuid_of[other], parameters={"RELTYPE": reltype})
 
 
 def _plain_dates(todo: Todo, task: TaskRead) -> None:

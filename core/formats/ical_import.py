@@ -157,7 +157,27 @@ def _task(todo: Any, uid: str | None, tz: tzinfo | None) -> TaskCreate:
         project=project,
         # Without a rule, a DTSTART beside a DUE is when the work starts: our scheduled.
         scheduled=start if rrule is None and (scheduled_only or "due" in todo) else None,
+        **_related(todo),
     )
+
+
+def _related(todo: Any) -> dict[str, Any]:
+    """TaskCreate's parent_uuid and depends_uuids from RELATED-TO (RFC 5545's default
+    RELTYPE is PARENT; RFC 9253 adds DEPENDS-ON; other types are not ours)."""
+    values = todo.get("related-to")
+    values = [] if values is None else values if isinstance(values, list) else [values]
+    parents: list[str] = []
+    depends: list[str] = []
+    for value in values:
+        reltype = str(value.params.get("RELTYPE", "PARENT")).upper()
+        target = {"PARENT": parents, "DEPENDS-ON": depends}.get(reltype)
+        if target is not None and str(value).strip():
+            target.append(_uuid(str(value).strip()))
+    if len(parents) > 1:
+        raise BadInput(f"RELATED-TO;RELTYPE=PARENT appears {len(parents)} times, "
+                       "but a task has one parent")
+    return {"parent_uuid": parents[0] if parents else None,
+            "depends_uuids": tuple(dict.fromkeys(depends))}
 
 
 def _project(todo: Any) -> str | None:

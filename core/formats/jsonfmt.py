@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -50,6 +51,10 @@ def task_to_dict(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
         "wait": _optional_iso(task.wait, tz),
         "scheduled": None if task.scheduled is None else iso(task.scheduled, tz),
         "until": _optional_iso(task.until, tz),
+        "parent": task.parent,
+        "depends": list(task.depends),
+        "blocked": task.blocked,
+        "children": task.children,
     }
 
 
@@ -87,14 +92,31 @@ def parse(text: str) -> list[TaskCreate]:
 
     Round-trips uuid, title, notes, status, priority, tags, due (all-day or datetime), created,
     updated, completed, recurrence, reminders, the fields kept from other tools, project,
-    wait, scheduled and until. `id` is the
-    target database's business, so it is ignored. Datetimes come back in UTC.
+    wait, scheduled and until. `id` is the target database's business, so it is ignored,
+    except to read `parent` and `depends` (ids in the file) as the uuids of those tasks of
+    the file (a task not in the file is left out). Datetimes come back in UTC.
     """
+    objects = load_objects(text)
+    uuid_of = {o["id"]: o["uuid"] for o in objects
+               if isinstance(o, dict) and isinstance(o.get("id"), int) and o.get("uuid")}
     tasks: list[TaskCreate] = []
-    for index, obj in enumerate(load_objects(text)):
+    for index, obj in enumerate(objects):
         with located(where(index, obj)):
-            tasks.append(_task_from_dict(obj))
+            tasks.append(_linked(_task_from_dict(obj), obj, uuid_of))
     return tasks
+
+
+def _linked(create: TaskCreate, obj: dict[str, Any], uuid_of: dict[int, str]) -> TaskCreate:
+    """`create` with the parent and blockers `obj` names by id, as uuids of the file."""
+    parent, depends = obj.get("parent"), obj.get("depends") or []
+    if not isinstance(depends, list):
+        raise BadInput(f"'depends' must be a list of ids, not {json.dumps(depends)}")
+    found = tuple(uuid_of[i] for i in depends if isinstance(i, int) and i in uuid_of)
+    up = uuid_of.get(parent) if isinstance(parent, int) else None
+    if up is None and not found:
+        return create
+    return replace(create, parent_uuid=None if up is None else check_uuid(up),
+                   depends_uuids=tuple(check_uuid(u) for u in found))
 
 
 def _reminder_to_dict(reminder: ReminderRead, tz: tzinfo) -> dict[str, Any]:

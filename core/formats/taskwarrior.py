@@ -52,7 +52,7 @@ _CORE = frozenset({"wait", "scheduled", "start", "depends", "project", *_SERIES}
 _DATES = frozenset({"wait", "scheduled", "start", "until"})
 # What our own export adds so that a round trip through Taskwarrior loses nothing.
 RRULE, RECUR_FROM, REMINDERS = "todo_rrule", "todo_recur_from", "todo_reminders"
-_OURS = frozenset({RRULE, RECUR_FROM, REMINDERS})
+_OURS = frozenset({RRULE, RECUR_FROM, REMINDERS, tw_planning.PARENT})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -242,6 +242,7 @@ def _task(obj: dict[str, Any], tz: tzinfo) -> TaskCreate:
         reminders=reminders_from(_our_reminders(obj)),
         kept=_kept(obj, tz),
         **tw_planning.read(obj, tz),
+        **tw_planning.links(obj),
     )
 
 

@@ -11,7 +11,7 @@ keeps and exports back untouched.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,15 +30,23 @@ _DATES = frozenset({"wait", "scheduled", "start", "until"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def dumps(tasks: Sequence[TaskRead], series: dict[str, Series], tz: tzinfo) -> str:
+def dumps(
+    tasks: Sequence[TaskRead],
+    series: dict[str, Series],
+    tz: tzinfo,
+    uuid_of: Mapping[int, str] | None = None,
+) -> str:
     """A JSON array of Taskwarrior tasks, one per line; `series` is each recurring task's
-    series bookkeeping by uuid (core.queries.series.by_uuid)."""
+    series bookkeeping by uuid (core.queries.series.by_uuid); `uuid_of` the uuids of parents
+    and blockers by id (`depends`, `todo_parent`; the listed tasks' own without it)."""
+    uuid_of = uuid_of or {t.id: t.uuid for t in tasks}
     groups: dict[str, list[TaskRead]] = {}
     lines: list[dict[str, Any]] = []
     for task in tasks:
         sid = series[task.uuid].series_id if task.uuid in series else None
         if sid is None or task.recurrence is None or task.due is None:
-            lines.append(_plain(task, tz))
+            lines.append({**_plain(task, tz), **tw_planning.links_written(
+                task, uuid_of, task.kept.get("depends"))})
         else:
             if sid not in groups:
                 lines.append({"series": sid})  # the template goes where the series starts

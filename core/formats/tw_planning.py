@@ -7,18 +7,21 @@ on any other task it is the task's own expiry, as ours.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
 from typing import Any
 
 from core import projects
 from core.errors import BadInput
 from core.formats import tw_time
-from core.formats._common import located, optional_str
+from core.formats._common import check_uuid, located, optional_str
 from core.schemas import TaskRead
 
-READ = frozenset({"project", "wait", "scheduled"})
+READ = frozenset({"project", "wait", "scheduled", "depends"})
 """Read into our fields (`until` too, on a task outside a series)."""
 _SERIES_MARKS = ("recur", "parent", "mask", "imask")
+PARENT = "todo_parent"
+"""Our export's subtask link (Taskwarrior has none): the parent's uuid."""
 
 
 def read(obj: dict[str, Any], tz: tzinfo) -> dict[str, Any]:
@@ -60,4 +63,40 @@ def written(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
         value = getattr(task, name)
         if value is not None:
             out[name] = tw_time.stamp(value, tz)
+    return out
+
+
+def links(obj: dict[str, Any]) -> dict[str, Any]:
+    """TaskCreate's parent_uuid (our `todo_parent`) and depends_uuids (`depends`: a list,
+    or the comma-separated text of Taskwarrior before 2.6)."""
+    with located("'depends'"):
+        depends = _uuid_list(obj.get("depends"))
+    with located(f"'{PARENT}'"):
+        parent = optional_str(obj, PARENT) or None
+        if parent is not None:
+            parent = check_uuid(parent)
+    return {"parent_uuid": parent, "depends_uuids": depends}
+
+
+def _uuid_list(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise BadInput("expected a list of uuids")
+    return tuple(dict.fromkeys(check_uuid(str(item).strip()) for item in items))
+
+
+def links_written(
+    task: TaskRead, uuid_of: Mapping[int, str], kept_depends: Any
+) -> dict[str, Any]:
+    """`depends` (uuids: the blockers, then any kept from an import) and `todo_parent`."""
+    out: dict[str, Any] = {}
+    depends = [uuid_of[i] for i in task.depends if i in uuid_of]
+    if isinstance(kept_depends, list):
+        depends += [str(u) for u in kept_depends if str(u) not in depends]
+    if depends:
+        out["depends"] = depends
+    if task.parent is not None and task.parent in uuid_of:
+        out[PARENT] = uuid_of[task.parent]
     return out

@@ -48,8 +48,8 @@ def task_events(db: Db, op_id: int) -> list[tuple[int, str, events.Changes]]:
         for task_pk, etype, data in db.all(
             "SELECT o.task_pk, o.type, o.data FROM outbox o JOIN operation p "
             "ON p.id = o.op_id WHERE (p.id = ? OR p.caused_by = ?) "
-            "AND o.type LIKE 'todo.task.%' ORDER BY o.seq DESC",
-            (op_id, op_id),
+            "AND o.type LIKE 'todo.task.%' AND o.type <> ? ORDER BY o.seq DESC",
+            (op_id, op_id, events.UNBLOCKED),
         )
     ]
 

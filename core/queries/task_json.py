@@ -75,7 +75,17 @@ def _task_sql(spans: list[dates.OffsetSpan]) -> str:
         f"'wait', CASE WHEN t.wait_at IS NULL THEN NULL ELSE {local('t.wait_at')} END, "
         "'scheduled', CASE WHEN t.scheduled_at IS NULL THEN t.scheduled_date "
         f"ELSE {local('t.scheduled_at')} END, "
-        f"'until', CASE WHEN t.until_at IS NULL THEN NULL ELSE {local('t.until_at')} END"
+        f"'until', CASE WHEN t.until_at IS NULL THEN NULL ELSE {local('t.until_at')} END, "
+        "'parent', (SELECT p.id FROM task p WHERE p.pk = t.parent_pk), "
+        "'depends', CASE WHEN EXISTS (SELECT 1 FROM task_dependency x WHERE x.task_pk = t.pk) "
+        "THEN json((SELECT json_group_array(b.id) FROM (SELECT b.id FROM task_dependency d "
+        "JOIN task b ON b.pk = d.blocker_pk WHERE d.task_pk = t.pk ORDER BY b.id) b)) "
+        "ELSE json_array() END, "
+        "'blocked', json(CASE WHEN t.status = 'pending' AND EXISTS (SELECT 1 FROM "
+        "task_dependency d JOIN task b ON b.pk = d.blocker_pk WHERE d.task_pk = t.pk "
+        "AND b.status = 'pending') THEN 'true' ELSE 'false' END), "
+        "'children', (SELECT COUNT(*) FROM task c WHERE c.parent_pk = t.pk "
+        "AND c.status <> 'deleted')"
         ") FROM task t WHERE {where} ORDER BY t.id"
     )
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from core import kept as keptmod
 from core.errors import NotFound
 from core.priorities import Priority
-from core.queries import reminders, search, tags
+from core.queries import links, reminders, search, tags
 from core.queries import series as series_rows
 from core.schemas import ReminderRead, Status, TaskRead
 from core.store import Db, read_day, read_dt
@@ -33,8 +34,17 @@ def select(db: Db, where_sql: str, params: Sequence[Any], tz: tzinfo) -> list[Ta
         return []
     tags_of = tags.for_selection(db, where_sql, params)
     reminders_of = reminders.for_selection(db, where_sql, params, tz)
-    return [_to_task(row, tags_of.get(row[0], ()), reminders_of.get(row[0], ()), tz)
+    links_of = links.for_selection(db, where_sql, params)
+    return [_linked(_to_task(row, tags_of.get(row[0], ()), reminders_of.get(row[0], ()), tz),
+                    links_of.get(row[0]))
             for row in rows]
+
+
+def _linked(task: TaskRead, found: links.Links | None) -> TaskRead:
+    if found is None:
+        return task  # the common case: no links, no new object
+    return replace(task, parent=found.parent, depends=found.depends, blocked=found.blocked,
+                   blocking=found.blocking, children=found.children)
 
 
 def count(db: Db, where_sql: str, params: Sequence[Any]) -> int:
@@ -99,6 +109,8 @@ def _utc(value: Any) -> datetime:
 def load(db: Db, owner: str, ids: Iterable[int], tz: tzinfo) -> list[tuple[int, TaskRead]]:
     """(pk, task) for each id, in the order given; NotFound names every missing id."""
     wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
     marks = ", ".join("?" * len(wanted))
     rows = db.all(
         f"SELECT t.pk, t.id FROM task t WHERE t.owner = ? AND t.id IN ({marks})",
@@ -172,6 +184,10 @@ def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
     search.index(db, pk, task.title, task.notes)
     tags.insert(db, pk, task.tags)
     reminders.insert(db, pk, task.reminders)
+    if task.parent is not None:
+        links.set_parent(db, pk, task.parent)
+    if task.depends:
+        links.set_depends(db, pk, task.depends)
     return pk
 
 
@@ -208,6 +224,10 @@ def update(
         tags.replace(db, pk, task.tags)
     if "reminders" in changed:
         reminders.replace(db, pk, task.reminders)
+    if "parent" in changed:
+        links.set_parent(db, pk, task.parent)
+    if "depends" in changed:
+        links.set_depends(db, pk, task.depends)
     return version
 
 

@@ -21,6 +21,7 @@ from core.store import Db
 from core.tags import normalise_tags
 from core.text import check_text
 from core.unit_of_work import Tx, UnitOfWork
+from core.usecases import links
 from core.usecases.planning import PlanFields, instant, plan_changes, planned
 from core.usecases.reminders import new_reminder
 from core.validation import (
@@ -51,6 +52,8 @@ def add_text(
     every: str | None = None,
     remind: Sequence[str] = (),
     fields: PlanFields | None = None,
+    parent: int | None = None,
+    depends: Sequence[int] = (),
 ) -> TaskRead:
     """Create a task from quick-add text; explicit options override what the text says."""
     now = uow.now()
@@ -70,6 +73,8 @@ def add_text(
         recur_from_completion=rule is not None and rule.from_completion,
         reminders=tuple(new_reminder(uow, spec, when) for spec in specs),
         **planned(uow, parsed, fields or PlanFields(), now),
+        parent=parent,
+        depends=tuple(depends),
     )
     if rule is None or when is None:
         return add(uow, create)
@@ -86,7 +91,7 @@ def insert(uow: UnitOfWork, tx: Tx, create: TaskCreate, series: Series | None = 
     if rrule is not None and due is None:
         due = recurrence.first_due(recurrence.Rule(rrule, create.recur_from_completion),
                                    tx.now, None)
-    task = _new_task(uow, tx, create, rrule, due)
+    task = links.linked_new(uow, tx, _new_task(uow, tx, create, rrule, due))
     if series is None:
         series = _series_of_new(uow, create, rrule, due)
     pk = task_rows.insert(tx.db, uow.owner, task, series)
@@ -118,6 +123,8 @@ def _new_task(
         wait=instant(create.wait, uow.tz),
         scheduled=valid_due(placed(create.scheduled, uow.tz), uow.tz),
         until=instant(create.until, uow.tz),
+        parent=create.parent,
+        depends=create.depends,
     )
     if task.status is Status.COMPLETED and task.completed is None:
         return replace(task, completed=task.updated)
@@ -157,9 +164,17 @@ def update(uow: UnitOfWork, ids: Sequence[int], change: TaskUpdate) -> list[Task
     if not change.changes():
         raise BadInput(
             "nothing to change: give a new title, notes, priority, due, tags, "
-            "recurrence, reminders, project, wait, scheduled or until"
+            "recurrence, reminders, project, wait, scheduled, until, parent or depends"
         )
-    return uow.change("edit", ids, lambda task, now: _edited(uow, task, change, now))
+
+    def body(tx: Tx) -> list[TaskRead]:
+        return [
+            uow.save(tx, pk, task, links.relinked(uow, tx, _edited(uow, task, change, tx.now),
+                                                  change))
+            for pk, task in uow.load_live(tx, ids)
+        ]
+
+    return uow.write("edit", body)
 
 
 def _edited(uow: UnitOfWork, task: TaskRead, change: TaskUpdate, now: datetime) -> TaskRead:
@@ -212,9 +227,19 @@ def recurring(uow: UnitOfWork, task: TaskRead, phrase: str | None, now: datetime
     return replace(shifted, recurrence=rule.rrule, recur_from_completion=rule.from_completion)
 
 
-def complete(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
-    """Mark pending tasks completed."""
-    return uow.change("done", ids, _completed)
+def complete(uow: UnitOfWork, ids: Sequence[int], with_children: bool = False) -> list[TaskRead]:
+    """Mark pending tasks completed; a parent's open subtasks must be done first, or with it
+    (`with_children`). Tasks left without a pending blocker get `todo.task.unblocked`."""
+
+    def body(tx: Tx) -> list[TaskRead]:
+        loaded = uow.load_live(tx, ids)
+        extra = links.open_children(uow, tx, loaded, with_children)
+        loaded += task_rows.load(tx.db, uow.owner, extra, uow.tz)
+        done = [(pk, uow.save(tx, pk, task, _completed(task, tx.now))) for pk, task in loaded]
+        links.announce_unblocked(uow, tx, done)
+        return [task for _pk, task in done]
+
+    return uow.write("done", body)
 
 
 def reopen(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
@@ -223,8 +248,15 @@ def reopen(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
 
 
 def delete(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:
-    """Soft-delete tasks: they leave every list but `--status deleted` and can be restored."""
-    return uow.change("delete", ids, _deleted)
+    """Soft-delete tasks and their subtasks: they leave every list but `--status deleted`
+    and can be restored (`todo undo` brings back the whole change)."""
+
+    def body(tx: Tx) -> list[TaskRead]:
+        loaded = uow.load_live(tx, ids, allow_deleted=True)
+        loaded += task_rows.load(tx.db, uow.owner, links.live_children(tx, loaded), uow.tz)
+        return [uow.save(tx, pk, task, _deleted(task, tx.now)) for pk, task in loaded]
+
+    return uow.write("delete", body)
 
 
 def restore(uow: UnitOfWork, ids: Sequence[int]) -> list[TaskRead]:

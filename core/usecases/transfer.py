@@ -16,6 +16,7 @@ from core.recurrence.instances import occurrence_key
 from core.results import ImportResult
 from core.schemas import Status, TaskCreate, TaskFilter, TaskRead
 from core.unit_of_work import Tx, UnitOfWork
+from core.usecases import link_import
 from core.usecases.reading import list_tasks
 from core.usecases.tasks import insert
 from core.validation import check_dates, placed, valid_due
@@ -39,13 +40,14 @@ def export(uow: UnitOfWork, fmt: str, flt: TaskFilter | None = None) -> str:
         return todotxt.dumps(tasks, uow.tz)
     with uow.store.read() as db:
         series = series_rows.by_uuid(db, uow.owner)
+    uuid_of = link_import.uuid_map(uow, tasks)
     if fmt == "ical":
         from core.formats import ical
 
-        return ical.dumps(tasks, uow.tz, series)
+        return ical.dumps(tasks, uow.tz, series, uuid_of)
     from core.formats import taskwarrior_export
 
-    return taskwarrior_export.dumps(tasks, series, uow.tz)
+    return taskwarrior_export.dumps(tasks, series, uow.tz, uuid_of)
 
 
 def _renders_in_sql(uow: UnitOfWork) -> bool:
@@ -86,6 +88,7 @@ def _import(
 ) -> ImportResult:
     added: list[TaskRead] = []
     seen: set[str] = set()
+    creates = link_import.keep_unknown(uow, tx, creates)
     known = task_rows.pks_of_uuids(tx.db, uow.owner, [c.uuid for c in creates if c.uuid])
     for n, create in enumerate(creates, 1):
         if create.uuid is None or create.uuid not in seen:
@@ -96,7 +99,17 @@ def _import(
             seen.add(create.uuid)
         if progress is not None:
             progress(n, len(creates))
+    added = _linked(uow, tx, creates, added)
     return ImportResult(fmt, added, len(creates) - len(added))
+
+
+def _linked(
+    uow: UnitOfWork, tx: Tx, creates: list[TaskCreate], added: list[TaskRead]
+) -> list[TaskRead]:
+    try:
+        return link_import.link_all(uow, tx, creates, added)
+    except BadInput as exc:  # the whole import is rolled back
+        raise BadInput(f"{exc.message}; nothing was imported") from None
 
 
 def _import_numbered(

@@ -88,6 +88,7 @@ _SCALARS: dict[str, Any] = {
     "status": lambda v, _tz: Status(v),
     "priority": lambda v, _tz: Priority(v),
     "tags": lambda v, _tz: tuple(v),
+    "depends": lambda v, _tz: tuple(v),
     "due": lambda v, tz: dates.to_local(dates.parse_iso_due(v), tz),
     "completed": lambda v, tz: datetime.fromisoformat(v).astimezone(tz),
     "wait": lambda v, tz: datetime.fromisoformat(v).astimezone(tz),

@@ -81,12 +81,13 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
         ),
     )
     task = replace(task, project="home/garden", wait=datetime(2026, 11, 29, 23, tzinfo=UTC),
-                   scheduled=date(2026, 11, 30))
+                   scheduled=date(2026, 11, 30), parent=3, depends=(4, 5), blocked=True,
+                   children=2)
     shape = jsonfmt.task_to_dict(task, PARIS)
     assert list(shape) == [
         "id", "title", "notes", "status", "priority", "tags", "due", "recurrence",
         "reminders", "created", "updated", "completed", "uuid", "recurrence_from", "kept",
-        "project", "wait", "scheduled", "until",
+        "project", "wait", "scheduled", "until", "parent", "depends", "blocked", "children",
     ]
     assert shape == {
         "id": 7,
@@ -108,6 +109,10 @@ def test_task_to_dict_has_the_documented_keys_in_order() -> None:
         "wait": "2026-11-30T00:00:00+01:00",
         "scheduled": "2026-11-30",
         "until": None,
+        "parent": 3,
+        "depends": [4, 5],
+        "blocked": True,
+        "children": 2,
     }
 
 

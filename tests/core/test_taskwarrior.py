@@ -203,14 +203,21 @@ def _populate(svc: TaskService) -> None:
     svc.add_text("Pay rent", due=_day(12).isoformat(), every="every month until 2027-12-31")
     # Issue 15's fields, each in its own column: a project, wait, scheduled (a day and a
     # time) and until on a plain task, and a project and scheduled day on a series.
-    svc.add_text(f"Paint shed pro:home/garden wait:{_day(2)} sch:{_day(4)} until:{_day(40)}")
-    svc.add_text(f"Sweep sch:{_day(3)} at 9am project:home")
+    shed = svc.add_text(
+        f"Paint shed pro:home/garden wait:{_day(2)} sch:{_day(4)} until:{_day(40)}").id
+    sweep = svc.add_text(f"Sweep sch:{_day(3)} at 9am project:home").id
     svc.add_text(f"Mow ^home/garden sch:{_day(1)}", due=_day(7).isoformat(), every="every week")
+    # Subtasks and dependencies: a blocked subtask, a blocker done (links go by uuid).
+    svc.add_text("Buy paint", parent=shed, depends=[sweep, done.id])
     drain(svc)
 
 
 def _by_uuid(svc: TaskService) -> dict[str, dict[str, Any]]:
     rows = json.loads(svc.export("json"))
+    uuid_of = {row["id"]: row["uuid"] for row in rows}
+    for row in rows:  # ids differ between homes: links compare by uuid
+        row["parent"] = uuid_of.get(row["parent"])
+        row["depends"] = sorted(uuid_of[i] for i in row["depends"])
     return {row.pop("uuid"): {k: v for k, v in row.items() if k != "id"} for row in rows}
 
 
@@ -227,6 +234,10 @@ def test_our_export_goes_through_taskwarrior_and_back_unchanged(
     assert sorted(r["description"] for r in rows if r["status"] == "recurring") == [
         "Haircut", "Mow", "Pay rent", "Water plants"]
     assert len(rows) == len(before) + 4
+    # Taskwarrior reads the blockers: both uuids, and the pending one blocks the task.
+    [paint] = [r for r in rows if r["description"] == "Buy paint"]
+    assert len(paint["depends"]) == 2
+    assert [r["description"] for r in json.loads(task("+BLOCKED", "export"))] == ["Buy paint"]
 
     second.import_text(task.export())
     after = _by_uuid(second)
@@ -234,6 +245,9 @@ def test_our_export_goes_through_taskwarrior_and_back_unchanged(
     shed = next(t for t in after.values() if t["title"] == "Paint shed")
     assert (shed["project"], shed["scheduled"]) == ("home/garden", _day(4).isoformat())
     assert shed["wait"] is not None and shed["until"] is not None
+    paint = next(t for t in after.values() if t["title"] == "Buy paint")
+    assert (paint["parent"], len(paint["depends"]), paint["blocked"]) == (
+        next(u for u, t in after.items() if t["title"] == "Paint shed"), 2, True)
     passport = next(t for t in after.values() if t["title"] == "Renew passport")
     assert (passport["project"], passport["kept"]) == ("Admin/Papers", {"uda.estimate": 3})
 

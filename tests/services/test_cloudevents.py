@@ -20,7 +20,7 @@ from cloudevents.core.formats.json import JSONFormat
 from config.settings import KafkaSettings
 from core import event_schemas, events, open_service
 from core.eventlog import EventLog
-from core.schemas import TaskUpdate
+from core.schemas import TaskCreate, TaskUpdate
 from core.service import TaskService
 from core.store import read_dt
 from services import binding, kafka
@@ -28,7 +28,7 @@ from services.topics import topic_names
 from tests.conftest import Clock, drain, make_settings
 from tests.services.kafka_tools import publish_all, records
 
-EVERY_TYPE = {*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED}
+EVERY_TYPE = {*events.TASK_TYPES, events.UNBLOCKED, events.REMINDER_DUE, events.REMINDER_FIRED}
 
 
 def every_event_type(svc: TaskService, now: datetime) -> None:
@@ -50,6 +50,14 @@ def every_event_type(svc: TaskService, now: datetime) -> None:
     svc.restore([2])
     svc.undo()  # reverts the restore: the task is deleted again
     svc.import_text('[{"title": "from a file", "tags": ["imported"], "status": "completed"}]')
+    svc.add(TaskCreate(title="blocker"))
+    svc.add(TaskCreate(title="waits for the blocker", depends=(5,), parent=5))
+    svc.update([6], TaskUpdate(depends=()))
+    svc.update([6], TaskUpdate(depends=(5,)))
+    svc.complete([5], with_children=True)  # completes 6 too
+    svc.add(TaskCreate(title="blocker two"))
+    svc.add(TaskCreate(title="blocked two", depends=(7,)))
+    svc.complete([7])  # the last blocker of 8: todo.task.unblocked
     assert due.task.id == 1
 
 

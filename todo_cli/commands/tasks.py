@@ -34,6 +34,8 @@ def add(
     wait: Annotated[str | None, typer.Option(help="Hide from lists until this date.")] = None,
     scheduled: Annotated[str | None, typer.Option(help="When you plan to start.")] = None,
     until: Annotated[str | None, typer.Option(help="Expire (delete) after this date.")] = None,
+    parent: Annotated[int | None, typer.Option(help="Make it a subtask of this task id.")] = None,
+    depends: Annotated[str | None, typer.Option(help="Blocked by these task ids: '3,4'.")] = None,
     json: opts.Json = False,
 ) -> None:
     """Add a task: `todo add pay rent every month on the 1st at 9am remind me 1 day before #finance`.
@@ -51,7 +53,7 @@ def add(
     task = svc.add_text(
         " ".join(text), due=due, priority=priority, tags=tag or (), notes=notes,
         every=every, remind=remind or (), project=project, wait=wait, scheduled=scheduled,
-        until=until,
+        until=until, parent=parent, depends=_depends_ids(depends),
     )
     if json:
         render.Out().line(render.task_json(task, svc.tz))
@@ -78,6 +80,7 @@ def list_(
     limit: opts.Limit = None,
     project: opts.ProjectFilter = None,
     waiting: opts.Waiting = False,
+    tree: Annotated[bool, typer.Option("--tree", help="Indent subtasks under their parent.")] = False,
     json: opts.Json = False,
 ) -> None:
     """List tasks (pending and not waiting by default), filtered and sorted. Tasks without a
@@ -94,7 +97,13 @@ def list_(
     )
     flt = with_expression(flt, expression, status_given())
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
-    _print_list(svc.list_tasks(flt), json)
+    tasks = svc.list_tasks(flt)
+    if tree and not json:
+        from todo_cli import render_links
+
+        render_links.tree_table(tasks, svc.now())
+    else:
+        _print_list(tasks, json)
 
 
 def count(
@@ -134,7 +143,10 @@ def show(task_id: opts.TaskId, json: opts.Json = False) -> None:
     if json:
         render.Out().line(render.task_json(task, svc.tz))
     else:
+        from todo_cli import render_links
+
         render.task_detail(task, svc.now())
+        render_links.links_detail(task, svc)
 
 
 def edit(
@@ -155,9 +167,15 @@ def edit(
     no_scheduled: Annotated[bool, typer.Option("--no-scheduled", help="Clear the planned start.")] = False,
     until: Annotated[str | None, typer.Option(help="Expire after this date.")] = None,
     no_until: Annotated[bool, typer.Option("--no-until", help="Never expire.")] = False,
+    parent: Annotated[int | None, typer.Option(help="Make a subtask of this task id.")] = None,
+    no_parent: Annotated[bool, typer.Option("--no-parent", help="Make top-level again.")] = False,
+    depends: Annotated[str | None, typer.Option(help="Blocked by these task ids: '3,4'.")] = None,
+    no_depends: Annotated[bool, typer.Option("--no-depends", help="Clear the blockers.")] = False,
     json: opts.Json = False,
 ) -> None:
     """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
+    from todo_cli.link_opts import depends_change, parent_change
+
     svc = service()
     now = svc.now()
     change = TaskUpdate(
@@ -173,8 +191,18 @@ def edit(
         wait=plan_opts.date_change("wait", wait, no_wait, now),
         scheduled=plan_opts.date_change("scheduled", scheduled, no_scheduled, now),
         until=plan_opts.date_change("until", until, no_until, now),
+        parent=parent_change(parent, no_parent),
+        depends=depends_change(depends, no_depends),
     )
     _print_changed("Updated", svc.update(ids, change), json)
+
+
+def _depends_ids(text: str | None) -> tuple[int, ...]:
+    if not text:
+        return ()
+    from core.links import parse_ids  # only an add with --depends needs it
+
+    return parse_ids(text, "--depends")
 
 
 def _due_change(value: str | None, now: datetime) -> Due | _Unset | None:
@@ -194,10 +222,15 @@ def _every_change(value: str | None) -> str | _Unset | None:
     return None if value.strip().lower() in ("none", "never") else value
 
 
-def done(ids: opts.Ids, json: opts.Json = False) -> None:
-    """Complete tasks: `todo done 3 5 8`. A recurring task's next instance appears at once."""
+def done(
+    ids: opts.Ids,
+    with_children: Annotated[bool, typer.Option("--with-children", help="Complete open subtasks too.")] = False,
+    json: opts.Json = False,
+) -> None:
+    """Complete tasks: `todo done 3 5 8`. A recurring task's next instance appears at once.
+    A task with open subtasks is refused unless `--with-children` completes them too."""
     svc = service()
-    done_tasks = svc.complete(ids)
+    done_tasks = svc.complete(ids, with_children=with_children)
     render.completed([*done_tasks, *svc.after_commit_results], svc.now(), json)
 
 
@@ -207,7 +240,7 @@ def reopen(ids: opts.Ids, json: opts.Json = False) -> None:
 
 
 def rm(ids: opts.Ids, json: opts.Json = False) -> None:
-    """Delete tasks (they can be restored with `todo restore`)."""
+    """Delete tasks and their subtasks (`todo undo` or `todo restore` brings them back)."""
     _print_changed("Deleted", service().delete(ids), json)
 
 

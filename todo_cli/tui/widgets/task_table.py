@@ -44,6 +44,8 @@ _LEAD_W = _ID_W + 4  # "  123  H " before the title
 _FIXED_W = _LEAD_W + 1 + _DUE_W + 1 + _MARK_W + 1  # everything but the title, bar included
 RECURRING = "↻"
 REMINDER = "⏰"
+BLOCKED = "⊘"
+"""In the marker column's last cell: the task waits for a pending blocker."""
 
 
 def _padded(marks: str) -> str:
@@ -64,6 +66,12 @@ _MARKS = {
     (False, True): _padded(" " + REMINDER),
     (True, True): _padded(RECURRING + REMINDER),
 }
+
+
+def _marks(recurring: bool, reminder: bool, blocked: bool) -> str:
+    """The marker column; every entry of _MARKS leaves its last cell free for BLOCKED."""
+    marks = _MARKS[recurring, reminder]
+    return marks[:-1] + BLOCKED if blocked else marks
 
 
 class TaskTable(RowView, can_focus=True):
@@ -322,7 +330,7 @@ class TaskTable(RowView, can_focus=True):
             Segment(" ", base),
             Segment(f"{c.due:<{_DUE_W}}", self._look(c.due_style)),
             Segment(" ", base),
-            Segment(_MARKS[c.recurring, c.reminder], self._look(MARKER)),
+            Segment(_marks(c.recurring, c.reminder, c.blocked), self._look(MARKER)),
         ]
         return Strip(segments).adjust_cell_length(width - 1, base)
 
