@@ -149,13 +149,14 @@ def _key(name: str) -> Any:
 
 
 ROUNDS = (
-    ("invoice", "--tag work -p high"),
-    ("dentist", "--tag home -p medium"),
-    ("report", "--tag errands -p low"),
-    ("insurance", "--tag finance --overdue"),
-    ("groceries", "--tag health -s call"),
+    ("invoice", "--tag work -p high", "project:garden or (+work not p:l)"),
+    ("dentist", "--tag home -p medium", "(+home or +finance) due.before:fri"),
+    ("report", "--tag errands -p low", "not +errands p:l or project:acme"),
+    ("insurance", "--tag finance --overdue", "+finance is:overdue or p:h"),
+    ("groceries", "--tag health -s call", "+health or p:m -work"),
 )
-"""A search and a `todo list` query per round (words and tags of bench/data.py)."""
+"""A search, a `todo list` query and a filter-language expression per round (words, tags
+and projects of bench/data.py)."""
 
 
 async def run(path: Path, rounds: int = 3) -> dict[str, list[float]]:
@@ -214,7 +215,7 @@ async def run(path: Path, rounds: int = 3) -> dict[str, list[float]]:
         sidebar = app.query_one(Sidebar)
         found: dict[str, int] = {}
         total = 0
-        for search, query in ROUNDS[:rounds]:
+        for search, query, expression in ROUNDS[:rounds]:
             sidebar.focus()
             await pilot.pause()
             sidebar.highlighted = 0  # back to Today, untimed
@@ -227,9 +228,10 @@ async def run(path: Path, rounds: int = 3) -> dict[str, list[float]]:
             for key in ["down"] * 300 + ["pagedown"] * 100 + ["end", "home"] + ["pagedown"] * 50:
                 await timed("scroll", key)
             await pilot.press("slash")
-            # A search typed and erased letter by letter, then `todo list` options: each
-            # round other words, so no round finds the answers of another in the cache.
-            for text in (search, query):
+            # A search typed and erased letter by letter, then `todo list` options, then an
+            # expression: each round other words, so no round finds the answers of another
+            # in the cache.
+            for text in (search, query, expression):
                 for key in text:
                     await timed("filter", key)
                 found[text] = len(app.table.tasks)

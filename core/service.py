@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
     from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
     from core.store import Store
+    from core.usecases.views import Views
 
 __all__ = [
     "DueReminder", "HistoryEntry", "ImportResult", "ProgressFn", "TaskService", "UndoPreview",
@@ -107,6 +108,13 @@ class TaskService(Deliveries):
     def count(self, flt: TaskFilter) -> int:
         """How many tasks match `flt` (sort and limit ignored)."""
         return reading.count(self.uow, flt)
+
+    @property
+    def views(self) -> Views:
+        """The owner's saved views and context (core.usecases.views.Views)."""
+        from core.usecases.views import Views
+
+        return Views(self.uow)
 
     def tags(self) -> list[tuple[str, int]]:
         """Every tag on a pending task, with how many pending tasks carry it."""
@@ -216,18 +224,20 @@ class TaskService(Deliveries):
         until: str | None = None,
         parent: int | None = None,
         depends: Sequence[int] = (),
+        default_project: str | None = None,
     ) -> TaskRead:
         """Create a task from quick-add text; explicit options override what the text says.
 
         `every` is a recurrence phrase ("every mon at 9am"), `remind` reminder phrases
         ("30m before", "at 3pm"); `project` a path ("home/garden"); `wait`, `scheduled` and
         `until` date phrases (a day waits from its start and expires at its end); `parent`
-        the id of the task this is a subtask of, `depends` the ids of the tasks blocking it.
+        the id of the task this is a subtask of, `depends` the ids of the tasks blocking it;
+        `default_project` the project when neither `project` nor the text names one.
         """
         from core.usecases import tasks
         from core.usecases.planning import PlanFields
 
-        plan = PlanFields(project, wait, scheduled, until)
+        plan = PlanFields(project, wait, scheduled, until, default_project)
         return tasks.add_text(self.uow, text, due=due, priority=priority, tags=tags,
                               notes=notes, every=every, remind=remind, fields=plan,
                               parent=parent, depends=depends)

@@ -117,6 +117,7 @@ REGISTRARS: tuple[tuple[Registrar, tuple[str, ...]], ...] = (
     (_module("db"), ("db",)),
     (_module("reports"), ("report",)),
     (_module("projects"), ("projects",)),
+    (_module("views"), ("view", "context")),
 )
 
 

@@ -23,6 +23,8 @@ class PlanFields:
     wait: str | None = None
     scheduled: str | None = None
     until: str | None = None
+    default_project: str | None = None
+    """The context's project: the task's when neither the option nor the text names one."""
 
 
 def planned(
@@ -32,7 +34,8 @@ def planned(
     wait = _date(options.wait, now) or parsed.wait
     until = _date(options.until, now) or parsed.until
     return {
-        "project": projects.optional(options.project) or parsed.project,
+        "project": (projects.optional(options.project) or parsed.project
+                    or projects.optional(options.default_project)),
         "wait": None if wait is None else dates.moment(wait, uow.tz),
         "scheduled": _date(options.scheduled, now) or parsed.scheduled,
         "until": None if until is None else dates.moment(until, uow.tz, end_of_day=True),

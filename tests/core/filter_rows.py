@@ -1,5 +1,5 @@
-"""A task row for the filter language's tests: TaskRead's fields plus those migration 0009
-adds (project, scheduled, wait, blocked, has_children), until TaskRead carries them."""
+"""A task row for the filter language's tests: TaskRead's fields, plus `blocked` and
+`has_children`, which the tests work out from the dependency and parent rows they write."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ class Row:
     has_children: bool = False
 
 
-def row_of(task: TaskRead) -> Row:
-    """The row of a task read back from a store."""
-    return Row(title=task.title, notes=task.notes, tags=task.tags, priority=task.priority,
-               due=task.due, status=str(task.status))
+def row_of(task: TaskRead, blocked: bool = False, has_children: bool = False) -> Row:
+    """The row of a task read back from a store; `blocked` and `has_children` as the caller
+    knows them from the dependencies and parents it wrote."""
+    return Row(title=task.title, notes=task.notes, tags=task.tags, project=task.project,
+               priority=task.priority, due=task.due, scheduled=task.scheduled, wait=task.wait,
+               status=str(task.status), blocked=blocked, has_children=has_children)

@@ -2,14 +2,17 @@
 file and on the real PostgreSQL server, exactly the tasks the Python evaluator accepts.
 
 Hypothesis writes expressions as text (so the parser is in the loop too) over the fields the
-store has today: tags, priority, due (all-day dates and instants near local midnights, in the
-zones farthest from UTC), status and search words; and random task sets for a fresh owner.
+store has: tags, project, priority, due and scheduled (all-day dates and instants near local
+midnights, in the zones farthest from UTC), wait, status and search words, parents and
+dependencies (written as rows: the terms are tested apart from the commands that set them);
+and random task sets for a fresh owner.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -76,11 +79,47 @@ def sql_ids(service: TaskService, expression: str) -> set[int]:
                                          where.params)}
 
 
-def python_ids(service: TaskService, expression: str) -> set[int]:
-    """The ids the Python evaluator accepts among all the owner's tasks."""
+def python_ids(service: TaskService, expression: str, links: Links | None = None) -> set[int]:
+    """The ids the Python evaluator accepts among all the owner's tasks, whose parents and
+    blockers are `links`."""
     test = predicate(parse(expression), service.now())
-    return {task.id for task in service.list_tasks(TaskFilter(status="all"))
-            if test(row_of(task))}
+    tasks = {task.id: task for task in service.list_tasks(TaskFilter(status="all"))}
+    links = links or Links()
+    pending = {i for i, task in tasks.items() if task.status is Status.PENDING}
+    blocked = {i for i in pending if links.blockers.get(i, set()) & pending}
+    parents = {p for child, p in links.parent.items() if tasks[child].status is not Status.DELETED}
+    return {i for i, task in tasks.items()
+            if test(row_of(task, blocked=i in blocked, has_children=i in parents))}
+
+
+@dataclass
+class Links:
+    """Parents (child id -> parent id) and blockers (task id -> blocker ids) of a task set."""
+
+    parent: dict[int, int] = field(default_factory=dict)
+    blockers: dict[int, set[int]] = field(default_factory=dict)
+
+
+def write_links(service: TaskService, ids: list[int], pairs: list[tuple[int, int, str]]) -> Links:
+    """Make task a the child of, or blocked by, task b for each (a, b, kind) of indexes into
+    `ids`, as rows (the test writes them: the filter terms are what is tested here)."""
+    links = Links()
+    owner = service.uow.owner
+    pk = "(SELECT pk FROM task WHERE owner = ? AND id = ?)"
+    with service.uow.store.write() as db:
+        for a, b, kind in pairs:
+            if a >= len(ids) or b >= len(ids) or a == b:
+                continue
+            task, other = ids[a], ids[b]
+            if kind == "parent":
+                db.run(f"UPDATE task SET parent_pk = {pk} WHERE owner = ? AND id = ?",
+                       [owner, other, owner, task])
+                links.parent[task] = other
+            elif other not in links.blockers.setdefault(task, set()):
+                db.run(f"INSERT INTO task_dependency (task_pk, blocker_pk) VALUES ({pk}, {pk})",
+                       [owner, task, owner, other])
+                links.blockers[task].add(other)
+    return links
 
 
 # --- tasks -----------------------------------------------------------------------------------
@@ -100,7 +139,12 @@ creates = st.builds(
     priority=st.sampled_from(list(Priority)),
     due=st.none() | days | instants,
     status=st.sampled_from(list(Status)),
+    project=st.none() | st.sampled_from(["home", "home/garden", "homework", "work/q4"]),
+    scheduled=st.none() | days | instants,
+    wait=st.none() | instants,
 )
+link_pairs = st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9),
+                                st.sampled_from(["parent", "depends"])), max_size=5)
 
 # --- expressions -----------------------------------------------------------------------------
 
@@ -109,9 +153,10 @@ atoms = st.one_of(
     st.sampled_from(["+home", "+work", "+errand", "-home", "-work"]),
     st.sampled_from(["p:h", "p:m", "priority:low", "p:none"]),
     st.sampled_from(["status:pending", "status:completed", "status:deleted", "status:all"]),
-    st.sampled_from(["is:overdue", "has:due"]),
-    st.builds("due{}:{}".format, st.sampled_from(["", ".before", ".after"]),
-              st.sampled_from(DATE_WORDS)),
+    st.sampled_from(["is:overdue", "has:due", "is:waiting", "is:blocked", "has:subtasks"]),
+    st.sampled_from(["project:home", "project:home/garden", "proj:work", "project:homework"]),
+    st.builds("{}{}:{}".format, st.sampled_from(["due", "scheduled"]),
+              st.sampled_from(["", ".before", ".after"]), st.sampled_from(DATE_WORDS)),
     st.sampled_from(["pay", "gard", "ren", "rep", "zzz", '"pay rent"', "c++", "tax", "Paym"]),
 )
 expressions = st.recursive(
@@ -131,16 +176,19 @@ expressions = st.recursive(
 @settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(zone=st.sampled_from(ZONES), batch=st.lists(creates, min_size=1, max_size=10),
-       expression=expressions)
-@example(zone="Etc/GMT+12", batch=[TaskCreate(title="pay", status=Status.PENDING)],
+       pairs=link_pairs, expression=expressions)
+@example(zone="Etc/GMT+12", batch=[TaskCreate(title="pay", status=Status.PENDING)], pairs=[],
          expression="not due.before:fri")
+@example(zone="Europe/Berlin", batch=[TaskCreate(title="a"), TaskCreate(title="b")],
+         pairs=[(0, 1, "depends"), (1, 0, "parent")], expression="is:blocked or has:subtasks")
 def test_sql_selects_what_python_accepts(
-    services: dict[str, TaskService], zone: str, batch: list[TaskCreate], expression: str
+    services: dict[str, TaskService], zone: str, batch: list[TaskCreate],
+    pairs: list[tuple[int, int, str]], expression: str,
 ) -> None:
     service = services[zone].for_owner(f"owner-{uuid.uuid4()}")
-    for create in batch:
-        service.add(create)
-    assert sql_ids(service, expression) == python_ids(service, expression)
+    ids = [service.add(create).id for create in batch]
+    links = write_links(service, ids, pairs)
+    assert sql_ids(service, expression) == python_ids(service, expression, links)
 
 
 def test_the_answers_are_the_expected_tasks(services: dict[str, TaskService]) -> None:

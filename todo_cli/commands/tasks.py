@@ -10,7 +10,7 @@ from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
 from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
-from todo_cli import lazy, plan_opts, render, render_json
+from todo_cli import lazy, plan_opts, render, render_json, scoping
 from todo_cli.commands import options as opts
 from todo_cli.context import service
 from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
@@ -50,10 +50,12 @@ def add(
     wait:fri, scheduled:mon (sch:), until:dec 31. Quote text to keep it literal.
     """
     svc = service()
+    in_project, in_tags = scoping.context_fields(svc)
     task = svc.add_text(
-        " ".join(text), due=due, priority=priority, tags=tag or (), notes=notes,
+        " ".join(text), due=due, priority=priority, tags=(*(tag or ()), *in_tags), notes=notes,
         every=every, remind=remind or (), project=project, wait=wait, scheduled=scheduled,
         until=until, parent=parent, depends=_depends_ids(depends),
+        default_project=in_project,
     )
     if json:
         render.Out().line(render.task_json(task, svc.tz))
@@ -89,15 +91,20 @@ def list_(
     EXPRESSION: +tag -tag project:home p:h due.before:fri due.after:DATE due:today
     scheduled:... status:all is:blocked is:waiting is:overdue has:subtasks has:due, words to
     search for, and/or/not and ( ): `todo list '(+work or p:h) not is:blocked'`. It combines
-    with the options by `and`."""
+    with the options by `and`. @NAME runs the saved view NAME (`todo view save`); the
+    context (`todo context`) is and-ed with it all."""
     svc = service()
     flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search, project, waiting,
     )
-    flt = with_expression(flt, expression, status_given())
+    words, context = scoping.scoped(svc, expression)
+    flt = with_expression(flt, words, status_given())
     flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
     tasks = svc.list_tasks(flt)
+    out = render.Out()
+    if context is not None and not json and out.tty:
+        out.line(scoping.header(context))
     if tree and not json:
         from todo_cli import render_links
 
@@ -122,13 +129,15 @@ def count(
     waiting: opts.Waiting = False,
     json: opts.Json = False,
 ) -> None:
-    """Print how many tasks match (the same filters and expression as `todo list`)."""
+    """Print how many tasks match (the same filters, expression, views and context as
+    `todo list`)."""
     svc = service()
     flt = build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search, project, waiting,
     )
-    flt = with_expression(flt, expression, status_given())
+    words, _ = scoping.scoped(svc, expression)
+    flt = with_expression(flt, words, status_given())
     n = svc.count(flt)
     if json:
         render_json.count(n)
@@ -250,10 +259,12 @@ def restore(ids: opts.Ids, json: opts.Json = False) -> None:
 
 
 def show_today() -> None:
-    """What `todo` alone prints: tasks due today or overdue, or scheduled for today or earlier."""
+    """What `todo` alone prints: tasks due today or overdue, or scheduled for today or earlier
+    (within the context)."""
     svc = service()
     now = svc.now()
-    tasks = svc.list_tasks(today_or_overdue(now))
+    words, _ = scoping.scoped(svc, None)  # the context, as the TUI's Today view has it
+    tasks = svc.list_tasks(with_expression(today_or_overdue(now), words, False))
     render.task_table(tasks, now)
 
 

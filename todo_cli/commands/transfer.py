@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +13,8 @@ import typer
 from core.errors import BadInput
 from core.schemas import TaskFilter
 from core.text import json_safe, visible
-from todo_cli import render
+from todo_cli import render, scoping
+from todo_cli.commands import options as opts
 from todo_cli.context import service
 
 
@@ -24,13 +26,22 @@ class Format(StrEnum):
 
 
 def export(
+    expression: opts.Expression = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
     # str, not Path: click.Path stats the name first, and a NUL byte in it raised ValueError.
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
-    """Export every task (JSON is lossless; Taskwarrior, todotxt and iCalendar VTODO for
-    other tools)."""
-    text = service().export(format.value, TaskFilter(status="all", sort="id"))
+    """Export every task, or those a filter expression selects in any status, as `todo list`
+    reads it, @NAME views too: `todo export project:home -f todotxt` (JSON is lossless;
+    Taskwarrior, todotxt and iCalendar VTODO for other tools). The context does not apply."""
+    svc = service()
+    words, _ = scoping.scoped(svc, expression, use_context=False)
+    flt = TaskFilter(status="all", sort="id")
+    if words:
+        from core.filterlang.args import join_args
+
+        flt = replace(flt, expression=join_args(words))
+    text = svc.export(format.value, flt)
     if format is Format.json:
         text = json_safe(text)  # the same JSON, without raw C1 controls a terminal obeys
     text = text if text.endswith("\n") else text + "\n"

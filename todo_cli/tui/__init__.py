@@ -30,14 +30,22 @@ def build_app(
     from todo_cli.tui.views import first_filter
 
     backend = Backend(service, settings)
+    context = service.views.context()  # the session's context (`todo context`)
+    backend.context = None if context is None else (context.name, context.expression)
     now = clock() if clock is not None else service.now()
-    backend.warm_up(first_filter(now.astimezone(service.tz)))
+    backend.warm_up(first_filter(now.astimezone(service.tz),
+                                 None if context is None else context.expression))
     chat_service = open_service(settings, clock, migrate=False)  # `service` migrated it
     from todo_cli.tui.app import POLL_S, TodoApp
 
-    return TodoApp(service, settings, clock, cursor_blink=cursor_blink,
-                   poll_s=POLL_S if poll_s is None else poll_s, backend=backend,
-                   chat_service=chat_service)
+    app = TodoApp(service, settings, clock, cursor_blink=cursor_blink,
+                  poll_s=POLL_S if poll_s is None else poll_s, backend=backend,
+                  chat_service=chat_service)
+    if context is not None:  # the title says the session is within it
+        from core.text import visible
+
+        app.title = f"{app.title} · context: {visible(context.name)}"
+    return app
 
 
 def run(service: TaskService, settings: Settings) -> None:

@@ -132,7 +132,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         with Horizontal(id="main"):
             yield Sidebar(id="sidebar")
             with Vertical(id="tasks"):
-                yield Input(placeholder="Filter: words, or todo list options (--tag work -p high)",
+                yield Input(placeholder="Filter: words, +tag p:h project:home or not, @view, --tag",
                             id="filter")
                 yield Static("", id="filter-error")
                 yield TaskTable(self.now, id="table")
@@ -175,8 +175,9 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     def current_filter(self) -> TaskFilter:
         """The view's filter, narrowed by the `/` query, in the chosen order."""
         if self.view is FIXED[0] and self.query_filter is None and self.sort == "due":
-            return first_filter(self.now())  # what the factory warmed up
-        return replace(combine(self.view.filter(self.now()), self.query_filter), sort=self.sort)
+            return first_filter(self.now(), self.backend.context_expression)  # as warmed up
+        flt = combine(self.view.filter(self.now()), self.query_filter)
+        return replace(self.backend.scope(flt), sort=self.sort)
 
     @work(thread=True, exclusive=True, group="load")
     def _first_load(self) -> None:
@@ -192,8 +193,8 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         self.call_from_thread(self._start_polling)
         if first is None or len(first) >= FIRST_ROWS:
             self._load_view(generation, flt)
-        sidebar = sidebar_views(counts.tags)
-        self.backend.preload(self.sort, [v.filter(self.now()) for v in sidebar])
+        sidebar = sidebar_views(counts.tags, counts.saved)
+        self.backend.preload(self.sort, [self.backend.scope(v.filter(self.now())) for v in sidebar])
         views.warm_up()
         # 50k cached tasks live as long as the app: frozen, no collection walks them again.
         self.collector.freeze()
@@ -252,7 +253,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     def _count_filters(self) -> dict[str, TaskFilter]:
         now = self.now()
         self._minute = now.replace(second=0, microsecond=0)
-        return {v.key: v.filter(now) for v in FIXED}
+        return {v.key: self.backend.scope(v.filter(now)) for v in FIXED}
 
     @work(thread=True, exclusive=True, group="counts")
     def _counts_worker(self) -> None:
@@ -271,7 +272,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         self._update_title(len(message.tasks))
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:
-        self.query_one(Sidebar).show_counts(message.counts.views, message.counts.tags)
+        self.query_one(Sidebar).show_counts(message.counts)
 
     def on_view_chosen(self, message: ViewChosen) -> None:
         self.view = message.view
@@ -344,7 +345,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         error = self.query_one("#filter-error", Static)
         try:
-            query = parse_query(event.value, self.now())
+            query = parse_query(event.value, self.now(), self.backend.saved)
         except TodoError as exc:
             error.update(exc.message)
             error.add_class("-open")

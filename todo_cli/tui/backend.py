@@ -20,7 +20,7 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -47,6 +47,8 @@ class Counts:
 
     views: dict[str, int]
     tags: list[tuple[str, int]]
+    saved: list[tuple[str, str]] = field(default_factory=list)
+    """The saved views (name, expression), whose counts are in `views` as "view:NAME"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,19 @@ class Backend:
         self.deferred: str | None = None  # why the last write's after-commit work failed
         self._started = False
         self._warm: tuple[TaskFilter, Listing | BaseException] | None = None
+        self.context: tuple[str, str] | None = None  # (name, expression): set before start
+        self.saved: dict[str, str] = {}  # the saved views, as the last `counts` read them
+
+    @property
+    def context_expression(self) -> str | None:
+        """The expression of the session's context (`todo context`), if there is one."""
+        return None if self.context is None else self.context[1]
+
+    def scope(self, flt: TaskFilter) -> TaskFilter:
+        """`flt` within the session's context (`todo context`)."""
+        from todo_cli.tui.views import in_context
+
+        return in_context(flt, self.context_expression)
 
     def now(self) -> datetime:
         """The service's clock, in the user's zone."""
@@ -154,7 +169,7 @@ class Backend:
 
     def _rows_for(self, flt: TaskFilter) -> array[int]:
         if self._all_pending and answers(flt):
-            return self._masks_of(flt.sort, flt.reverse).rows_of(flt)
+            return self._masks_of(flt.sort, flt.reverse).rows_of(flt, self.now(), self._search)
         # A filtered sorted list is the sorted filtered list: the sort keys are total orders.
         ids = live.matching_ids(self.service, flt)
         rows = self._ordered(flt.sort, flt.reverse).rows_of(ids)
@@ -162,6 +177,9 @@ class Backend:
             self._remember(self._load(flt))
             rows = self._ordered(flt.sort, flt.reverse).rows_of(ids)
         return rows
+
+    def _search(self, text: str) -> array[int]:
+        return live.matching_ids(self.service, TaskFilter(search=text))
 
     def _load(self, flt: TaskFilter) -> list[TaskRead]:
         # Tens of thousands of new objects trigger collection after collection, none of
@@ -231,11 +249,21 @@ class Backend:
         self._locked(body)
 
     def counts(self, views: dict[str, TaskFilter]) -> Counts:
-        """How many tasks each named filter selects, and the tag counts."""
-        return self._locked(
-            lambda: Counts({k: self.service.count(f) for k, f in views.items()},
-                           self.service.tags())
-        )
+        """How many tasks each named filter selects, the tag counts, and the saved views
+        with how many tasks each selects in the context."""
+        return self._locked(lambda: self._counts(views))
+
+    def _counts(self, views: dict[str, TaskFilter]) -> Counts:
+        from todo_cli.tui.views import in_context, saved_view
+
+        saved = [(v.name, v.expression) for v in self.service.views.saved()]
+        self.saved = dict(saved)
+        context, now = self.context_expression, self.now()
+        numbers = {k: self.service.count(f) for k, f in views.items()}
+        for name, expression in saved:
+            view = saved_view(name, expression)
+            numbers[view.key] = self.service.count(in_context(view.filter(now), context))
+        return Counts(numbers, self.service.tags(), saved)
 
     def poll(self, claim_reminders: bool) -> live.ChangeSet:
         """Claim reminders that fell due (when asked), then report what changed since the last
@@ -321,8 +349,9 @@ class Backend:
 
 
 def moves(flt: TaskFilter) -> bool:
-    """Whether what `flt` selects changes with the time of day, tasks unchanged."""
-    return flt.overdue or flt.today or flt.upcoming is not None
+    """Whether what `flt` selects changes with the time of day, tasks unchanged (an
+    expression may name a date word or is:overdue)."""
+    return flt.overdue or flt.today or flt.upcoming is not None or bool(flt.expression)
 
 
 SORTS: Sequence[SortKey] = ("due", "priority", "urgency", "created", "title", "id")

@@ -7,7 +7,6 @@ every entry and scrolls itself (10 ms a key at 50k tasks, on every view switch).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -18,6 +17,7 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from todo_cli.tui.backend import Counts
 from todo_cli.tui.messages import ViewChosen
 from todo_cli.tui.views import FIXED, View, sidebar_views, tag_view
 from todo_cli.tui.widgets.viewport import RowView
@@ -84,10 +84,12 @@ class Sidebar(RowView, can_focus=True):
         self._quiet = False  # refilling the entries moves the highlight: not a choice
         self._styles: dict[str, Style] = {}
 
-    def show_counts(self, counts: dict[str, int], tags: Sequence[tuple[str, int]]) -> None:
-        """Redraw the entries with fresh counts; the tag entries follow the tags in use."""
-        views = sidebar_views(tags)
-        counts = {**counts, **{tag_view(tag).key: n for tag, n in tags}}
+    def show_counts(self, numbers: Counts) -> None:
+        """Redraw the entries with fresh counts; the saved views' and tags' entries follow
+        the saved views and the tags in use."""
+        tags = numbers.tags
+        views = sidebar_views(tags, numbers.saved)
+        counts = {**numbers.views, **{tag_view(tag).key: n for tag, n in tags}}
         self.views = {v.key: v for v in views}
         self.options = [_entry(v, counts.get(v.key)) for v in views]
         keys = [v.key for v in views]

@@ -1,11 +1,7 @@
-"""PENDING until migration 0009 (helper H5's branch) lands: the filter terms over the columns
-it adds (project, scheduled_date/at, wait_at, parent_pk, task_dependency), compiled to SQL on
-both stores and held to hand-made answers and to the Python evaluator.
-
-Not collected while its name does not start with test_: after the merge, rename it to
-tests/core/test_filter_expr_0009.py (and, once TaskRead has the new fields, the rows below can
-come from the store through tests/core/filter_rows.row_of).
-"""
+"""The filter terms over the columns of migration 0009 (project, scheduled_date/at, wait_at,
+parent_pk, task_dependency), compiled to SQL on both stores and held to hand-made answers and
+to the Python evaluator. Dependencies and parents are written as rows here, not through the
+service, so the terms are tested apart from the commands that set them."""
 
 from __future__ import annotations
 
