@@ -1,5 +1,5 @@
-"""The agent's tools for organised work: projects and the wait, scheduled and until dates
-(subtasks and dependencies are in agent/dependencies.py). Declared with the others in
+"""The agent's tools for organised work: projects, the wait, scheduled and until dates, and
+saved views (subtasks and dependencies are in agent/dependencies.py). Declared with the others in
 agent/tools.py (`TOOLS`); the same rules hold: typed functions over the core API, docstrings
 as descriptions, titles as data fields.
 """
@@ -101,6 +101,27 @@ def set_dates(
     change = TaskUpdate(wait=values.get("wait", UNSET), scheduled=values.get("scheduled", UNSET),
                         until=values.get("until", UNSET))
     return changed(f"set {words}", svc.update(ids, change), svc)
+
+
+# -- saved views ----------------------------------------------------------------------------
+
+
+def list_views(svc: TaskService) -> ToolResult:
+    """The user's saved views: named filter expressions (run one with list_tasks' `view`),
+    and which one is the context the user's `todo list` applies, if any."""
+    views = svc.views
+    saved = [{"name": v.name, "filter": v.expression} for v in views.saved()]
+    context = views.context()
+    data = {"ok": True, "views": saved, "context": None if context is None else context.name}
+    return ToolResult(data, f"· listed {count(len(saved), 'view')}")
+
+
+def with_view(svc: TaskService, view: str | None, expression: str | None) -> str | None:
+    """`expression` and-ed with the saved view `view` (BadInput naming an unknown view)."""
+    if not view:
+        return expression
+    saved = svc.views.get(view).expression
+    return f"({saved}) and ({expression})" if expression else saved
 
 
 def one_of(what: str, given: bool, clear: bool) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from agent import organise
+from agent import dependencies, organise
 from agent.results import changed, count, task_dict, task_dicts
 from agent.toolspec import ToolResult, ToolSpec, check_args, failure, ids_of, normalise_args
 from core import dates
@@ -53,6 +53,7 @@ def add_task(svc: TaskService, text: str, notes: str | None = None) -> ToolResul
 def list_tasks(
     svc: TaskService,
     filter: str | None = None,
+    view: str | None = None,
     status: StatusName | None = None,
     search: str | None = None,
     tags: list[str] | None = None,
@@ -74,6 +75,7 @@ def list_tasks(
             "scheduled.before:mon", "status:completed", "is:blocked", "is:waiting",
             "has:subtasks", bare words as text search, joined with "and", "or", "not" and
             parentheses, e.g. "project:home and (+garden or garden) and not is:blocked".
+        view: The name of a saved view (list_views shows them): its filter holds too.
         status: Which tasks: pending (the default unless the filter names a status),
             completed, deleted or all.
         search: Words that must appear in the title or notes.
@@ -87,8 +89,9 @@ def list_tasks(
         limit: At most this many tasks (default 50).
     """
     now = svc.now()
+    expression = organise.with_view(svc, view, filter)
     flt = TaskFilter(
-        status=status or _default_status(filter),
+        status=status or _default_status(expression),
         search=search or None,
         tags=normalise_tags(tags or ()),
         priority=parse_priority(priority) if priority else None,
@@ -98,7 +101,7 @@ def list_tasks(
         due_after=dates.parse_day(due_after, now, "due_after"),
         no_due=no_due,
         limit=max(1, min(limit, 200)),
-        expression=filter or "",
+        expression=expression or "",
     )
     tasks = svc.list_tasks(flt)
     total = svc.count(flt)
@@ -149,13 +152,15 @@ def update_tasks(
     return changed("updated", svc.update(ids, change), svc)
 
 
-def complete_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
-    """Mark tasks done. A repeating task's next instance appears by itself.
+def complete_tasks(svc: TaskService, ids: list[int], with_children: bool = False) -> ToolResult:
+    """Mark tasks done. A repeating task's next instance appears by itself. A task with open
+    subtasks is refused, naming them, unless with_children is true.
 
     Args:
         ids: The ids of the tasks to complete.
+        with_children: True to complete their open subtasks too, in the same change.
     """
-    return changed("completed", svc.complete(ids), svc)
+    return changed("completed", svc.complete(ids, with_children=with_children), svc)
 
 
 def reopen_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
@@ -168,7 +173,8 @@ def reopen_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
 
 
 def delete_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
-    """Delete tasks (they can be restored). Always asks the user to confirm.
+    """Delete tasks and their subtasks (they can be restored). Always asks the user to
+    confirm.
 
     Args:
         ids: The ids of the tasks to delete.
@@ -273,9 +279,9 @@ TOOLS: dict[str, ToolSpec] = {
         ToolSpec(list_tasks),
         ToolSpec(show_task),
         ToolSpec(update_tasks, "change"),
-        ToolSpec(complete_tasks, "change"),
+        ToolSpec(complete_tasks, "change", targets=dependencies.completed_with_subtasks),
         ToolSpec(reopen_tasks, "change"),
-        ToolSpec(delete_tasks, "delete"),
+        ToolSpec(delete_tasks, "delete", targets=dependencies.deleted_with_subtasks),
         ToolSpec(restore_tasks, "change"),
         ToolSpec(tag_tasks, "change"),
         ToolSpec(untag_tasks, "change"),
@@ -288,7 +294,11 @@ TOOLS: dict[str, ToolSpec] = {
         ToolSpec(organise.list_projects),
         ToolSpec(organise.rename_project, "change", targets=organise.project_members),
         ToolSpec(organise.set_project, "change"),
+        ToolSpec(dependencies.set_parent, "change"),
+        ToolSpec(dependencies.set_dependencies, "change"),
+        ToolSpec(dependencies.blockers),
         ToolSpec(organise.set_dates, "change"),
+        ToolSpec(organise.list_views),
     )
 }
 """Every tool by name, in the order they are offered to the model."""

@@ -182,6 +182,8 @@ def test_mcp_offers_the_tools_for_organised_work_under_the_same_rule(home: Path)
         ("rename_project", {"old": "home/garden", "new": "garden"}),
         ("set_dates", {"ids": [3], "scheduled": "2026-12-24"}),
         ("list_tasks", {"filter": "+garden and ("}),
+        ("set_dependencies", {"ids": [3], "depends": [1, 2]}),
+        ("blockers", {"id": 3}),
     ])
 
     tools = {t.name: t for t in listed.tools}
@@ -192,11 +194,12 @@ def test_mcp_offers_the_tools_for_organised_work_under_the_same_rule(home: Path)
     assert "more than one task" in (tools["rename_project"].description or "")
     assert "confirm" not in tools["list_projects"].input_schema["properties"]
     hints = {name: tools[name].annotations for name in (
-        "list_projects", "rename_project", "set_project", "set_dates")}
+        "list_projects", "blockers", "rename_project", "set_project", "set_parent",
+        "set_dependencies", "set_dates")}
     assert [n for n, h in hints.items() if h is not None and h.read_only_hint] == [
-        "list_projects"]
+        "list_projects", "blockers"]
     assert all(h is not None and h.destructive_hint and h.idempotent_hint
-               for n, h in hints.items() if n != "list_projects")
+               for n, h in hints.items() if n not in ("list_projects", "blockers"))
     found, moved, tree, dated = (result_data(results[i]) for i in (0, 2, 3, 5))
     unconfirmed, rename, bad = (refused_data(results[i]) for i in (1, 4, 6))
     assert [t["title"] for t in found["tasks"]] == ["rake leaves", "plant bulbs"]
@@ -207,5 +210,10 @@ def test_mcp_offers_the_tools_for_organised_work_under_the_same_rule(home: Path)
     assert [t["title"] for t in rename["would_change"]] == ["rake leaves", "plant bulbs"]
     assert dated["tasks"][0]["scheduled"] == "2026-12-24"
     assert bad["error"] == "bad filter: expected a filter after '(' (column 14)"
-    assert [(t["title"], t["project"]) for t in all_tasks().values()] == [
-        ("rake leaves", "home/garden"), ("plant bulbs", "home/garden"), ("buy milk", None)]
+    assert result_data(results[7])["tasks"][0]["blocked"] is True
+    why = result_data(results[8])
+    assert [(b["title"], b["blocking"]) for b in why["blockers"]] == [
+        ("rake leaves", True), ("plant bulbs", True)]
+    assert [(t["title"], t["project"], t["depends"]) for t in all_tasks().values()] == [
+        ("rake leaves", "home/garden", []), ("plant bulbs", "home/garden", []),
+        ("buy milk", None, [1, 2])]

@@ -207,3 +207,171 @@ def test_set_dates_sets_wait_scheduled_until_and_clears_them(
     assert got["s3"] == {"ok": False, "error": "set_dates needs a date to set (wait, "
                          "scheduled, until) or to clear"}
     assert store.get(1).wait is None
+
+
+# -- "what's blocking the release?" ----------------------------------------------------------
+
+
+def release_plan(svc: TaskService) -> None:
+    """#1 release waits on #2 and #3 (open) and #4 (done); #3 waits on #5 in turn."""
+    for line in ("release 2.0", "write the changelog", "fix the login bug", "update the docs",
+                 "review the login patch", "water plants"):
+        svc.add_text(line)
+    svc.update([1], TaskUpdate(depends=(2, 3, 4)))
+    svc.update([3], TaskUpdate(depends=(5,)))
+    svc.complete([4])
+
+
+def test_what_is_blocking_the_release_is_answered_from_the_real_rows(
+    stub: GeminiStub, store: TaskService, chat: Chat
+) -> None:
+    release_plan(store)
+    stub.play(
+        call("list_tasks", {"filter": "release"}, "find"),
+        call("blockers", {"id": 1}, "why"),
+        text("The changelog and the login bug, which waits on the patch review."),
+    )
+
+    turn = chat(None).send("what's blocking the release?")
+
+    got = responses(stub)
+    assert [(t["id"], t["blocked"]) for t in got["find"]["tasks"]] == [(1, True)]
+    why = got["why"]
+    assert (why["task"]["title"], why["blocked"], why["open_blockers"]) == ("release 2.0",
+                                                                            True, 2)
+    assert [(b["title"], b["status"], b["blocking"]) for b in why["blockers"]] == [
+        ("write the changelog", "pending", True), ("fix the login bug", "pending", True),
+        ("update the docs", "completed", False),
+    ]
+    [deeper] = why["blockers"][1]["blockers"]
+    assert (deeper["id"], deeper["title"], deeper["blockers"]) == (
+        5, "review the login patch", [])
+    assert [c.ok for c in turn.tool_calls] == [True, True]
+
+
+def test_blocked_tasks_are_found_with_the_filter_and_freed_when_the_blocker_is_done(
+    stub: GeminiStub, store: TaskService, chat: Chat
+) -> None:
+    release_plan(store)
+    stub.play(
+        Reply([function_call("list_tasks", {"filter": "is:blocked"}, "before")]),
+        call("complete_tasks", {"ids": [5]}, "done"),
+        Reply([function_call("list_tasks", {"filter": "is:blocked"}, "after"),
+               function_call("blockers", {"id": 3}, "free")]),
+        text("The login bug is free now."),
+    )
+
+    chat(None).send("finish the patch review; what is still stuck?")
+
+    got = responses(stub)
+    assert [t["title"] for t in got["before"]["tasks"]] == ["release 2.0", "fix the login bug"]
+    assert [t["title"] for t in got["after"]["tasks"]] == ["release 2.0"]
+    assert (got["free"]["blocked"], got["free"]["open_blockers"]) == (False, 0)
+
+
+def test_dependencies_and_parents_are_set_and_a_cycle_is_refused_by_name(
+    stub: GeminiStub, store: TaskService, chat: Chat
+) -> None:
+    for line in ("paint the house", "buy paint", "buy brushes", "sand the walls"):
+        store.add_text(line)
+    stub.play(
+        call("set_parent", {"ids": [2], "parent": 1}, "p1"),
+        call("set_dependencies", {"ids": [4], "depends": [3]}, "d1"),
+        call("set_dependencies", {"ids": [3], "depends": [4]}, "d2"),
+        call("set_parent", {"ids": [2]}, "p2"),
+        text("Done."),
+    )
+
+    yes = Asker(True)
+
+    chat(yes).send("buy paint is part of painting; sand after the brushes")
+
+    got = responses(stub)
+    assert got["p1"]["tasks"][0]["parent"] == 1
+    assert got["d1"]["tasks"][0]["depends"] == [3]
+    assert [[t.title for t in r.tasks] for r in yes.asked] == [["sand the walls"],
+                                                              ["buy brushes"]]
+    assert got["d2"] == {"ok": False, "error": "dependency cycle: 3 -> 4 -> 3"}
+    assert got["p2"] == {"ok": False, "error": "give either parent or clear=true, not neither"}
+    assert (store.get(2).parent, store.get(4).depends, store.get(3).depends) == (1, (3,), ())
+
+
+def subtasks(svc: TaskService) -> None:
+    """#1 paint the house with subtasks #2 and #3, and #4 under #3; #5 stands alone."""
+    for line in ("paint the house", "buy paint", "sand the walls", "buy sandpaper", "other"):
+        svc.add_text(line)
+    svc.update([2, 3], TaskUpdate(parent=1))
+    svc.update([4], TaskUpdate(parent=3))
+
+
+def test_completing_a_parent_with_its_subtasks_is_one_question_listing_them_all(
+    stub: GeminiStub, store: TaskService, chat: Chat
+) -> None:
+    subtasks(store)
+    stub.play(
+        call("complete_tasks", {"ids": [1]}, "c1"),
+        call("complete_tasks", {"ids": [1], "with_children": True}, "c2"),
+        text("Done."),
+    )
+    no = Asker(False)
+
+    chat(no).send("the house is painted")
+
+    got = responses(stub)
+    assert got["c1"] == {"ok": False, "error": got["c1"]["error"]}
+    assert "open subtasks: 2, 3, 4" in got["c1"]["error"]
+    [request] = no.asked  # a single id, but four tasks
+    assert [t.title for t in request.tasks] == ["paint the house", "buy paint", "sand the walls",
+                                                "buy sandpaper"]
+    assert got["c2"]["refused"] is True
+    assert store.count(TaskFilter(status="completed")) == 0
+
+
+def test_deleting_a_parent_shows_the_subtasks_it_takes_along(
+    stub: GeminiStub, store: TaskService, chat: Chat
+) -> None:
+    subtasks(store)
+    store.complete([4])
+    stub.play(call("delete_tasks", {"ids": [3]}, "d1"), text("Deleted."))
+    yes = Asker(True)
+
+    chat(yes).send("drop the sanding")
+
+    [request] = yes.asked
+    assert [t.title for t in request.tasks] == ["sand the walls", "buy sandpaper"]
+    deleted = store.list_tasks(TaskFilter(status="deleted", sort="id"))
+    assert [t.title for t in deleted] == ["sand the walls", "buy sandpaper"]
+
+
+# -- saved views -----------------------------------------------------------------------------
+
+
+def test_saved_views_are_listed_and_run(stub: GeminiStub, store: TaskService, chat: Chat) -> None:
+    garden(store)
+    store.update([1], TaskUpdate(project="home/garden"))
+    store.complete([2])
+    views = store.views
+    views.save("garden", "+garden")
+    views.save("finished", "status:completed")
+    views.set_context("garden")
+    stub.play(
+        Reply([
+            function_call("list_views", {}, "v"),
+            function_call("list_tasks", {"view": "garden"}, "g"),
+            function_call("list_tasks", {"view": "garden", "filter": "not project:home"}, "gn"),
+            function_call("list_tasks", {"view": "finished"}, "f"),
+            function_call("list_tasks", {"view": "nope"}, "x"),
+        ]),
+        text("Here."),
+    )
+
+    chat(None).send("what do my views show?")
+
+    got = responses(stub)
+    assert got["v"] == {"ok": True, "context": "garden", "views": [
+        {"name": "finished", "filter": "status:completed"},
+        {"name": "garden", "filter": "+garden"}]}
+    assert [t["title"] for t in got["g"]["tasks"]] == ["rake leaves", "mend fence"]
+    assert [t["title"] for t in got["gn"]["tasks"]] == ["mend fence"]
+    assert [t["title"] for t in got["f"]["tasks"]] == ["plant bulbs"]  # status: lifts pending
+    assert got["x"]["ok"] is False and "nope" in got["x"]["error"]
