@@ -77,6 +77,9 @@ def _description(spec: ToolSpec) -> str:
     text = spec.description()
     if spec.effect in ("delete", "stop_repeat", "undo"):
         return text + "\n\nNeeds confirm=true (ask the user first)."
+    if spec.may_need_confirmation and spec.targets is not None:
+        return text + "\n\nWhen it changes more than one task it needs confirm=true (ask " \
+            "the user first)."
     if spec.may_need_confirmation:
         return text + ("\n\nWith more than one id it needs confirm=true (ask the user first).")
     return text

@@ -43,7 +43,6 @@ from agent.toolspec import (
     ToolSpec,
     check_args,
     failure,
-    ids_of,
     normalise_args,
     refusal,
 )
@@ -74,6 +73,8 @@ _ACTIONS = {
     "untag_tasks": "untag", "set_recurrence": "set the repeat of",
     "clear_recurrence": "stop the repeat of", "add_reminder": "add a reminder to",
     "remove_reminders": "remove the reminders of", "snooze_reminders": "snooze",
+    "rename_project": "move", "set_project": "move", "set_parent": "set the parent of",
+    "set_dependencies": "set the blockers of", "set_dates": "set the dates of",
 }
 
 SYSTEM = """\
@@ -256,7 +257,7 @@ class Gate:
     def _needs_yes(self, changes: list[Change]) -> bool:
         if any(tools.TOOLS[c.tool].effect in ALWAYS_ASKED for c in changes):
             return True
-        named = {i for c in changes for i in ids_of(c.args)}
+        named = {t.id for c in changes for t in c.tasks}
         added = sum(1 for c in changes if c.tool == "add_task")
         if not added and named <= self._touched.keys():
             return False  # only tasks this message changed already
@@ -272,7 +273,7 @@ class Gate:
             return Change(spec.name, f"add a task ({args['text']!r})", [], args)
         if spec.effect == "undo":
             return _undo_change(self.service, spec.name)
-        tasks = tools.affected(self.service, args)
+        tasks = tools.affected(self.service, spec, args)
         return Change(spec.name, _action(spec.name, args, tasks), tasks, args)
 
     def _call(self, name: str, args: dict[str, Any]) -> ToolResult:

@@ -13,14 +13,13 @@ confirmation rule built on that is in agent/session.py, for the chat and MCP ali
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from agent import dependencies, organise
+from agent.results import changed, count, task_dict, task_dicts
 from agent.toolspec import ToolResult, ToolSpec, check_args, failure, ids_of, normalise_args
 from core import dates
 from core.errors import TodoError
-from core.formats import jsonfmt
 from core.priorities import parse_priority
 from core.schemas import Due, TaskFilter, TaskRead, TaskUpdate
 from core.tags import normalise_tags
@@ -48,12 +47,14 @@ def add_task(svc: TaskService, text: str, notes: str | None = None) -> ToolResul
         notes: Free-text notes for the task.
     """
     task = svc.add_text(text, notes=notes)
-    return _changed("added", [task], svc)
+    return changed("added", [task], svc)
 
 
 def list_tasks(
     svc: TaskService,
-    status: StatusName = "pending",
+    filter: str | None = None,
+    view: str | None = None,
+    status: StatusName | None = None,
     search: str | None = None,
     tags: list[str] | None = None,
     priority: PriorityName | None = None,
@@ -65,23 +66,32 @@ def list_tasks(
     limit: int = 50,
 ) -> ToolResult:
     """List or search tasks with filters; every filter given must hold. Use it to find task
-    ids before changing tasks. Sorted by due date, tasks without one last.
+    ids before changing tasks. Sorted by due date, tasks without one last. Each task carries
+    its project, dates and, where known, its parent, dependencies and whether it is blocked.
 
     Args:
-        status: Which tasks: pending (the default), completed, deleted or all.
+        filter: A filter expression, as `todo list` takes it: "+tag", "-tag", "project:home"
+            (sub-projects included), "priority:high" ("p:h"), "due.before:fri", "due:today",
+            "scheduled.before:mon", "status:completed", "is:blocked", "is:waiting",
+            "has:subtasks", bare words as text search, joined with "and", "or", "not" and
+            parentheses, e.g. "project:home and (+garden or garden) and not is:blocked".
+        view: The name of a saved view (list_views shows them): its filter holds too.
+        status: Which tasks: pending (the default unless the filter names a status),
+            completed, deleted or all.
         search: Words that must appear in the title or notes.
         tags: Tags every task must carry, without '#'.
         priority: Only tasks of this priority.
         overdue: Only tasks whose due time has passed.
-        today: Only tasks due today or overdue.
+        today: Only tasks due or scheduled today or earlier.
         due_before: A date phrase ("friday", "2026-12-01"): due on or before that day.
         due_after: A date phrase: due on or after that day.
         no_due: Only tasks without a due date.
         limit: At most this many tasks (default 50).
     """
     now = svc.now()
+    expression = organise.with_view(svc, view, filter)
     flt = TaskFilter(
-        status=status,
+        status=status or _default_status(expression),
         search=search or None,
         tags=normalise_tags(tags or ()),
         priority=parse_priority(priority) if priority else None,
@@ -91,11 +101,12 @@ def list_tasks(
         due_after=dates.parse_day(due_after, now, "due_after"),
         no_due=no_due,
         limit=max(1, min(limit, 200)),
+        expression=expression or "",
     )
     tasks = svc.list_tasks(flt)
     total = svc.count(flt)
-    data = {"ok": True, "count": total, "shown": len(tasks), "tasks": _dicts(tasks, svc)}
-    return ToolResult(data, f"· listed {len(tasks)} of {total} task{_s(total)}")
+    data = {"ok": True, "count": total, "shown": len(tasks), "tasks": task_dicts(tasks, svc)}
+    return ToolResult(data, f"· listed {len(tasks)} of {count(total)}")
 
 
 def show_task(svc: TaskService, id: int) -> ToolResult:
@@ -105,7 +116,7 @@ def show_task(svc: TaskService, id: int) -> ToolResult:
         id: The task id.
     """
     task = svc.get(id)
-    return ToolResult({"ok": True, "task": _dict(task, svc)}, f"· looked at #{task.id}")
+    return ToolResult({"ok": True, "task": task_dict(task, svc)}, f"· looked at #{task.id}")
 
 
 def update_tasks(
@@ -138,16 +149,18 @@ def update_tasks(
         ),
         **({"due": None} if clear_due else {} if new_due is None else {"due": new_due}),
     )
-    return _changed("updated", svc.update(ids, change), svc)
+    return changed("updated", svc.update(ids, change), svc)
 
 
-def complete_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
-    """Mark tasks done. A repeating task's next instance appears by itself.
+def complete_tasks(svc: TaskService, ids: list[int], with_children: bool = False) -> ToolResult:
+    """Mark tasks done. A repeating task's next instance appears by itself. A task with open
+    subtasks is refused, naming them, unless with_children is true.
 
     Args:
         ids: The ids of the tasks to complete.
+        with_children: True to complete their open subtasks too, in the same change.
     """
-    return _changed("completed", svc.complete(ids), svc)
+    return changed("completed", svc.complete(ids, with_children=with_children), svc)
 
 
 def reopen_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
@@ -156,16 +169,17 @@ def reopen_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
     Args:
         ids: The ids of the tasks to reopen.
     """
-    return _changed("reopened", svc.reopen(ids), svc)
+    return changed("reopened", svc.reopen(ids), svc)
 
 
 def delete_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
-    """Delete tasks (they can be restored). Always asks the user to confirm.
+    """Delete tasks and their subtasks (they can be restored). Always asks the user to
+    confirm.
 
     Args:
         ids: The ids of the tasks to delete.
     """
-    return _changed("deleted", svc.delete(ids), svc)
+    return changed("deleted", svc.delete(ids), svc)
 
 
 def restore_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
@@ -174,7 +188,7 @@ def restore_tasks(svc: TaskService, ids: list[int]) -> ToolResult:
     Args:
         ids: The ids of the deleted tasks.
     """
-    return _changed("restored", svc.restore(ids), svc)
+    return changed("restored", svc.restore(ids), svc)
 
 
 def tag_tasks(svc: TaskService, ids: list[int], tags: list[str]) -> ToolResult:
@@ -184,7 +198,7 @@ def tag_tasks(svc: TaskService, ids: list[int], tags: list[str]) -> ToolResult:
         ids: The ids of the tasks.
         tags: The tags to add, without '#'.
     """
-    return _changed("tagged", svc.update(ids, TaskUpdate(add_tags=tuple(tags))), svc)
+    return changed("tagged", svc.update(ids, TaskUpdate(add_tags=tuple(tags))), svc)
 
 
 def untag_tasks(svc: TaskService, ids: list[int], tags: list[str]) -> ToolResult:
@@ -194,7 +208,7 @@ def untag_tasks(svc: TaskService, ids: list[int], tags: list[str]) -> ToolResult
         ids: The ids of the tasks.
         tags: The tags to remove, without '#'.
     """
-    return _changed("untagged", svc.update(ids, TaskUpdate(remove_tags=tuple(tags))), svc)
+    return changed("untagged", svc.update(ids, TaskUpdate(remove_tags=tuple(tags))), svc)
 
 
 def set_recurrence(svc: TaskService, ids: list[int], rule: str) -> ToolResult:
@@ -205,7 +219,7 @@ def set_recurrence(svc: TaskService, ids: list[int], rule: str) -> ToolResult:
         rule: A repeat phrase: "every day", "every mon and thu at 9am", "every month on the
             15th", "every 2 weeks until dec 31"; "every! 3 days" counts from completion.
     """
-    return _changed("set to repeat", svc.set_recurrence(ids, rule), svc)
+    return changed("set to repeat", svc.set_recurrence(ids, rule), svc)
 
 
 def clear_recurrence(svc: TaskService, ids: list[int]) -> ToolResult:
@@ -214,7 +228,7 @@ def clear_recurrence(svc: TaskService, ids: list[int]) -> ToolResult:
     Args:
         ids: The ids of the repeating tasks.
     """
-    return _changed("stopped repeating", svc.set_recurrence(ids, None), svc)
+    return changed("stopped repeating", svc.set_recurrence(ids, None), svc)
 
 
 def add_reminder(svc: TaskService, ids: list[int], when: str) -> ToolResult:
@@ -225,7 +239,7 @@ def add_reminder(svc: TaskService, ids: list[int], when: str) -> ToolResult:
         when: "30m before", "1 hour before", "1 day before" (relative to the due time),
             "at 3pm" or "tomorrow 9am" (absolute).
     """
-    return _changed("reminder set", svc.remind(ids, when), svc)
+    return changed("reminder set", svc.remind(ids, when), svc)
 
 
 def remove_reminders(svc: TaskService, ids: list[int]) -> ToolResult:
@@ -234,7 +248,7 @@ def remove_reminders(svc: TaskService, ids: list[int]) -> ToolResult:
     Args:
         ids: The ids of the tasks.
     """
-    return _changed("reminders removed", svc.unremind(ids), svc)
+    return changed("reminders removed", svc.unremind(ids), svc)
 
 
 def snooze_reminders(svc: TaskService, ids: list[int], duration: str) -> ToolResult:
@@ -244,15 +258,15 @@ def snooze_reminders(svc: TaskService, ids: list[int], duration: str) -> ToolRes
         ids: The ids of the tasks.
         duration: How long: "10m", "1h", "1d".
     """
-    return _changed("snoozed", svc.snooze(ids, duration), svc)
+    return changed("snoozed", svc.snooze(ids, duration), svc)
 
 
 def undo_last_change(svc: TaskService) -> ToolResult:
     """Revert the most recent change to the task list. The user confirms it, seeing what it
     would revert."""
     result = svc.undo()
-    data = {"ok": True, "undid": result.kind, "tasks": _dicts(result.tasks, svc)}
-    return ToolResult(data, f"↶ undid {result.kind} ({_count(result.tasks)})")
+    data = {"ok": True, "undid": result.kind, "tasks": task_dicts(result.tasks, svc)}
+    return ToolResult(data, f"↶ undid {result.kind} ({count(len(result.tasks))})")
 
 
 # -- declarations ---------------------------------------------------------------------------
@@ -265,9 +279,9 @@ TOOLS: dict[str, ToolSpec] = {
         ToolSpec(list_tasks),
         ToolSpec(show_task),
         ToolSpec(update_tasks, "change"),
-        ToolSpec(complete_tasks, "change"),
+        ToolSpec(complete_tasks, "change", targets=dependencies.completed_with_subtasks),
         ToolSpec(reopen_tasks, "change"),
-        ToolSpec(delete_tasks, "delete"),
+        ToolSpec(delete_tasks, "delete", targets=dependencies.deleted_with_subtasks),
         ToolSpec(restore_tasks, "change"),
         ToolSpec(tag_tasks, "change"),
         ToolSpec(untag_tasks, "change"),
@@ -277,13 +291,23 @@ TOOLS: dict[str, ToolSpec] = {
         ToolSpec(remove_reminders, "change"),
         ToolSpec(snooze_reminders, "change", idempotent=False),
         ToolSpec(undo_last_change, "undo", idempotent=False),
+        ToolSpec(organise.list_projects),
+        ToolSpec(organise.rename_project, "change", targets=organise.project_members),
+        ToolSpec(organise.set_project, "change"),
+        ToolSpec(dependencies.set_parent, "change"),
+        ToolSpec(dependencies.set_dependencies, "change"),
+        ToolSpec(dependencies.blockers),
+        ToolSpec(organise.set_dates, "change"),
+        ToolSpec(organise.list_views),
     )
 }
 """Every tool by name, in the order they are offered to the model."""
 
 
-def affected(svc: TaskService, args: dict[str, Any]) -> list[TaskRead]:
-    """The tasks a call names, as they are now (NotFound for an unknown id)."""
+def affected(svc: TaskService, spec: ToolSpec, args: dict[str, Any]) -> list[TaskRead]:
+    """The tasks a call would change, as they are now (NotFound for an unknown id)."""
+    if spec.targets is not None:
+        return spec.targets(svc, args)
     return [svc.get(i) for i in ids_of(args)]
 
 
@@ -305,34 +329,15 @@ def call(svc: TaskService, name: str, args: dict[str, Any]) -> ToolResult:
 # -- helpers --------------------------------------------------------------------------------
 
 
+def _default_status(expression: str | None) -> StatusName:
+    """Pending, unless the expression names a status itself (as `todo list` does)."""
+    if not expression:
+        return "pending"
+    from core.filterlang import parse
+    from core.filterlang.tree import mentions_status
+
+    return "all" if mentions_status(parse(expression)) else "pending"
+
+
 def _given(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
-
-
-def _dict(task: TaskRead, svc: TaskService) -> dict[str, Any]:
-    return jsonfmt.task_to_dict(task, svc.tz)
-
-
-def _dicts(tasks: Sequence[TaskRead], svc: TaskService) -> list[dict[str, Any]]:
-    return [_dict(t, svc) for t in tasks]
-
-
-def _changed(verb: str, tasks: Sequence[TaskRead], svc: TaskService) -> ToolResult:
-    data = {"ok": True, "action": verb, "tasks": _dicts(tasks, svc)}
-    now = svc.now()
-    lines = [f"✓ {verb} {describe(t, now)}" for t in tasks] or [f"✓ {verb} nothing"]
-    return ToolResult(data, "\n".join(lines))
-
-
-def describe(task: TaskRead, now: datetime) -> str:
-    """A task in a few words for people: "#12 'dentist' fri 10:30"."""
-    text = f"#{task.id} {task.title!r}"
-    return f"{text} {dates.describe_near(task.due, now)}" if task.due is not None else text
-
-
-def _count(tasks: Sequence[TaskRead]) -> str:
-    return f"{len(tasks)} task{_s(len(tasks))}"
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"

@@ -12,7 +12,10 @@ import re
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin, get_type_hints
+
+if TYPE_CHECKING:
+    from core.schemas import TaskRead
 
 Effect = Literal["read", "add", "change", "delete", "stop_repeat", "undo"]
 """What a call does to the task list: nothing, adds a task, changes the tasks it names,
@@ -39,14 +42,23 @@ class ToolResult:
         return bool(self.data.get("ok"))
 
 
+Targets = Callable[[Any, dict[str, Any]], "list[TaskRead]"]
+"""The tasks a call would change, as they are now: (service, arguments) -> tasks."""
+
+
 @dataclass(frozen=True)
 class ToolSpec:
     """One tool: its function, its effect on the task list, and whether repeating a call
-    with the same arguments changes nothing more (MCP's idempotentHint)."""
+    with the same arguments changes nothing more (MCP's idempotentHint).
+
+    `targets` finds the tasks a call would change when its arguments do not name them by id
+    (renaming a project moves every task in it); None: the tasks of `ids` (or `id`).
+    """
 
     function: Callable[..., ToolResult]
     effect: Effect = "read"
     idempotent: bool = True
+    targets: Targets | None = None
 
     @property
     def name(self) -> str:

@@ -168,3 +168,52 @@ def test_a_recurring_task_completed_over_mcp_gets_its_next_instance_at_once(
         (1, "completed"), (2, "pending")
     ]
     assert history_kinds(2) == ["created"]
+
+
+def test_mcp_offers_the_tools_for_organised_work_under_the_same_rule(home: Path) -> None:
+    for line in ("rake leaves #garden", "plant bulbs #garden", "buy milk"):
+        ok("add", line)
+
+    listed, results = run_mcp(home, [
+        ("list_tasks", {"filter": "+garden and not project:home"}),
+        ("set_project", {"ids": [1, 2], "project": "home/garden"}),
+        ("set_project", {"ids": [1, 2], "project": "home/garden", "confirm": True}),
+        ("list_projects", {}),
+        ("rename_project", {"old": "home/garden", "new": "garden"}),
+        ("set_dates", {"ids": [3], "scheduled": "2026-12-24"}),
+        ("list_tasks", {"filter": "+garden and ("}),
+        ("set_dependencies", {"ids": [3], "depends": [1, 2]}),
+        ("blockers", {"id": 3}),
+    ])
+
+    tools = {t.name: t for t in listed.tools}
+    assert {"type": "string"} in tools["list_tasks"].input_schema["properties"]["filter"]["anyOf"]
+    schema = tools["set_project"].input_schema
+    assert schema["required"] == ["ids"] and "confirm" in schema["properties"]
+    assert "confirm" in tools["rename_project"].input_schema["properties"]
+    assert "more than one task" in (tools["rename_project"].description or "")
+    assert "confirm" not in tools["list_projects"].input_schema["properties"]
+    hints = {name: tools[name].annotations for name in (
+        "list_projects", "blockers", "rename_project", "set_project", "set_parent",
+        "set_dependencies", "set_dates")}
+    assert [n for n, h in hints.items() if h is not None and h.read_only_hint] == [
+        "list_projects", "blockers"]
+    assert all(h is not None and h.destructive_hint and h.idempotent_hint
+               for n, h in hints.items() if n not in ("list_projects", "blockers"))
+    found, moved, tree, dated = (result_data(results[i]) for i in (0, 2, 3, 5))
+    unconfirmed, rename, bad = (refused_data(results[i]) for i in (1, 4, 6))
+    assert [t["title"] for t in found["tasks"]] == ["rake leaves", "plant bulbs"]
+    assert [t["title"] for t in unconfirmed["would_change"]] == ["rake leaves", "plant bulbs"]
+    assert [t["project"] for t in moved["tasks"]] == ["home/garden", "home/garden"]
+    assert tree["projects"][0]["project"] == "home"
+    assert tree["projects"][0]["children"][0]["pending"] == 2
+    assert [t["title"] for t in rename["would_change"]] == ["rake leaves", "plant bulbs"]
+    assert dated["tasks"][0]["scheduled"] == "2026-12-24"
+    assert bad["error"] == "bad filter: expected a filter after '(' (column 14)"
+    assert result_data(results[7])["tasks"][0]["blocked"] is True
+    why = result_data(results[8])
+    assert [(b["title"], b["blocking"]) for b in why["blockers"]] == [
+        ("rake leaves", True), ("plant bulbs", True)]
+    assert [(t["title"], t["project"], t["depends"]) for t in all_tasks().values()] == [
+        ("rake leaves", "home/garden", []), ("plant bulbs", "home/garden", []),
+        ("buy milk", None, [1, 2])]

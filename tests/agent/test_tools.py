@@ -56,7 +56,9 @@ def test_every_tool_says_what_it_does_to_the_task_list() -> None:
     assert {n for n, e in effects.items() if e == "change"} == {
         "update_tasks", "complete_tasks", "reopen_tasks", "restore_tasks", "tag_tasks",
         "untag_tasks", "set_recurrence", "add_reminder", "remove_reminders", "snooze_reminders",
+        "rename_project", "set_project", "set_parent", "set_dependencies", "set_dates",
     }
+    assert effects["list_projects"] == effects["blockers"] == "read"
     assert not tools.TOOLS["add_task"].may_need_confirmation
     assert tools.TOOLS["undo_last_change"].may_need_confirmation
 
