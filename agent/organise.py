@@ -16,6 +16,7 @@ from core.schemas import UNSET, Due, TaskFilter, TaskRead, TaskUpdate
 
 if TYPE_CHECKING:
     from core.service import TaskService
+    from core.usecases.views import SavedView
 
 DateName = Literal["wait", "scheduled", "until"]
 
@@ -122,6 +123,22 @@ def with_view(svc: TaskService, view: str | None, expression: str | None) -> str
         return expression
     saved = svc.views.get(view).expression
     return f"({saved}) and ({expression})" if expression else saved
+
+
+def in_context(svc: TaskService, expression: str | None) -> tuple[str | None, SavedView | None]:
+    """`expression` with the user's context and-ed in front, as `todo list` has it; and the
+    context (None without one)."""
+    words, context = svc.views.with_context([expression] if expression else None)
+    return (" ".join(words) if words else None), context
+
+
+def naming_context(result: ToolResult, context: SavedView | None) -> ToolResult:
+    """`result` with a `context` field naming the context it ran in (unchanged without one),
+    so the model can tell the user why some tasks are not there."""
+    if context is None:
+        return result
+    data = {**result.data, "context": {"name": context.name, "filter": context.expression}}
+    return ToolResult(data, f"{result.summary} (context {context.name})", result.exit_code)
 
 
 def one_of(what: str, given: bool, clear: bool) -> None:

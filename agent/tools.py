@@ -40,14 +40,18 @@ def add_task(svc: TaskService, text: str, notes: str | None = None) -> ToolResul
     The line may carry a due date ("tomorrow 5pm", "fri", "dec 5 at 9am"), tags ("#home"),
     a priority ("!high", "p1"), a repeat ("every mon at 9am", "every month on the 1st",
     "every! 2 weeks" counts from completion) and reminders ("remind me 30m before",
-    "remind me at 3pm"). Everything else is the title.
+    "remind me at 3pm"). Everything else is the title. While the user has a context (see
+    list_views), the task gets its tags, and its project unless the line names one; the
+    result's `context` names it.
 
     Args:
         text: The quick-add line, e.g. "dentist fri 10:30 #health remind me 1h before".
         notes: Free-text notes for the task.
     """
-    task = svc.add_text(text, notes=notes)
-    return changed("added", [task], svc)
+    context = svc.views.context()
+    project, tags = (None, ()) if context is None else context.add_fields()
+    task = svc.add_text(text, notes=notes, tags=tags, default_project=project)
+    return organise.naming_context(changed("added", [task], svc), context)
 
 
 def list_tasks(
@@ -68,6 +72,8 @@ def list_tasks(
     """List or search tasks with filters; every filter given must hold. Use it to find task
     ids before changing tasks. Sorted by due date, tasks without one last. Each task carries
     its project, dates and, where known, its parent, dependencies and whether it is blocked.
+    While the user has a context (see list_views), only its tasks are listed, as `todo list`
+    does, and the result's `context` names it: tell the user.
 
     Args:
         filter: A filter expression, as `todo list` takes it: "+tag", "-tag", "project:home"
@@ -89,7 +95,7 @@ def list_tasks(
         limit: At most this many tasks (default 50).
     """
     now = svc.now()
-    expression = organise.with_view(svc, view, filter)
+    expression, context = organise.in_context(svc, organise.with_view(svc, view, filter))
     flt = TaskFilter(
         status=status or _default_status(expression),
         search=search or None,
@@ -106,7 +112,8 @@ def list_tasks(
     tasks = svc.list_tasks(flt)
     total = svc.count(flt)
     data = {"ok": True, "count": total, "shown": len(tasks), "tasks": task_dicts(tasks, svc)}
-    return ToolResult(data, f"· listed {len(tasks)} of {count(total)}")
+    listed = ToolResult(data, f"· listed {len(tasks)} of {count(total)}")
+    return organise.naming_context(listed, context)
 
 
 def show_task(svc: TaskService, id: int) -> ToolResult:

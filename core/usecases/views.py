@@ -11,12 +11,16 @@ language is imported only where an expression is read, not with the module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.errors import BadInput
 from core.queries import views as rows
 from core.schemas import TaskFilter
 from core.unit_of_work import UnitOfWork
+
+Lookup = Callable[[str], str]
+"""A view's expression by name (raising for an unknown one)."""
 
 NAME_MAX = 64
 RESERVED = frozenset({"none"})
@@ -38,6 +42,10 @@ class SavedView:
         if mentions_status(parse(self.expression)):
             return TaskFilter(status="all", expression=self.expression)
         return TaskFilter(expression=self.expression)
+
+    def add_fields(self) -> tuple[str | None, tuple[str, ...]]:
+        """The project and tags this view, as the context, gives every add."""
+        return context_fields(self.expression)
 
 
 def check_name(name: str) -> str:
@@ -85,6 +93,29 @@ def context_fields(expression: str) -> tuple[str | None, tuple[str, ...]]:
     return (projects[0] if len(projects) == 1 else None), tags
 
 
+def expand_views(words: list[str] | None, lookup: Lookup) -> list[str] | None:
+    """`words` with each `@NAME` (a word of its own, maybe inside brackets) replaced by
+    `(EXPRESSION)` of that view; `lookup` raises for an unknown name."""
+    if not words or not any("@" in word for word in words):
+        return words
+    return [" ".join(_expanded(piece, lookup) for piece in word.split(" ")) for word in words]
+
+
+def _expanded(piece: str, lookup: Lookup) -> str:
+    core = piece.lstrip("(").rstrip(")")
+    if len(core) < 2 or core[0] != "@":
+        return piece
+    start = piece.index("@")
+    return f"{piece[:start]}({lookup(core[1:])}){piece[start + len(core):]}"
+
+
+def in_context(context: SavedView, words: list[str] | None) -> list[str]:
+    """The words of an expression with the context and-ed in front: `(CONTEXT) ( WORDS )`
+    (the brackets keep an `or` typed from escaping the context)."""
+    typed = ["(", *words, ")"] if words else []
+    return [f"({context.expression})", *typed]
+
+
 class Views:
     """The saved views and the context of one owner."""
 
@@ -124,6 +155,25 @@ class Views:
         with self.uow.store.read() as db:
             found = rows.context(db, self.uow.owner)
         return None if found is None else SavedView(*found)
+
+    def scoped(self, words: list[str] | None,
+               use_context: bool = True) -> tuple[list[str] | None, SavedView | None]:
+        """The words of an expression with views (`@NAME`) expanded and the context (if
+        `use_context` and one is set) and-ed in front; and that context."""
+        if words and any("@" in word for word in words):
+            words = expand_views(words, lambda name: self.get(name).expression)
+        return self.with_context(words) if use_context else (words, None)
+
+    def with_context(self, words: list[str] | None) -> tuple[list[str] | None, SavedView | None]:
+        """The words with the active context and-ed in front, and that context (the words
+        unchanged and None without one)."""
+        context = self.context()
+        return (words, None) if context is None else (in_context(context, words), context)
+
+    def add_fields(self) -> tuple[str | None, tuple[str, ...]]:
+        """The project and tags the context gives every add (None, () without a context)."""
+        context = self.context()
+        return (None, ()) if context is None else context.add_fields()
 
     def set_context(self, name: str | None) -> SavedView | None:
         """Make view `name` the context (None or 'none': no context); the new context."""

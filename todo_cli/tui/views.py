@@ -117,7 +117,7 @@ def _is_option(word: str) -> bool:
 
 
 def _with_views(text: str, saved: Mapping[str, str]) -> str:
-    from todo_cli.scoping import expand_views
+    from core.usecases.views import expand_views
 
     def lookup(name: str) -> str:
         found = saved.get(name.lower())
