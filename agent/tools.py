@@ -89,8 +89,9 @@ def list_tasks(
         priority: Only tasks of this priority.
         overdue: Only tasks whose due time has passed.
         today: Only tasks due or scheduled today or earlier.
-        due_before: A date phrase ("friday", "2026-12-01"): due on or before that day.
-        due_after: A date phrase: due on or after that day.
+        due_before: A date phrase ("friday", "2026-12-01"): due before that day (the day
+            itself excluded, as `todo list --due-before`; for "by friday" pass "saturday").
+        due_after: A date phrase: due after that day (the day itself excluded).
         no_due: Only tasks without a due date.
         limit: At most this many tasks (default 50).
     """
