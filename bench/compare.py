@@ -58,7 +58,8 @@ READS = (
     Operation("list", ("list",), ("list",), "rows"),
     # The filter language, todo's primary syntax (issue 14: it runs without Typer).
     Operation("filter", ("list", "+work", "p:h"), ("+work", "priority:H", "list"), "rows"),
-    Operation("search", ("list", "--search", "invoice"), ("/invoice/", "list"), "rows"),
+    # A bare word is a full-text search in the filter language, as `--search` is.
+    Operation("search", ("list", "invoice"), ("/invoice/", "list"), "rows"),
     # Issue 15: a project (with its sub-projects) and an expression with `or` and `not`.
     Operation("project", ("list", "project:house"), ("project:house", "list"), "rows"),
     Operation(
