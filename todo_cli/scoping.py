@@ -20,6 +20,8 @@ def scoped(svc: TaskService, words: list[str] | None,
            use_context: bool = True) -> tuple[list[str] | None, SavedView | None]:
     """The words of an expression with views expanded and the context (if `use_context` and
     one is set) in front, `(CONTEXT) (WORDS)`; and that context."""
+    if not words and not use_context:
+        return words, None  # nothing to expand: a plain export loads no view code
     return svc.views.scoped(words, use_context)
 
 
