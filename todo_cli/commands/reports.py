@@ -8,11 +8,12 @@ import typer
 
 from core import dates
 from core.report_maths import parse_month
+from core.schemas import TaskFilter
 from todo_cli import render_json
 from todo_cli.commands import options as opts
 from todo_cli.commands.options import Json
-from todo_cli.commands.tasks import build_filter
 from todo_cli.context import service
+from todo_cli.filter_args import with_expression
 
 app = typer.Typer(
     help="Reports with charts: summary, burndown, calendar, done.", rich_markup_mode=None,
@@ -40,24 +41,15 @@ def summary(json: Json = False) -> None:
 
 @app.command()
 def burndown(
+    expression: opts.Expression = None,
     weeks: Annotated[int, typer.Option(help="How many weeks back, one point per day.",
                                        min=1, max=520)] = 2,
-    priority: opts.PriorityFilter = None,
-    tag: opts.TagFilter = None,
-    due_before: opts.DueBefore = None,
-    due_after: opts.DueAfter = None,
-    overdue: opts.Overdue = False,
-    today: opts.Today = False,
-    upcoming: opts.Upcoming = None,
-    no_due: opts.NoDue = False,
-    search: opts.Search = None,
     json: Json = False,
 ) -> None:
-    """Pending tasks at the end of each day, from the audit log; the filter options of
-    `todo list` choose the tasks (by what they are now)."""
+    """Pending tasks at the end of each day, from the audit log; a filter expression, as
+    `todo list` reads it, chooses the tasks (by what they are now): `burndown project:home`."""
     svc = service()
-    flt = build_filter(svc.now(), opts.StatusChoice.all, priority, tag, due_before, due_after,
-                       overdue, today, upcoming, no_due, search)
+    flt = with_expression(TaskFilter(status="all"), expression, status_given=True)
     report = svc.report_burndown(weeks, flt)
     _out(report, json, "burndown", **({} if json else {"width": _width()}))
 
