@@ -60,7 +60,7 @@ def test_column_answers_are_the_sql_answers(
     try:
         for create in batch:
             service.add(create)
-        backend = Backend(service, settings_)
+        backend = Backend(service)
         backend.start()
         backend.preload("due")
         for flt in asked:
@@ -84,7 +84,7 @@ def test_before_the_preload_the_database_answers(tmp_path: Path) -> None:
     try:
         service.add(TaskCreate(title="pay", tags=("home",)))
         service.add(TaskCreate(title="done", tags=("home",), status=Status.COMPLETED))
-        backend = Backend(service, settings_)
+        backend = Backend(service)
         backend.start()
         # Only the completed task is loaded: the masks would answer "nothing pending".
         assert [t.title for t in backend.view(TaskFilter(status="completed")).tasks] == ["done"]

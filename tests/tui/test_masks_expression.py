@@ -54,7 +54,7 @@ def test_tui_rows_are_sql_rows_are_python_tasks(
     service = services[zone].for_owner(f"owner-{uuid.uuid4()}")
     ids = [service.add(create).id for create in batch]
     links = shared.write_links(service, ids, pairs)
-    backend = Backend(service, None)  # type: ignore[arg-type]  # settings: unused by reads
+    backend = Backend(service)
     backend.start()
     backend.preload("due")
     for expression in expressions:
@@ -85,7 +85,7 @@ def test_masks_hide_waiting_and_expired_tasks_as_sql_does(
     now = service.now()
     shown_task = service.add(TaskCreate(title="a", tags=("home",)))
     waiting = service.add(TaskCreate(title="b", tags=("home",)))
-    backend = Backend(service, None)  # type: ignore[arg-type]
+    backend = Backend(service)
     backend.start()
     backend.preload("due")
     # Set after the preload: the change reaches the cache through the event log, as an edit

@@ -29,7 +29,7 @@ def build_app(
     from todo_cli.tui.backend import Backend
     from todo_cli.tui.views import first_filter
 
-    backend = Backend(service, settings)
+    backend = Backend(service)
     context = service.views.context()  # the session's context (`todo context`)
     backend.context = None if context is None else (context.name, context.expression)
     now = clock() if clock is not None else service.now()

@@ -97,7 +97,7 @@ class TodoApp(TaskActions, ViewActions, App[None]):
         super().__init__()
         self.settings = settings
         self.chat_service = chat_service  # the chat pane's own connection (`build_app`)
-        self.backend = backend if backend is not None else Backend(service, settings)
+        self.backend = backend if backend is not None else Backend(service)
         self._clock = clock
         self.cursor_blink = cursor_blink
         self.poll_s = poll_s

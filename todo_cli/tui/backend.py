@@ -31,7 +31,6 @@ from todo_cli.tui.listing import Listing
 from todo_cli.tui.masks import RowMasks, answers
 
 if TYPE_CHECKING:
-    from config.settings import Settings
     from core.report_maths import Burndown, Calendar, Done, Summary
     from core.service import TaskService, UndoResult
 
@@ -64,7 +63,7 @@ class Reports:
 class Backend:
     """Database work for the TUI; thread-safe, every call blocks while it runs."""
 
-    def __init__(self, service: TaskService, settings: Settings) -> None:
+    def __init__(self, service: TaskService) -> None:
         self.service = service
         self._lock = threading.Lock()
         self._cache: dict[int, TaskRead] = {}
