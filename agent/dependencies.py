@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from agent.organise import one_of
 from agent.results import changed, task_dict
 from agent.toolspec import ToolResult, ids_of
-from core.schemas import Status, TaskRead, TaskUpdate
+from core.changes import TaskUpdate
+from core.schemas import Status, TaskRead
 
 if TYPE_CHECKING:
     from core.service import TaskService

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from agent.results import changed, count
 from agent.toolspec import ToolResult
 from core import dates, projects
+from core.changes import TaskUpdate
 from core.errors import BadInput
-from core.schemas import UNSET, Due, TaskFilter, TaskRead, TaskUpdate
+from core.schemas import UNSET, Due, TaskRead
+from core.selection import TaskFilter
 
 if TYPE_CHECKING:
     from core.service import TaskService

@@ -19,9 +19,11 @@ from agent import dependencies, organise
 from agent.results import changed, count, task_dict, task_dicts
 from agent.toolspec import ToolResult, ToolSpec, check_args, failure, ids_of, normalise_args
 from core import dates
+from core.changes import TaskUpdate
 from core.errors import TodoError
 from core.priorities import parse_priority
-from core.schemas import Due, TaskFilter, TaskRead, TaskUpdate
+from core.schemas import Due, TaskRead
+from core.selection import TaskFilter
 from core.tags import normalise_tags
 
 if TYPE_CHECKING:

@@ -40,7 +40,8 @@ from events_report import (
 )
 
 from core import open_service
-from core.schemas import ReminderRead, ReminderState, TaskCreate
+from core.changes import TaskCreate
+from core.schemas import ReminderRead, ReminderState
 from core.service import TaskService
 from core.store import read_dt
 from services.devbroker import TansuBroker

@@ -38,7 +38,8 @@ import events as bench  # bench/ is a folder of scripts: its sibling by path
 
 from config.settings import load_settings
 from core import open_service
-from core.schemas import ReminderRead, ReminderState, TaskCreate
+from core.changes import TaskCreate
+from core.schemas import ReminderRead, ReminderState
 from core.service import TaskService
 
 LEASE_S = "10"  # worker.lease_s, the default

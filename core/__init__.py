@@ -11,16 +11,32 @@ from typing import TYPE_CHECKING
 
 from core.errors import BadInput, NotFound, NothingToDo, StorageError, TodoError
 from core.priorities import Priority
-from core.schemas import Status, TaskCreate, TaskFilter, TaskRead, TaskUpdate
+from core.schemas import Status, TaskRead
 
 if TYPE_CHECKING:
     from config.settings import Settings
+    from core.changes import TaskCreate, TaskUpdate
+    from core.selection import TaskFilter
     from core.service import ServiceHook, TaskService
 
 __all__ = [
     "BadInput", "NotFound", "NothingToDo", "Priority", "Status", "StorageError",
     "TaskCreate", "TaskFilter", "TaskRead", "TaskUpdate", "TodoError", "open_service",
 ]
+_INPUTS = {"TaskCreate": "changes", "TaskUpdate": "changes", "TaskFilter": "selection"}
+
+
+def __getattr__(name: str) -> object:
+    """The input shapes, re-exported here, loaded on first use: a command that only lists
+    never creates TaskCreate or TaskUpdate, nor a plain add TaskFilter."""
+    home = _INPUTS.get(name)
+    if home is None:
+        raise AttributeError(f"module 'core' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"core.{home}"), name)
+    globals()[name] = value
+    return value
 
 
 def open_service(

@@ -19,7 +19,8 @@ from core import events
 from core.queries import linked, maintenance, outbox
 from core.queries import tasks as task_rows
 from core.queries.task_filter import where_for
-from core.schemas import TaskFilter, TaskRead
+from core.schemas import TaskRead
+from core.selection import TaskFilter
 
 if TYPE_CHECKING:
     from core.service import TaskService

@@ -20,11 +20,13 @@ from core.usecases import reading
 
 if TYPE_CHECKING:
     from core.audit import AuditEntry
+    from core.changes import TaskCreate, TaskUpdate
     from core.conversations import Conversations
     from core.formats import Format
     from core.projects import ProjectNode
     from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
-    from core.schemas import ReminderRead, TaskCreate, TaskFilter, TaskRead, TaskUpdate
+    from core.schemas import ReminderRead, TaskRead
+    from core.selection import TaskFilter
     from core.store import Store
     from core.usecases.views import Views
 
@@ -283,7 +285,7 @@ class TaskService(ReportCalls, WorkerCalls):
 
     def set_recurrence(self, ids: Sequence[int], phrase: str | None) -> list[TaskRead]:
         """Give tasks a rule from this instance on ("every mon at 9am"), or end it (None)."""
-        from core.schemas import TaskUpdate
+        from core.changes import TaskUpdate
 
         return self.update(ids, TaskUpdate(recurrence=phrase))
 
@@ -291,7 +293,7 @@ class TaskService(ReportCalls, WorkerCalls):
 
     def remind(self, ids: Sequence[int], when: str) -> list[TaskRead]:
         """Add a reminder: relative ("30m before", "1 day before") or absolute ("at 3pm")."""
-        from core.schemas import TaskUpdate
+        from core.changes import TaskUpdate
 
         return self.update(ids, TaskUpdate(add_reminders=(when,)))
 

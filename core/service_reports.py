@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.report_maths import Burndown, Calendar, Done, Summary
-    from core.schemas import TaskFilter
+    from core.selection import TaskFilter
     from core.unit_of_work import UnitOfWork
 
 

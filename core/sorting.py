@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from core import dates
-from core.schemas import SortKey, TaskRead
+from core.schemas import TaskRead
+from core.selection import SortKey
 from core.urgency import urgency
 
 

@@ -8,8 +8,9 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import dates, reminders
+from core.changes import TaskCreate
 from core.errors import BadInput
-from core.schemas import Due, ReminderRead, TaskCreate, TaskRead
+from core.schemas import Due, ReminderRead, TaskRead
 from core.text import check_text
 
 MAX_TITLE = 1000

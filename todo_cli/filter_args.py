@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from core import dates, projects
 from core.errors import BadInput
 from core.priorities import parse_priority
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from core.tags import normalise_tags
 from todo_cli.commands import options as opts
 

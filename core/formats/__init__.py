@@ -10,9 +10,9 @@ import re
 from datetime import UTC, date, tzinfo
 from typing import Any, Literal
 
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.formats._common import NestedTooDeeply, load_objects
-from core.schemas import TaskCreate
 
 Format = Literal["json", "taskwarrior", "todotxt", "ical"]
 FORMATS: tuple[Format, ...] = ("json", "taskwarrior", "todotxt", "ical")

@@ -13,8 +13,9 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from core.changes import TaskCreate
     from core.recurrence.instances import Series
-    from core.schemas import TaskCreate, TaskRead
+    from core.schemas import TaskRead
 
 PRODID = "-//todo//todo//EN"
 

@@ -15,12 +15,13 @@ from typing import Any
 from icalendar import Calendar
 
 from core import projects, recurrence
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.formats._common import coerce_tags, located
 from core.formats.ical_alarms import reminders_of
 from core.formats.ical_export import PROJECT, RECUR_FROM, SCHEDULED_ONLY, STATUS_OUT
 from core.priorities import Priority
-from core.schemas import Due, Status, TaskCreate
+from core.schemas import Due, Status
 
 _STATUS_IN = {value: status for status, value in STATUS_OUT.items()} | {
     "IN-PROCESS": Status.PENDING

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.formats._common import (
     check_uuid,
@@ -24,7 +25,7 @@ from core.formats._common import (
 )
 from core.formats._iso import iso, parse_iso_datetime, parse_iso_due
 from core.priorities import Priority
-from core.schemas import ReminderRead, ReminderState, Status, TaskCreate, TaskRead
+from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.tags import normalise_tags
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
 from core import recurrence
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.formats import tw_periods, tw_planning, tw_time
 from core.formats._common import (
@@ -29,7 +30,7 @@ from core.formats._common import (
 )
 from core.formats.jsonfmt import reminders_from
 from core.priorities import Priority
-from core.schemas import Due, Status, TaskCreate
+from core.schemas import Due, Status
 
 _STATUSES = {
     "pending": Status.PENDING,

@@ -20,10 +20,11 @@ from datetime import UTC, date, datetime, time, tzinfo
 
 from core import dates
 from core import kept as keptmod
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.formats._common import coerce_tag, located
 from core.priorities import Priority
-from core.schemas import Status, TaskCreate, TaskRead
+from core.schemas import Status, TaskRead
 
 # Changing this namespace would give every previously imported line a new uuid, and
 # re-importing the same file would then duplicate it: never change it.

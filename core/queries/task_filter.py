@@ -8,7 +8,7 @@ from typing import Any
 from core import dates, projects
 from core.queries import search
 from core.queries.where import Where
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from core.store import Db
 
 

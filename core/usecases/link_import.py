@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from core import links
+from core.changes import TaskCreate
 from core.queries import links as link_rows
 from core.queries import tasks as task_rows
-from core.schemas import TaskCreate, TaskRead
+from core.schemas import TaskRead
 from core.unit_of_work import Tx, UnitOfWork
 
 

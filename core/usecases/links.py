@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from core import events, links
+from core.changes import TaskUpdate
 from core.errors import BadInput
 from core.formats import jsonfmt
 from core.queries import links as link_rows
 from core.queries import tasks as task_rows
-from core.schemas import UNSET, Status, TaskRead, TaskUpdate
+from core.schemas import UNSET, Status, TaskRead
 from core.unit_of_work import Tx, UnitOfWork
 
 

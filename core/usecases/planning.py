@@ -8,9 +8,10 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from core import dates, projects
+from core.changes import TaskUpdate
 from core.errors import BadInput
 from core.quickadd import Parsed
-from core.schemas import UNSET, Due, TaskRead, TaskUpdate
+from core.schemas import UNSET, Due, TaskRead
 from core.unit_of_work import UnitOfWork
 from core.validation import valid_due
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from core.queries import tasks as task_rows
 from core.queries.task_filter import first_by_due, where_for
-from core.schemas import TaskFilter, TaskRead
+from core.schemas import TaskRead
+from core.selection import TaskFilter
 from core.sorting import sort_tasks
 from core.unit_of_work import UnitOfWork
 

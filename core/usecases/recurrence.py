@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from core import dates, kept
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.queries import series as series_rows
 from core.queries import tasks as task_rows
 from core.recurrence.instances import Series, carried_reminders, next_instance
-from core.schemas import Status, TaskCreate, TaskRead
+from core.schemas import Status, TaskRead
 from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.planning import moved_plan
 from core.usecases.tasks import insert, moved

@@ -14,7 +14,8 @@ from core.formats import jsonfmt
 from core.queries import reminders as reminder_rows
 from core.queries import tasks as task_rows
 from core.results import DueReminder
-from core.schemas import Due, ReminderRead, ReminderState, TaskFilter, TaskRead
+from core.schemas import Due, ReminderRead, ReminderState, TaskRead
+from core.selection import TaskFilter
 from core.unit_of_work import Tx, UnitOfWork
 from core.validation import sorted_reminders
 

@@ -17,7 +17,7 @@ from core import report_maths as maths
 from core.errors import BadInput
 from core.queries import reports as sql
 from core.queries.task_filter import where_for
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from core.store import read_day, read_dt
 from core.unit_of_work import UnitOfWork
 

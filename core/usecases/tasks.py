@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from core import dates, events, projects, quickadd, recurrence, reminders
+from core.changes import TaskCreate, TaskUpdate
 from core.errors import BadInput
 from core.formats import jsonfmt
 from core.ids import new_uuid
@@ -16,7 +17,7 @@ from core.priorities import Priority, parse_priority
 from core.queries import outbox
 from core.queries import tasks as task_rows
 from core.recurrence.instances import Series, moved_reminders, occurrence_key, start_series
-from core.schemas import UNSET, Due, ReminderRead, Status, TaskCreate, TaskRead, TaskUpdate
+from core.schemas import UNSET, Due, ReminderRead, Status, TaskRead
 from core.store import Db
 from core.tags import normalise_tags
 from core.text import check_text

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.formats import Format, jsonfmt
 from core.queries import series as series_rows
 from core.queries import tasks as task_rows
 from core.queries.task_filter import where_for
-from core.schemas import Status, TaskCreate, TaskFilter, TaskRead
+from core.schemas import Status, TaskRead
+from core.selection import TaskFilter
 from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.reading import list_tasks
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.errors import BadInput
 from core.queries import views as rows
-from core.schemas import TaskFilter
 from core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from core.selection import TaskFilter
 
 Lookup = Callable[[str], str]
 """A view's expression by name (raising for an unknown one)."""
@@ -38,6 +41,7 @@ class SavedView:
         """The tasks of the view: pending ones unless its expression names a status."""
         from core.filterlang import parse
         from core.filterlang.tree import mentions_status
+        from core.selection import TaskFilter
 
         if mentions_status(parse(self.expression)):
             return TaskFilter(status="all", expression=self.expression)

@@ -8,7 +8,8 @@ here is the Gemini stub, driven through the real google-genai client.
 
 from __future__ import annotations
 
-from core.schemas import TaskFilter, TaskUpdate
+from core.changes import TaskUpdate
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.agent.conftest import Asker, SessionFactory
 from tests.agent.stub import GeminiStub, Reply, call, function_call, text

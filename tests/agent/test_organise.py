@@ -12,7 +12,8 @@ import pytest
 from agent.session import ChatSession
 from config.settings import Settings
 from core import open_service
-from core.schemas import TaskFilter, TaskUpdate
+from core.changes import TaskUpdate
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.agent.conftest import KEY, Asker, agent_settings
 from tests.agent.stub import GeminiStub, Reply, call, function_call, text

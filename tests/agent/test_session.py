@@ -9,7 +9,8 @@ import pytest
 from agent.errors import ModelError
 from agent.turn import ChatEvent
 from config.settings import Settings
-from core.schemas import Status, TaskFilter
+from core.schemas import Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.agent.conftest import KEY, Asker, SessionFactory
 from tests.agent.stub import GeminiStub, Reply, call, error, free_port, function_call, text

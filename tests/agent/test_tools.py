@@ -8,7 +8,7 @@ import pytest
 
 from agent import offline, tools
 from core import dates
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from core.service import TaskService
 
 

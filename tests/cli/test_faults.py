@@ -13,7 +13,7 @@ import pytest
 from config.settings import Settings
 from core import open_service
 from core.errors import StorageError
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from tests.cli.helpers import (
     TODO_BIN,
     add,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 
 from core import open_service
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from tests.conftest import make_settings
 
 WRITERS = 4

@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.changes import TaskCreate
 from core.filterlang import parse
 from core.filterlang.evaluate import predicate
 from core.queries.filter_expr import add_expr
 from core.queries.where import Where
-from core.schemas import Status, TaskCreate
+from core.schemas import Status
 from core.service import TaskService
 from tests.core.filter_rows import Row
 

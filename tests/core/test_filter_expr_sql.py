@@ -21,12 +21,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core import open_service
+from core.changes import TaskCreate
 from core.filterlang import parse
 from core.filterlang.evaluate import predicate
 from core.priorities import Priority
 from core.queries.filter_expr import add_expr
 from core.queries.where import Where
-from core.schemas import Status, TaskCreate, TaskFilter
+from core.schemas import Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import PG_URL, Clock, make_settings, require_postgres
 from tests.core.filter_rows import row_of

@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import open_service
+from core.changes import TaskCreate
 from core.priorities import Priority
-from core.schemas import TaskCreate, TaskFilter
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import PG_URL, make_settings, require_postgres
 

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.formats import detect, ical, jsonfmt, parse_any, taskwarrior, todotxt
 from core.priorities import Priority
-from core.schemas import ReminderRead, ReminderState, Status, TaskCreate, TaskRead
+from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")

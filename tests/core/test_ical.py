@@ -23,7 +23,8 @@ from core.formats import ical
 from core.priorities import Priority
 from core.queries import series as series_rows
 from core.recurrence.instances import Series, rule_of, start_of, start_series
-from core.schemas import Due, Status, TaskFilter, TaskRead
+from core.schemas import Due, Status, TaskRead
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import Clock, complete, make_settings
 

@@ -7,8 +7,10 @@ import json
 import pytest
 
 from core import event_schemas, events
+from core.changes import TaskCreate, TaskUpdate
 from core.errors import BadInput
-from core.schemas import Status, TaskCreate, TaskFilter, TaskUpdate
+from core.schemas import Status
+from core.selection import TaskFilter
 from core.service import TaskService
 
 

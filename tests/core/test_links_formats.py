@@ -9,9 +9,10 @@ import pytest
 from icalendar import Calendar
 
 from core import open_service
+from core.changes import TaskCreate
 from core.errors import BadInput
 from core.formats import taskwarrior
-from core.schemas import TaskCreate, TaskFilter
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import Clock, make_settings
 

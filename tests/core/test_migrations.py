@@ -12,8 +12,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from core import Status, migrations, open_service
+from core.changes import TaskUpdate
 from core.models import metadata
-from core.schemas import TaskFilter, TaskUpdate
+from core.selection import TaskFilter
 from core.store import Store, _sqlalchemy_url
 from tests.conftest import BERLIN, make_settings
 

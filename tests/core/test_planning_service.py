@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from core.changes import TaskUpdate
 from core.errors import BadInput, NotFound
-from core.schemas import TaskFilter, TaskUpdate
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import BERLIN, Clock
 from tests.core.test_service import outbox

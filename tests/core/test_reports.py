@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from core import BadInput
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import BERLIN, Clock, complete, drain
 
@@ -173,7 +173,7 @@ def test_summary_groups_by_the_project_key_expression(story: TaskService) -> Non
 
 
 def test_summary_groups_by_each_tasks_project(story: TaskService) -> None:
-    from core.schemas import TaskUpdate
+    from core.changes import TaskUpdate
 
     ids = {t.title: t.id for t in story.list_tasks(TaskFilter(status="all"))}
     for title, project in [("a", "home/x"), ("c", "home/x"), ("d", "home/x"), ("b", "b")]:

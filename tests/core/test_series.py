@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core import BadInput, NothingToDo, Status, open_service
-from core.schemas import ReminderState, TaskFilter, TaskUpdate
+from core.changes import TaskUpdate
+from core.schemas import ReminderState
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import BERLIN, Clock, complete, make_settings
 

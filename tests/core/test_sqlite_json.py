@@ -19,10 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import open_service
+from core.changes import TaskCreate
 from core.dates import offset_spans
 from core.formats import jsonfmt
 from core.priorities import Priority
-from core.schemas import ReminderRead, ReminderState, Status, TaskCreate, TaskFilter
+from core.schemas import ReminderRead, ReminderState, Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import make_settings
 

@@ -19,7 +19,8 @@ import pytest
 from core import open_service
 from core.errors import BadInput
 from core.formats import taskwarrior, tw_periods
-from core.schemas import Status, TaskFilter
+from core.schemas import Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import BERLIN, drain, make_settings, require_taskwarrior
 

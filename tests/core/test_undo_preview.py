@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from core import events
+from core.changes import TaskUpdate
 from core.errors import NothingToDo
-from core.schemas import Status, TaskUpdate
+from core.schemas import Status
 from core.service import TaskService
 from tests.conftest import Clock
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.changes import TaskCreate
 from core.errors import BadInput
-from core.schemas import TaskCreate, TaskFilter
+from core.selection import TaskFilter
 from core.service import TaskService
 from core.usecases.views import check_name, context_fields
 

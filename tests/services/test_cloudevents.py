@@ -19,8 +19,8 @@ from cloudevents.core.formats.json import JSONFormat
 
 from config.settings import KafkaSettings
 from core import event_schemas, events, open_service
+from core.changes import TaskCreate, TaskUpdate
 from core.eventlog import EventLog
-from core.schemas import TaskCreate, TaskUpdate
 from core.service import TaskService
 from core.store import read_dt
 from services import binding, kafka

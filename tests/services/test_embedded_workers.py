@@ -19,9 +19,11 @@ from typing import Any
 import pytest
 
 from core import events, open_service
+from core.changes import TaskCreate, TaskUpdate
 from core.errors import BadInput
 from core.eventlog import EventLog, LogEntry
-from core.schemas import ReminderRead, ReminderState, Status, TaskCreate, TaskFilter, TaskUpdate
+from core.schemas import ReminderRead, ReminderState, Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from services import workers
 from services.audit import AuditConsumer

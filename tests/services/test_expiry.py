@@ -4,7 +4,8 @@ an event, undoably; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from core import events
-from core.schemas import Status, TaskFilter
+from core.schemas import Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from services.embedded import run_inline
 from services.opener import open_service

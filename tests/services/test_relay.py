@@ -19,9 +19,9 @@ import pytest
 
 from config.settings import KafkaSettings
 from core import events, open_service
+from core.changes import TaskCreate
 from core.eventlog import EventLog
 from core.leases import Leases
-from core.schemas import TaskCreate
 from core.service import TaskService
 from services import kafka, workers
 from services.devbroker import TansuBroker

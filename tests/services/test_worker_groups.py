@@ -24,9 +24,11 @@ from typing import Any
 import pytest
 
 from core import events, open_service
+from core.changes import TaskCreate
 from core.eventlog import EventLog
 from core.leases import Leases
-from core.schemas import ReminderRead, ReminderState, Status, TaskCreate, TaskFilter
+from core.schemas import ReminderRead, ReminderState, Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from services import workers
 from services.audit import AuditConsumer

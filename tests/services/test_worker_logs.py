@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from core import open_service
-from core.schemas import ReminderRead, ReminderState, TaskCreate
+from core.changes import TaskCreate
+from core.schemas import ReminderRead, ReminderState
 from services import logs
 from tests.conftest import make_settings
 from tests.services.processes import Worker

@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from core import open_service
+from core.changes import TaskCreate
 from core.eventlog import EventLog
-from core.schemas import ReminderRead, ReminderState, TaskCreate
+from core.schemas import ReminderRead, ReminderState
 from core.service import TaskService
 from tests.conftest import make_settings
 from tests.services.processes import REPO, TODO, Worker

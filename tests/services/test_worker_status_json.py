@@ -13,8 +13,8 @@ from typing import Any
 
 from config.settings import KafkaSettings
 from core import open_service
+from core.changes import TaskCreate
 from core.eventlog import EventLog
-from core.schemas import TaskCreate
 from services import kafka
 from services.topics import topic_names
 from tests.conftest import make_settings

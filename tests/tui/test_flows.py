@@ -10,7 +10,8 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from core import Priority, Status, TaskFilter
-from core.schemas import ReminderState, TaskCreate
+from core.changes import TaskCreate
+from core.schemas import ReminderState
 from core.service import TaskService
 from tests.conftest import BERLIN
 from tests.tui.conftest import SIZE, MakeApp, seed, settle, titles

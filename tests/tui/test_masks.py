@@ -12,8 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import open_service
+from core.changes import TaskCreate
 from core.priorities import Priority
-from core.schemas import Status, TaskCreate, TaskFilter
+from core.schemas import Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import make_settings
 from todo_cli.tui.backend import SORTS, Backend

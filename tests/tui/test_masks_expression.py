@@ -10,9 +10,11 @@ import uuid
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from core.changes import TaskCreate, TaskUpdate
 from core.filterlang import parse
 from core.filterlang.tree import mentions_status
-from core.schemas import Status, TaskCreate, TaskFilter, TaskUpdate
+from core.schemas import Status
+from core.selection import TaskFilter
 from core.service import TaskService
 from tests.core import test_filter_expr_sql as shared
 from todo_cli.tui.backend import Backend

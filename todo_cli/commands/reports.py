@@ -8,7 +8,7 @@ import typer
 
 from core import dates
 from core.report_maths import parse_month
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from todo_cli import render_json
 from todo_cli.commands import options as opts
 from todo_cli.commands.options import Json

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 from core import dates
 from core.errors import BadInput
 from core.priorities import parse_priority
-from core.schemas import UNSET, Due, TaskRead, TaskUpdate, _Unset
+from core.schemas import UNSET, Due, TaskRead, _Unset
 from todo_cli import lazy, plan_opts, render, render_json, scoping
 from todo_cli.commands import options as opts
 from todo_cli.context import service
@@ -182,6 +182,7 @@ def edit(
     json: opts.Json = False,
 ) -> None:
     """Change fields of one or more tasks: `todo edit 3 5 --due fri --tag work`."""
+    from core.changes import TaskUpdate  # edit only: a plain add or list does not create one
     from todo_cli.link_opts import depends_change, parent_change
 
     svc = service()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 from core.errors import BadInput
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from core.text import json_safe, visible
 from todo_cli import lazy, render, scoping
 from todo_cli.commands import options as opts

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from core.errors import TodoError
-from core.schemas import SortKey, TaskFilter
+from core.selection import SortKey, TaskFilter
 from core.text import visible
 from todo_cli.tui import views
 from todo_cli.tui.actions import TaskActions, ViewActions

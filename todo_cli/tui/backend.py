@@ -25,7 +25,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from core import live
-from core.schemas import SortKey, Status, TaskFilter, TaskRead, TaskUpdate
+from core.changes import TaskUpdate
+from core.schemas import Status, TaskRead
+from core.selection import SortKey, TaskFilter
 from core.sorting import sort_tasks
 from todo_cli.tui.listing import Listing
 from todo_cli.tui.masks import RowMasks, answers

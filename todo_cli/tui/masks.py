@@ -27,7 +27,8 @@ from itertools import compress
 from typing import TYPE_CHECKING, cast
 
 from core.priorities import Priority
-from core.schemas import Status, TaskFilter
+from core.schemas import Status
+from core.selection import TaskFilter
 from todo_cli.tui.listing import Listing
 
 if TYPE_CHECKING:

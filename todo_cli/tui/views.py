@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from core.errors import BadInput
-from core.schemas import TaskFilter
+from core.selection import TaskFilter
 from todo_cli import filter_args
 
 UPCOMING_DAYS = 7

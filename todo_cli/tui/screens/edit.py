@@ -20,9 +20,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from core import dates
+from core.changes import TaskUpdate
 from core.errors import TodoError
 from core.priorities import Priority
-from core.schemas import UNSET, Due, Status, TaskRead, TaskUpdate, _Unset
+from core.schemas import UNSET, Due, Status, TaskRead, _Unset
 from core.text import visible
 from todo_cli.tui.backend import Backend
 from todo_cli.tui.screens import plan_fields
