@@ -1,24 +1,17 @@
-"""The audit log: an append-only record of every event, written by the audit consumer.
+"""The audit log as read back: one task's history, the log since a time.
 
-Rows are only ever inserted; nothing in todo updates or deletes them.
+The audit consumer writes it (`core.audit_record`); rows are only ever inserted.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from core import events
-from core.errors import InvalidEvent
 from core.queries import audit as rows
-from core.queries import consumers
-from core.queries import tasks as task_rows
-from core.store import Db, Store, read_dt
-
-KNOWN_TYPES = (*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED)
+from core.store import Store, read_dt
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,49 +26,6 @@ class AuditEntry:
     changes: dict[str, Any]
     task_uuid: str | None
     event_id: str
-
-
-def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: datetime) -> int:
-    """Append one audit row per envelope not applied by `group` before; returns how many.
-
-    One transaction for the whole batch, with the applied marks, so a batch is recorded
-    completely or not at all and a replay records nothing twice.
-    """
-    with store.write() as db:
-        fresh = consumers.mark_applied_many(db, group, [env["id"] for env in envelopes], now)
-        new = []
-        for env in envelopes:
-            if env["id"] in fresh:
-                fresh.discard(env["id"])  # an id twice in one batch is recorded once
-                new.append(env)
-        _check(db, new)
-        return rows.insert(db, new, now)
-
-
-def _check(db: Db, envelopes: Sequence[dict[str, Any]]) -> None:
-    """Raise InvalidEvent for an event the audit log must not hold: an unknown type, no
-    owner, no task, a task its owner does not have, a time that is not ISO 8601."""
-    tasks: dict[str, list[tuple[str, str]]] = {}
-    for env in envelopes:
-        data = env["data"]
-        task = data.get("task")
-        owner = data.get("owner")
-        if env["type"] not in KNOWN_TYPES:
-            raise InvalidEvent(f"event {env['id']}: unknown type {env['type']!r}")
-        if not isinstance(owner, str) or not owner:
-            raise InvalidEvent(f"event {env['id']}: no owner")
-        if not isinstance(task, dict) or not isinstance(task.get("uuid"), str):
-            raise InvalidEvent(f"event {env['id']}: no task")
-        try:
-            datetime.fromisoformat(env["time"])
-        except (TypeError, ValueError):
-            raise InvalidEvent(f"event {env['id']}: bad time {env['time']!r}") from None
-        tasks.setdefault(owner, []).append((env["id"], task["uuid"]))
-    for owner, pairs in tasks.items():
-        known = task_rows.pks_of_uuids(db, owner, [uuid for _id, uuid in pairs])
-        for event_id, uuid in pairs:
-            if uuid not in known:
-                raise InvalidEvent(f"event {event_id}: {owner!r} has no task {uuid}")
 
 
 def for_task(store: Store, owner: str, task_uuid: str, tz: tzinfo) -> list[AuditEntry]:

@@ -12,15 +12,14 @@ Time is the caller's wall clock, passed in: every process of one deployment shar
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from core.queries import leases as rows
 from core.store import Store
 
 
-@dataclass(frozen=True, slots=True)
-class Lease:
+class Lease(NamedTuple):  # not a dataclass: ~0.8 ms to create, on every write's path
     """A lease as held: by whom, since which hand-over (`fence`) and until when."""
 
     name: str

@@ -7,9 +7,12 @@ event the recurrence consumer cannot apply, instead of storing a forged history 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.service import TaskService
+
+if TYPE_CHECKING:
+    from core.store import Db
 
 
 class AuditConsumer:
@@ -25,3 +28,10 @@ class AuditConsumer:
         """Append the batch to the audit log in one transaction (replays record nothing);
         InvalidEvent if an event in it is not one todo could have written."""
         self.service.record_audit(batch, self.group)
+
+    def apply_in(self, db: Db, batch: list[dict[str, Any]]) -> bool:
+        """`apply` inside the drain's write transaction (`core.drain`)."""
+        from core.audit_record import record_in
+
+        record_in(db, batch, self.group, self.service.now())
+        return True

@@ -27,12 +27,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from core.errors import InvalidEvent
-from core.eventlog import EventLog, LogEntry
-from core.leases import Leases, holder_id
-from services.leader import Leader
 
 if TYPE_CHECKING:
-    # Types only: the drain after every write of every interface does not pay for them.
+    # Types only: the drain after every write of every interface does not pay for them,
+    # nor, in its common case (`core.drain`), for the log, the leases and the leader.
+    from core.eventlog import EventLog, LogEntry
     from core.schemas import TaskRead
     from core.service import TaskService
     from services.consumers import Consumer
@@ -46,14 +45,23 @@ def run_inline(service: TaskService) -> list[TaskRead]:
     """What runs in-process after each committed write: the recurrence and audit consumers.
 
     Returns the task instances the recurrence consumer created (none for a group a worker
-    is running: the worker applies its events).
+    is running: the worker applies its events). The common case, nothing to expire and
+    events each group can apply inside one transaction, takes one write transaction
+    (`core.drain`); the rest goes the lease-taking way, as workers do.
     """
+    from core.drain import settle
     from services.audit import AuditConsumer
     from services.recurrence import RecurrenceConsumer
 
     recurrence = RecurrenceConsumer(service)
-    service.expire_due(service.now())  # time-driven like a worker's tick; its events drain now
-    drain(service, [recurrence, AuditConsumer(service)])
+    consumers: list[RecurrenceConsumer | AuditConsumer] = [recurrence, AuditConsumer(service)]
+    now = service.now()
+    left = settle(service.store, service.owner, now,
+                  [(c.group, c.topic, c.apply_in) for c in consumers], BATCH)
+    if left is None:
+        service.expire_due(now)  # time-driven like a worker's tick; its events drain now
+    if left != []:
+        drain(service, [c for c in consumers if left is None or c.group in left])
     return recurrence.created
 
 
@@ -62,6 +70,10 @@ def drain(
 ) -> None:
     """Apply every event each consumer has not seen yet, batch by batch, for each group
     whose lease is free; an event a consumer rejects as invalid is dead-lettered."""
+    from core.eventlog import EventLog
+    from core.leases import Leases, holder_id
+    from services.leader import Leader
+
     log = EventLog(service.store)
     leases = Leases(service.store)
     holder = holder_id("drain")
@@ -103,6 +115,9 @@ class EmbeddedSource:
         self, log: EventLog, group: str, topic: str | None, lease_s: float = 10.0,
         holder: str | None = None,
     ) -> None:
+        from core.leases import Leases, holder_id
+        from services.leader import Leader
+
         self.log = log
         self.group = group
         self.topic = topic

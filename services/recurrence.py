@@ -3,14 +3,16 @@ a task whose `until` has passed expires (is deleted, undoably)."""
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import events
 from core.errors import InvalidEvent
 from core.schemas import TaskRead
 from core.service import TaskService
-from services.observer import NULL, Observer
+
+if TYPE_CHECKING:
+    from core.store import Db
+    from services.observer import Observer
 
 
 class RecurrenceConsumer:
@@ -42,15 +44,24 @@ class RecurrenceConsumer:
             if made is not None:
                 self.created.append(made)
 
+    def apply_in(self, _db: Db, batch: list[dict[str, Any]]) -> bool:
+        """True when `batch` holds no completion, so `apply` would do nothing: the drain
+        then only moves the group's position, in its one transaction (`core.drain`)."""
+        return all(env["type"] != events.COMPLETED for env in batch)
+
 
 class Expirer:
     """Deletes, every tick, the pending tasks of every owner whose `until` has passed."""
 
-    observer: Observer = NULL
-
     def __init__(self, service: TaskService, interval_s: float = 1.0) -> None:
+        # Imported here, for workers only: the drain after every write imports this module.
+        import threading
+
+        from services.observer import NULL
+
         self.service = service
         self.interval_s = interval_s
+        self.observer: Observer = NULL
         self.stop = threading.Event()
 
     def tick(self) -> list[TaskRead]:
