@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from core.service_reports import ReportCalls
 from core.service_workers import WorkerCalls
 from core.unit_of_work import UnitOfWork
-from core.usecases import reading
 
 if TYPE_CHECKING:
     from core.audit import AuditEntry
@@ -101,14 +100,20 @@ class TaskService(ReportCalls, WorkerCalls):
 
     def get(self, task_id: int) -> TaskRead:
         """One task by id, in any status; NotFound if the owner has no such task."""
+        from core.usecases import reading
+
         return reading.get(self.uow, task_id)
 
     def list_tasks(self, flt: TaskFilter) -> list[TaskRead]:
         """The tasks matching `flt`, sorted and limited as it asks."""
+        from core.usecases import reading
+
         return reading.list_tasks(self.uow, flt)
 
     def count(self, flt: TaskFilter) -> int:
         """How many tasks match `flt` (sort and limit ignored)."""
+        from core.usecases import reading
+
         return reading.count(self.uow, flt)
 
     @property

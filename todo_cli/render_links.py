@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from core.links import tree_order
 from core.schemas import TaskRead
 from core.text import visible
-from todo_cli import render
+from todo_cli import render, render_table
 
 if TYPE_CHECKING:
     from core.service import TaskService
@@ -20,7 +20,7 @@ def tree_table(tasks: Sequence[TaskRead], now: datetime, out: render.Out | None 
     parent is not listed stays at the top level."""
     by_id = {t.id: t for t in tasks}
     order = tree_order([t.id for t in tasks], {t.id: t.parent for t in tasks})
-    render.task_table([by_id[i] for i, _ in order], now, out, [d for _, d in order])
+    render_table.task_table([by_id[i] for i, _ in order], now, out, [d for _, d in order])
 
 
 def links_detail(task: TaskRead, svc: TaskService, out: render.Out | None = None) -> None:

@@ -13,10 +13,13 @@ from core.schemas import UNSET, Due, TaskRead, _Unset
 from todo_cli import lazy, plan_opts, render, render_json, scoping
 from todo_cli.commands import options as opts
 from todo_cli.context import service
-from todo_cli.filter_args import build_filter, status_given, today_or_overdue, with_expression
 
 if TYPE_CHECKING:
     import typer
+
+    from core.selection import TaskFilter
+    from core.service import TaskService
+    from core.usecases.views import SavedView
 else:
     # Only Typer reads the annotations below; a plain add, list or count runs without it.
     typer = lazy.Module("typer")
@@ -92,15 +95,14 @@ def list_(
     search for, and/or/not and ( ): `todo list '(+work or p:h) not is:blocked'`. It combines
     with the options by `and`. @NAME runs the saved view NAME (`todo view save`); the
     context (`todo context`) is and-ed with it all."""
+    from todo_cli.filter_args import build_filter  # list and count only, not a plain add
+
     svc = service()
-    flt = build_filter(
+    flt, context = _scoped(svc, expression, build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search, project, waiting,
-    )
-    words, context = scoping.scoped(svc, expression)
-    flt = with_expression(flt, words, status_given())
-    flt = replace(flt, sort=sort.value, reverse=reverse, limit=limit)
-    tasks = svc.list_tasks(flt)
+    ))
+    tasks = svc.list_tasks(replace(flt, sort=sort.value, reverse=reverse, limit=limit))
     out = render.Out()
     if context is not None and not json and out.tty:
         out.line(scoping.header(context))
@@ -130,13 +132,13 @@ def count(
 ) -> None:
     """Print how many tasks match (the same filters, expression, views and context as
     `todo list`)."""
+    from todo_cli.filter_args import build_filter
+
     svc = service()
-    flt = build_filter(
+    flt, _ = _scoped(svc, expression, build_filter(
         svc.now(), status, priority, tag, due_before, due_after, overdue, today, upcoming,
         no_due, search, project, waiting,
-    )
-    words, _ = scoping.scoped(svc, expression)
-    flt = with_expression(flt, words, status_given())
+    ))
     n = svc.count(flt)
     if json:
         render_json.count(n)
@@ -261,11 +263,24 @@ def restore(ids: opts.Ids, json: opts.Json = False) -> None:
 def show_today() -> None:
     """What `todo` alone prints: tasks due today or overdue, or scheduled for today or earlier
     (within the context)."""
+    from todo_cli.filter_args import today_or_overdue, with_expression
+
     svc = service()
     now = svc.now()
     words, _ = scoping.scoped(svc, None)  # the context, as the TUI's Today view has it
     tasks = svc.list_tasks(with_expression(today_or_overdue(now), words, False))
-    render.task_table(tasks, now)
+    _table(tasks, now)
+
+
+def _scoped(
+    svc: TaskService, expression: list[str] | None, flt: TaskFilter
+) -> tuple[TaskFilter, SavedView | None]:
+    """The filter of `list` and `count`: the options' `flt` and-ed with the expression, its
+    views expanded and the context in front; and that context."""
+    from todo_cli.filter_args import status_given, with_expression
+
+    words, context = scoping.scoped(svc, expression)
+    return with_expression(flt, words, status_given()), context
 
 
 def _print_changed(verb: str, tasks: list[TaskRead], json: bool) -> None:
@@ -277,7 +292,13 @@ def _print_list(tasks: list[TaskRead], json: bool) -> None:
     if json:
         render.tasks_json(tasks, svc.tz)
     else:
-        render.task_table(tasks, svc.now())
+        _table(tasks, svc.now())
+
+
+def _table(tasks: list[TaskRead], now: datetime) -> None:
+    from todo_cli import render_table  # tables only: add and count print none
+
+    render_table.task_table(tasks, now)
 
 
 def register(app: typer.Typer) -> None:
