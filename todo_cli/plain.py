@@ -1,12 +1,13 @@
 """The plain commands without Typer: `todo count WORDS`, `todo list WORDS` (`ls`), `todo
 export` and `todo add WORDS`, where the words are a filter expression or the quick-add text.
 
-Importing Typer and Click costs a command ~25 ms, half of the 50 ms start-up budget. When
-the arguments hold nothing to parse (no word starting with `-`, so no option and no `--`),
-every parameter but the words (`add`'s text, the expression of `list` and `count`) takes its
-default, so the command function is called with the defaults of its own signature, the ones
-Typer would pass: there is no second grammar, only the one command definition. Anything
-else goes to Typer (todo_cli/app.py). Errors, exit codes and closing the service follow
+Importing Typer and Click and building the command costs ~50 ms, the whole start-up budget.
+When the arguments hold nothing to parse (no word starting with `-`, so no option and no
+`--`, except the on/off flags in FLAGS), every parameter but the words (`add`'s text, the
+expression of `list` and `count`) and those flags takes its default, so the command function
+is called with the defaults of its own signature, the ones Typer would pass: there is no
+second grammar, only the one command definition (tests/cli/test_plain.py holds FLAGS to it).
+Anything else goes to Typer (todo_cli/app.py). Errors, exit codes and closing the service follow
 todo_cli.app.TodoGroup, and tests/cli/test_plain.py holds the two paths to the same output.
 """
 
@@ -21,6 +22,13 @@ from todo_cli import context, edge, render
 COMPLETION_ENV = "_TODO_COMPLETE"
 """Set when a shell asks for completions: only Click answers that."""
 
+_LIST_FLAGS = {"--json": "json", "--tree": "tree"}
+FLAGS: dict[str, dict[str, str]] = {
+    "add": {"--json": "json"}, "count": {"--json": "json"}, "list": _LIST_FLAGS,
+    "ls": _LIST_FLAGS,
+}
+"""The on/off options each plain command takes without Typer: flag -> parameter set True."""
+
 Command = Callable[[], None]
 
 
@@ -33,17 +41,20 @@ def command_for(args: Sequence[str]) -> Command | None:
         from todo_cli.commands import transfer
 
         return lambda: transfer.export()
+    flags = FLAGS.get(name, {})
+    on = {flags[word]: True for word in rest if word in flags}
+    rest = [word for word in rest if word not in flags]
     if any(word.startswith("-") for word in rest):
         return None  # an option (or `--`): Typer parses it
     if name in ("count", "list", "ls"):
         from todo_cli.commands import tasks
 
         listed = tasks.count if name == "count" else tasks.list_
-        return lambda: listed(expression=rest or None)
+        return lambda: listed(expression=rest or None, **on)
     if name == "add" and rest:
         from todo_cli.commands import tasks
 
-        return lambda: tasks.add(rest)
+        return lambda: tasks.add(rest, **on)
     return None
 
 

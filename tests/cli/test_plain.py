@@ -37,6 +37,11 @@ SCRIPT: list[list[str | bytes]] = [
     ["count", "+family", "or", "+home"],
     ["list", "p:nonsense"],  # an expression error: the same message and exit code
     ["count", "(", "+home"],
+    # The on/off flags of plain.FLAGS, anywhere among the words.
+    ["list", "--tree"],
+    ["list", "+home", "--tree", "p:h"],
+    ["count", "--json"],
+    ["count", "+family", "--json"],
 ]
 
 
@@ -65,7 +70,9 @@ def test_the_plain_path_prints_what_typer_prints(home: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     "args",
     [["add", "x"], ["add", "pay", "rent", "#home"], ["list"], ["ls"], ["count"], ["export"],
-     ["list", "extra"], ["list", "+work", "p:h"], ["count", "+home", "or", "+work"]],
+     ["list", "extra"], ["list", "+work", "p:h"], ["count", "+home", "or", "+work"],
+     ["add", "--json", "x"], ["list", "+work", "--json"], ["count", "--json"],
+     ["list", "--tree"], ["ls", "--tree", "--json", "+work"]],
 )
 def test_plain_arguments_take_the_plain_path(args: list[str]) -> None:
     assert plain.command_for(args) is not None
@@ -73,14 +80,37 @@ def test_plain_arguments_take_the_plain_path(args: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["add"], ["add", "--json", "x"], ["add", "x", "-p", "high"], ["add", "--", "-x"],
-     ["add", "-"], ["list", "--tag", "work"], ["list", "+work", "--json"], ["count", "--json"],
-     ["ls", "+work", "--"],
+    [[], ["add"], ["add", "--json"], ["add", "x", "-p", "high"], ["add", "--", "-x"],
+     ["add", "-"], ["list", "--tag", "work"], ["list", "+work", "--jsn"], ["count", "--tree"],
+     ["ls", "+work", "--"], ["list", "--tree=yes"], ["export", "--json"],
      ["count", "--help"], ["export", "-f", "ical"], ["export", "x"], ["show", "1"], ["done", "1"],
      ["--version"], ["add", "x", "--help"]],
 )
 def test_anything_to_parse_goes_to_typer(args: list[str]) -> None:
     assert plain.command_for(args) is None
+
+
+@pytest.mark.parametrize(("name", "flag"),
+                         [(name, flag) for name, flags in plain.FLAGS.items() for flag in flags])
+def test_each_plain_flag_is_an_on_off_option_of_the_command(name: str, flag: str) -> None:
+    from typer.main import get_command
+
+    from todo_cli.app import app_for
+
+    group = get_command(app_for([name]))
+    command = group.commands[name]  # type: ignore[attr-defined]
+    [option] = [p for p in command.params if flag in p.opts]
+    assert (option.name, option.is_flag, option.secondary_opts) == (plain.FLAGS[name][flag], True, [])
+    assert option.default is False
+
+
+def test_plain_json_flags_print_json(home: Path) -> None:
+    import json
+
+    code, out, _ = _run(["add", "--json", "pay", "rent", "#home"], home, typer_app=False)
+    assert code == 0 and json.loads(out)["title"] == "pay rent"
+    code, out, _ = _run(["list", "+home", "--json"], home, typer_app=False)
+    assert code == 0 and [t["tags"] for t in json.loads(out)] == [["home"]]
 
 
 def test_shell_completion_goes_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
