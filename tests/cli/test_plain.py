@@ -100,8 +100,8 @@ def test_each_plain_flag_is_an_on_off_option_of_the_command(name: str, flag: str
     group = get_command(app_for([name]))
     command = group.commands[name]  # type: ignore[attr-defined]
     [option] = [p for p in command.params if flag in p.opts]
-    assert (option.name, option.is_flag, option.secondary_opts) == (plain.FLAGS[name][flag], True, [])
-    assert option.default is False
+    assert option.name == plain.FLAGS[name][flag]
+    assert (option.is_flag, option.secondary_opts, option.default) == (True, [], False)
 
 
 def test_plain_json_flags_print_json(home: Path) -> None:
