@@ -63,7 +63,8 @@ Rule: TypeAlias = Callable[[Sequence[Token], int, datetime], Match | None]
 
 # A quote opens a literal only at the start of a word and closes at the end of one, so the
 # inch mark in `27" monitor` and the apostrophes of ordinary words stay plain text.
-_TOKEN = re.compile(r'"([^"]*)"(?=\s|$)|\S+')
+# A pattern, not compiled at import: only a line with a quote needs it (re caches it then).
+_TOKEN = r'"([^"]*)"(?=\s|$)|\S+'
 
 _PRIORITY_WORDS = frozenset(
     {"!high", "!h", "!medium", "!med", "!m", "!low", "!l", "p1", "p2", "p3"}
@@ -86,9 +87,11 @@ _MULTI_FIELDS = frozenset({"tags", "reminders"})
 
 def tokenize(text: str) -> list[Token]:
     """Split `text` on whitespace; a "quoted run" becomes one quoted token without its quotes."""
+    if '"' not in text:
+        return [Token(word) for word in text.split()]  # what _TOKEN finds without a quote
     return [
         Token(m[1], quoted=True) if m[1] is not None else Token(m[0])
-        for m in _TOKEN.finditer(text)
+        for m in re.finditer(_TOKEN, text)
     ]
 
 

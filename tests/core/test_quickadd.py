@@ -521,3 +521,15 @@ def test_head_words_match_in_any_case(text: str) -> None:
     got = parse(f"x {text}", NOW)
     assert got.title == "x"
     assert got.recurrence is not None or got.reminders
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\t", "\n", "\u00a0", "\u2003",
+                                         "\x1c", "\x85", "x", '"']), max_size=30))
+def test_tokenize_without_quotes_splits_as_the_quoted_grammar_does(text: str) -> None:
+    # Lines without a quote skip the regular expression (str.split); both must agree on what
+    # whitespace is, Unicode's included.
+    import re
+
+    expected = [Token(m[1], quoted=True) if m[1] is not None else Token(m[0])
+                for m in re.finditer(quickadd._TOKEN, text)]
+    assert tokenize(text) == expected
