@@ -15,24 +15,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from core import dates
 from core.priorities import Priority, parse_priority
 from core.quickadd_fields import attribute, short_project
-from core.recurrence.vocabulary import HEADS
-from core.reminders import ReminderSpec, match_reminder
 from core.schemas import Due
 from core.tags import is_tag, normalise_tag
 
 if TYPE_CHECKING:
     from core.recurrence import Rule as Recurrence
+    from core.reminders import ReminderSpec
 
 
-@dataclass(frozen=True)
-class Parsed:
+# NamedTuples, not dataclasses: a dataclass costs every `todo add` ~0.5 ms to create at import.
+class Parsed(NamedTuple):
     """What a quick-add line means. `title` is the unclaimed text; it may be empty.
 
     `due` is only the due the line names; with a `recurrence` and no due, the first due comes
@@ -50,8 +48,7 @@ class Parsed:
     until: Due | None = None
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of input, or a double-quoted run (quotes removed) that no rule may read."""
 
     text: str
@@ -66,12 +63,18 @@ Rule: TypeAlias = Callable[[Sequence[Token], int, datetime], Match | None]
 
 # A quote opens a literal only at the start of a word and closes at the end of one, so the
 # inch mark in `27" monitor` and the apostrophes of ordinary words stay plain text.
-_TOKEN = re.compile(r'"([^"]*)"(?=\s|$)|\S+')
+# A pattern, not compiled at import: only a line with a quote needs it (re caches it then).
+_TOKEN = r'"([^"]*)"(?=\s|$)|\S+'
 
 _PRIORITY_WORDS = frozenset(
     {"!high", "!h", "!medium", "!med", "!m", "!low", "!l", "p1", "p2", "p3"}
 )
 _DUE_PREFIXES = frozenset({"due", "by", "on"})
+# The first words of repeat phrases (core.recurrence.vocabulary.HEADS) and of reminder phrases
+# (core.reminders.HEADS), kept here too, so that a line without one never loads either grammar
+# (~2 ms); tests/core/test_quickadd.py checks that they match.
+REPEAT_HEADS = frozenset({"every", "every!", "daily", "weekly", "monthly", "yearly", "annually"})
+REMINDER_HEADS = frozenset({"remind"})
 _LONGEST_DUE = 10  # words a due phrase can span ("on dec 5th 2027 at 5 pm"); keeps scans linear
 # Words a repeat or reminder phrase can span ("every mon, tue, wed, thu and fri at 9am until
 # dec 31 2027" is 13); generous, still linear.
@@ -84,9 +87,11 @@ _MULTI_FIELDS = frozenset({"tags", "reminders"})
 
 def tokenize(text: str) -> list[Token]:
     """Split `text` on whitespace; a "quoted run" becomes one quoted token without its quotes."""
+    if '"' not in text:
+        return [Token(word) for word in text.split()]  # what _TOKEN finds without a quote
     return [
         Token(m[1], quoted=True) if m[1] is not None else Token(m[0])
-        for m in _TOKEN.finditer(text)
+        for m in re.finditer(_TOKEN, text)
     ]
 
 
@@ -111,7 +116,7 @@ def parse(text: str, now: datetime) -> Parsed:
     result = Parsed(title)
     for _, _, part in hits:
         result = _merge(result, part)
-    return replace(result, tags=tuple(sorted(set(result.tags))))
+    return result._replace(tags=tuple(sorted(set(result.tags))))
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -149,7 +154,7 @@ def _recurrence(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
     """`every monday at 9am`, `every! 3 days`, `monthly on the 15th` ... (before _due, so the
     time and the weekday belong to the repeat)."""
     words = _plain_run(tokens, i, _LONGEST_PHRASE)
-    if not words or words[0].lower() not in HEADS:
+    if not words or words[0].lower() not in REPEAT_HEADS:
         return None
     # Only a line that repeats loads the repeat grammar and the rule's maths (~3 ms).
     from core.recurrence.phrases import match_rule
@@ -161,7 +166,12 @@ def _recurrence(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
 def _reminder(tokens: Sequence[Token], i: int, now: datetime) -> Match | None:
     """`remind me 30m before`, `remind at 3pm`, `remind me tomorrow at 9am` (before _due, so
     the time is the reminder's, not the due's)."""
-    found = match_reminder(_plain_run(tokens, i, _LONGEST_PHRASE), 0, now)
+    words = _plain_run(tokens, i, _LONGEST_PHRASE)
+    if not words or words[0].lower() not in REMINDER_HEADS:
+        return None
+    from core.reminders import match_reminder  # only a line that reminds loads its grammar
+
+    found = match_reminder(words, 0, now)
     return None if found is None else (found[0], Parsed("", reminders=(found[1],)))
 
 
@@ -240,14 +250,13 @@ def _last_wins(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _fields_set(part: Parsed) -> list[str]:
-    return [
-        f.name for f in fields(part)
-        if f.name != "title" and getattr(part, f.name) != f.default
-    ]
+    defaults = Parsed._field_defaults
+    return [name for name in Parsed._fields
+            if name != "title" and getattr(part, name) != defaults[name]]
 
 
 def _merge(into: Parsed, part: Parsed) -> Parsed:
     changes: dict[str, Any] = {name: getattr(part, name) for name in _fields_set(part)}
     for name in changes.keys() & _MULTI_FIELDS:
         changes[name] = getattr(into, name) + changes[name]
-    return replace(into, **changes)
+    return into._replace(**changes)

@@ -19,7 +19,8 @@ from core import dates
 from core.errors import BadInput
 from core.schemas import Due
 
-_HEADS = frozenset({"remind"})
+HEADS = frozenset({"remind"})
+"""Words that start a reminder phrase (matched case-insensitively)."""
 _LONGEST_DURATION = 6  # words between "remind me" and "before": "1 hour and 30 minutes"
 _DURATION_WORD = re.compile(r"[0-9]+|[a-z]+|\S")
 _DURATION_UNITS = {"m": "minutes", "days": "days", "weeks": "weeks", "minutes": "minutes",
@@ -56,7 +57,7 @@ def match_reminder(
     past, a duration in months or years, or an impossible date or time.
     """
     w = [t.lower() for t in tokens]
-    if i >= len(w) or w[i] not in _HEADS:
+    if i >= len(w) or w[i] not in HEADS:
         return None
     j = i + 2 if i + 1 < len(w) and w[i + 1] == "me" else i + 1
     for k in range(j + 1, min(j + _LONGEST_DURATION, len(w)) + 1):
@@ -85,7 +86,7 @@ def parse_reminder(text: str, now: datetime) -> ReminderSpec:
     "1 day before", "at 3pm", "tomorrow 9am", with or without a leading "remind me".
     Raises BadInput naming `text` if it is not one."""
     words = text.split()
-    if not words or words[0].lower() not in _HEADS:
+    if not words or words[0].lower() not in HEADS:
         words = ["remind", *words]
     found = match_reminder(words, 0, now)
     if found is None or found[0] != len(words):

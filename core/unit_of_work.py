@@ -161,13 +161,13 @@ class UnitOfWork:
     ) -> TaskRead:
         """Write `after` over `before` and append its event; unchanged tasks are not written."""
         # Writes only: reads (list, count) skip the JSON shapes and the validation (zoneinfo).
-        from core.formats import jsonfmt
+        from core.formats.task_shape import task_to_dict
         from core.validation import check_dates
 
         if after.status is not before.status or after.depends != before.depends:
             after = self._blocked_now(tx, after)
-        new = jsonfmt.task_to_dict(after, self.tz)
-        changes = events.diff(jsonfmt.task_to_dict(before, self.tz), new, TRACKED)
+        new = task_to_dict(after, self.tz)
+        changes = events.diff(task_to_dict(before, self.tz), new, TRACKED)
         if not changes:
             return before
         check_dates(after, [name for name in ("due", "reminders") if name in changes])

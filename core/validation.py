@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core import dates, reminders
+from core import dates
 from core.changes import TaskCreate
 from core.errors import BadInput
 from core.schemas import Due, ReminderRead, TaskRead
@@ -77,7 +77,11 @@ def sorted_reminders(items: Sequence[ReminderRead]) -> tuple[ReminderRead, ...]:
 
 def valid_reminders(items: Sequence[ReminderRead], tz: tzinfo) -> tuple[ReminderRead, ...]:
     """Reminders in `tz`, sorted; BadInput names a malformed offset."""
-    for item in items:
-        if item.before is not None:
-            reminders.parse_iso_duration(item.before)
+    relative = [item.before for item in items if item.before is not None]
+    if relative:
+        # Here: a task without reminders (a plain add) does not load the reminder grammar.
+        from core.reminders import parse_iso_duration
+
+        for before in relative:
+            parse_iso_duration(before)
     return sorted_reminders([replace(r, at=r.at.astimezone(tz)) for r in items])

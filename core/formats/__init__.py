@@ -12,14 +12,15 @@ from typing import Any, Literal
 
 from core.changes import TaskCreate
 from core.errors import BadInput
-from core.formats._common import NestedTooDeeply, load_objects
 
 Format = Literal["json", "taskwarrior", "todotxt", "ical"]
 FORMATS: tuple[Format, ...] = ("json", "taskwarrior", "todotxt", "ical")
 
 _BOM = "\ufeff"
-_TITLE_KEY = re.compile(r'"title"\s*:')
-_DESCRIPTION_KEY = re.compile(r'"description"\s*:')
+# Patterns, compiled (and cached by re) on first use: every write loads this package for
+# core.formats.task_shape, and only an import detects a format.
+_TITLE_KEY = r'"title"\s*:'
+_DESCRIPTION_KEY = r'"description"\s*:'
 
 
 def detect(text: str) -> Format:
@@ -68,6 +69,8 @@ def parse_any(
 
 
 def _json_flavour(body: str) -> Format:
+    from core.formats._common import NestedTooDeeply, load_objects
+
     try:
         objects = load_objects(body)
     except NestedTooDeeply:
@@ -83,8 +86,8 @@ def _json_flavour(body: str) -> Format:
 
 
 def _flavour_by_keys(body: str) -> Format:
-    if _DESCRIPTION_KEY.search(body) and not _TITLE_KEY.search(body):
+    if re.search(_DESCRIPTION_KEY, body) and not re.search(_TITLE_KEY, body):
         return "taskwarrior"
-    if _TITLE_KEY.search(body):
+    if re.search(_TITLE_KEY, body):
         return "json"
     return "todotxt"

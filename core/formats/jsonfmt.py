@@ -1,7 +1,8 @@
 """Our own JSON: the stable shape for scripts (`todo list --json`) and for export/import.
 
-The key order of `task_to_dict` is part of the contract; add keys at the end, never rename.
-Datetimes are written in the caller's zone with their UTC offset, to the second.
+The key order of `task_to_dict` (core.formats.task_shape) is part of the contract; add keys
+at the end, never rename. Datetimes are written in the caller's zone with their UTC offset, to
+the second.
 """
 
 from __future__ import annotations
@@ -23,47 +24,11 @@ from core.formats._common import (
     string_list,
     where,
 )
-from core.formats._iso import iso, parse_iso_datetime, parse_iso_due
+from core.formats._iso import parse_iso_datetime, parse_iso_due
+from core.formats.task_shape import task_to_dict as task_to_dict  # re-exported
 from core.priorities import Priority
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.tags import normalise_tags
-
-
-def task_to_dict(task: TaskRead, tz: tzinfo) -> dict[str, Any]:
-    """The scripting shape of one task, keys in their documented order."""
-    return {
-        "id": task.id,
-        "title": task.title,
-        "notes": task.notes,
-        "status": task.status.value,
-        "priority": task.priority.value,
-        "tags": list(task.tags),
-        "due": None if task.due is None else iso(task.due, tz),
-        "recurrence": task.recurrence,
-        "reminders": [_reminder_to_dict(r, tz) for r in task.reminders],
-        "created": iso(task.created, tz),
-        "updated": iso(task.updated, tz),
-        "completed": _optional_iso(task.completed, tz),
-        "uuid": task.uuid,
-        "recurrence_from": _recurrence_from(task),
-        # Sorted, as core.kept stores them: the SQLite fast path copies the stored text.
-        "kept": dict(sorted(task.kept.items())),
-        "project": task.project,
-        "wait": _optional_iso(task.wait, tz),
-        "scheduled": None if task.scheduled is None else iso(task.scheduled, tz),
-        "until": _optional_iso(task.until, tz),
-        "parent": task.parent,
-        "depends": list(task.depends),
-        "blocked": task.blocked,
-        "children": task.children,
-    }
-
-
-def _recurrence_from(task: TaskRead) -> str | None:
-    """What the next instance counts from: the schedule ("due") or the completion (`every!`)."""
-    if task.recurrence is None:
-        return None
-    return "completion" if task.recur_from_completion else "due"
 
 
 def dumps(tasks: Sequence[TaskRead], tz: tzinfo) -> str:
@@ -118,14 +83,6 @@ def _linked(create: TaskCreate, obj: dict[str, Any], uuid_of: dict[int, str]) ->
         return create
     return replace(create, parent_uuid=None if up is None else check_uuid(up),
                    depends_uuids=tuple(check_uuid(u) for u in found))
-
-
-def _reminder_to_dict(reminder: ReminderRead, tz: tzinfo) -> dict[str, Any]:
-    return {"at": iso(reminder.at, tz), "before": reminder.before, "state": reminder.state.value}
-
-
-def _optional_iso(value: datetime | None, tz: tzinfo) -> str | None:
-    return None if value is None else iso(value, tz)
 
 
 def _task_from_dict(obj: object) -> TaskCreate:

@@ -160,9 +160,14 @@ def next_id(db: Db, owner: str) -> int:
     return int(db.value("SELECT COALESCE(MAX(id), 0) + 1 FROM task WHERE owner = ?", (owner,)))
 
 
-def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
-    """Store a new task with its tags and reminders; returns its internal key."""
+def insert(db: Db, owner: str, task: TaskRead, series: Series | None) -> int:
+    """Store a new task with its tags and reminders, and its place in a series (None: it does
+    not repeat); returns its internal key."""
     due_date, due_at = _split_due(task.due)
+    start, zone, series_id, occurrence = (
+        (None, None, None, None) if series is None
+        else (series.recur_start, series.zone, series.series_id, series.occurrence)
+    )
     scheduled_date, scheduled_at = _split_due(task.scheduled)
     pk = int(
         db.insert(
@@ -175,8 +180,8 @@ def insert(db: Db, owner: str, task: TaskRead, series: Series) -> int:
                 owner, task.id, task.uuid, task.title, task.notes, task.status.value,
                 task.priority.rank, db.day(due_date), db.dt(due_at), db.dt(task.created),
                 db.dt(task.updated), db.dt(task.completed), task.recurrence,
-                task.recur_from_completion, series.recur_start, series.zone, series.series_id,
-                series.occurrence, keptmod.encode(task.kept), task.project, db.dt(task.wait),
+                task.recur_from_completion, start, zone, series_id, occurrence,
+                keptmod.encode(task.kept), task.project, db.dt(task.wait),
                 db.day(scheduled_date), db.dt(scheduled_at), db.dt(task.until),
             ),
         )

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from core import events, links
+from core import events
 from core.changes import TaskUpdate
 from core.errors import BadInput
-from core.formats import jsonfmt
+from core.formats.task_shape import task_to_dict
 from core.queries import links as link_rows
 from core.queries import tasks as task_rows
 from core.schemas import UNSET, Status, TaskRead
@@ -45,6 +45,8 @@ def linked_new(uow: UnitOfWork, tx: Tx, task: TaskRead) -> TaskRead:
 def relinked(uow: UnitOfWork, tx: Tx, task: TaskRead, change: TaskUpdate) -> TaskRead:
     """`task` with the parent and blockers `change` gives, checked: they exist, are not
     deleted, and close no cycle (BadInput names it: "5 -> 3 -> 5")."""
+    from core import links  # the cycle checks: edits need them, an add never does
+
     if change.parent is not UNSET:
         parent = change.parent
         if parent is not None:
@@ -98,7 +100,7 @@ def announce_unblocked(uow: UnitOfWork, tx: Tx, done: Sequence[tuple[int, TaskRe
     for pk in link_rows.unblocked_by(tx.db, pks):
         task = task_rows.load_pk(tx.db, pk, uow.tz)
         freed_by = [i for i in task.depends if i in completed_ids]
-        snapshot = jsonfmt.task_to_dict(task, uow.tz)
+        snapshot = task_to_dict(task, uow.tz)
         uow.append(tx, pk, events.unblocked_event(snapshot, freed_by, uow.owner, tx.now))
 
 

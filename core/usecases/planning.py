@@ -3,22 +3,24 @@ quick add, the add options and edits set them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core import dates, projects
 from core.changes import TaskUpdate
 from core.errors import BadInput
-from core.quickadd import Parsed
 from core.schemas import UNSET, Due, TaskRead
-from core.unit_of_work import UnitOfWork
 from core.validation import valid_due
 
+if TYPE_CHECKING:
+    from core.quickadd import Parsed
+    from core.unit_of_work import UnitOfWork
 
-@dataclass(frozen=True, slots=True)
-class PlanFields:
-    """The `todo add` options for the planning fields, as typed; None: what the text says."""
+
+class PlanFields(NamedTuple):
+    """The `todo add` options for the planning fields, as typed; None: what the text says.
+
+    A NamedTuple: every `todo add` loads this class, and a dataclass costs ~0.5 ms to create."""
 
     project: str | None = None
     wait: str | None = None

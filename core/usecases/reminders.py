@@ -10,7 +10,7 @@ from typing import Any
 
 from core import dates, deliveries, events, reminders
 from core.errors import BadInput, NothingToDo
-from core.formats import jsonfmt
+from core.formats.task_shape import task_to_dict
 from core.queries import reminders as reminder_rows
 from core.queries import tasks as task_rows
 from core.results import DueReminder
@@ -120,7 +120,7 @@ def _announce_due(
 ) -> None:
     # Claiming and announcing share the transaction: a reminder is announced exactly once.
     detail = {"id": reminder_id, "at": dates.iso(reminder.at, uow.tz), "before": reminder.before}
-    snapshot = jsonfmt.task_to_dict(task, uow.tz)
+    snapshot = task_to_dict(task, uow.tz)
     uow.append(tx, pk, events.reminder_event(events.REMINDER_DUE, snapshot, detail,
                                              uow.owner, tx.now))
 

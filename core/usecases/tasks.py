@@ -6,17 +6,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core import dates, events, projects, quickadd, recurrence, reminders
+from core import dates, events, projects, quickadd
 from core.changes import TaskCreate, TaskUpdate
 from core.errors import BadInput
-from core.formats import jsonfmt
+from core.formats.task_shape import task_to_dict
 from core.ids import new_uuid
 from core.priorities import Priority, parse_priority
 from core.queries import outbox
 from core.queries import tasks as task_rows
-from core.recurrence.instances import Series, moved_reminders, occurrence_key, start_series
 from core.schemas import UNSET, Due, ReminderRead, Status, TaskRead
 from core.store import Db
 from core.tags import normalise_tags
@@ -34,6 +33,14 @@ from core.validation import (
     valid_reminders,
     valid_title,
 )
+
+if TYPE_CHECKING:
+    from core.recurrence import Rule as Recurrence
+    from core.recurrence.instances import Series
+    from core.reminders import ReminderSpec
+
+# The repeat and reminder machinery (core.recurrence, core.reminders) is imported where a
+# task repeats or reminds: a plain `todo add` loads neither (~2 ms, tests/cli/test_process.py).
 
 
 def add(uow: UnitOfWork, create: TaskCreate) -> TaskRead:
@@ -58,11 +65,13 @@ def add_text(
     """Create a task from quick-add text; explicit options override what the text says."""
     now = uow.now()
     parsed = quickadd.parse(check_text("title", text), now)
-    rule = recurrence.parse_rule(every, now) if every else parsed.recurrence
+    rule = _rule_option(every, now) if every else parsed.recurrence
     when = dates.parse_due(due, now) if due else parsed.due
     if rule is not None:
-        when = recurrence.first_due(rule, now, when)
-    specs = [*parsed.reminders, *(reminders.parse_reminder(r, now) for r in remind)]
+        from core.recurrence import first_due
+
+        when = first_due(rule, now, when)
+    specs = [*parsed.reminders, *_reminder_options(remind, now)]
     create = TaskCreate(
         title=parsed.title,
         notes=notes,
@@ -78,12 +87,28 @@ def add_text(
     )
     if rule is None or when is None:
         return add(uow, create)
+    from core.recurrence.instances import start_series
+
     series = start_series(when, uow.tz, clock=rule.time)
     return uow.write("add", lambda tx: insert(uow, tx, create, series))
 
 
+def _rule_option(every: str, now: datetime) -> Recurrence:
+    from core.recurrence import parse_rule
+
+    return parse_rule(every, now)
+
+
+def _reminder_options(remind: Sequence[str], now: datetime) -> list[ReminderSpec]:
+    if not remind:
+        return []
+    from core.reminders import parse_reminder
+
+    return [parse_reminder(r, now) for r in remind]
+
+
 def _new_reminders(
-    uow: UnitOfWork, specs: Sequence[reminders.ReminderSpec], due: Due | None
+    uow: UnitOfWork, specs: Sequence[ReminderSpec], due: Due | None
 ) -> tuple[ReminderRead, ...]:
     if not specs:
         return ()
@@ -97,18 +122,30 @@ def insert(uow: UnitOfWork, tx: Tx, create: TaskCreate, series: Series | None = 
     """Write a new task and its `created` event in the open transaction."""
     check_dates(create, ("due", "reminders", "created", "updated", "completed", "wait",
                          "scheduled", "until"))
-    rrule = None if create.recurrence is None else recurrence.validate_rrule(create.recurrence)
-    due = valid_due(placed(create.due, uow.tz), uow.tz)
-    if rrule is not None and due is None:
-        due = recurrence.first_due(recurrence.Rule(rrule, create.recur_from_completion),
-                                   tx.now, None)
+    rrule, due = _rule_and_due(uow, create, tx.now)
     task = links.linked_new(uow, tx, _new_task(uow, tx, create, rrule, due))
     if series is None:
         series = _series_of_new(uow, create, rrule, due)
     pk = task_rows.insert(tx.db, uow.owner, task, series)
-    snapshot = jsonfmt.task_to_dict(task, uow.tz)
+    snapshot = task_to_dict(task, uow.tz)
     uow.append(tx, pk, events.make_event(events.CREATED, snapshot, {}, uow.owner, 1, tx.now))
     return task
+
+
+def _rule_and_due(
+    uow: UnitOfWork, create: TaskCreate, now: datetime
+) -> tuple[str | None, Due | None]:
+    """A new task's checked rule and due: a repeating task without one starts on its rule's
+    first due."""
+    if create.recurrence is None:
+        return None, valid_due(placed(create.due, uow.tz), uow.tz)
+    from core.recurrence import Rule, first_due, validate_rrule
+
+    rrule = validate_rrule(create.recurrence)
+    due = valid_due(placed(create.due, uow.tz), uow.tz)
+    if due is None:
+        due = first_due(Rule(rrule, create.recur_from_completion), now, None)
+    return rrule, due
 
 
 def _new_task(
@@ -147,8 +184,10 @@ def _anchored(
 ) -> tuple[ReminderRead, ...]:
     """Relative reminders at their instant before `due`, counted as this user counts them
     (all-day time, zone): an import only knows how long before the due they are."""
-    if due is None:
+    if due is None or not items:
         return items
+    from core import reminders
+
     return sorted_reminders([
         item if item.before is None else replace(item, at=reminders.reminder_at(
             reminders.ReminderSpec(before=reminders.parse_iso_duration(item.before)),
@@ -159,11 +198,13 @@ def _anchored(
 
 def _series_of_new(
     uow: UnitOfWork, create: TaskCreate, rrule: str | None, due: Due | None
-) -> Series:
+) -> Series | None:
     """A new task's series: its own, or the imported series it is an instance of, in the
-    zone the import names (the user's otherwise)."""
+    zone the import names (the user's otherwise); None for a task that does not repeat."""
     if rrule is None or due is None:
-        return Series()
+        return None
+    from core.recurrence.instances import occurrence_key, start_series
+
     zone = uow.tz if create.zone is None else named_zone(create.zone)
     start = valid_due(placed(create.recur_start, uow.tz), uow.tz) or due
     series = start_series(start, zone, create.series_id)
@@ -196,9 +237,10 @@ def _edited(uow: UnitOfWork, task: TaskRead, change: TaskUpdate, now: datetime) 
         edited = recurring(uow, edited, change.recurrence, now)
     edited = replace(edited, **plan_changes(uow, change))
     if change.add_reminders:
+        from core.reminders import parse_reminder
         from core.usecases.reminders import new_reminder
 
-        added = [new_reminder(uow, reminders.parse_reminder(r, now), edited.due)
+        added = [new_reminder(uow, parse_reminder(r, now), edited.due)
                  for r in change.add_reminders]
         edited = replace(edited, reminders=sorted_reminders([*edited.reminders, *added]))
     if edited.recurrence is not None and edited.due is None:
@@ -227,6 +269,8 @@ def _plain_fields(task: TaskRead, change: TaskUpdate) -> dict[str, Any]:
 
 def moved(uow: UnitOfWork, task: TaskRead, due: Due | None, now: datetime) -> TaskRead:
     """`task` with a new due date; its relative reminders follow."""
+    from core.recurrence.instances import moved_reminders
+
     return replace(task, due=due, reminders=moved_reminders(task.reminders, due,
                                                               uow.all_day_time, now))
 
@@ -235,8 +279,10 @@ def recurring(uow: UnitOfWork, task: TaskRead, phrase: str | None, now: datetime
     """`task` with a new rule from this instance on, or with its series ended (None)."""
     if phrase is None:
         return replace(task, recurrence=None, recur_from_completion=False)
-    rule = recurrence.parse_rule(phrase, now)
-    shifted = moved(uow, task, recurrence.first_due(rule, now, task.due), now)
+    from core.recurrence import first_due, parse_rule
+
+    rule = parse_rule(phrase, now)
+    shifted = moved(uow, task, first_due(rule, now, task.due), now)
     return replace(shifted, recurrence=rule.rrule, recur_from_completion=rule.from_completion)
 
 

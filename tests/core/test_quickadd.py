@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from core import dates, quickadd
+from core import dates, quickadd, reminders
 from core.errors import BadInput
 from core.priorities import Priority
 from core.quickadd import Match, Parsed, Token, parse, tokenize
@@ -502,3 +502,34 @@ def test_every_day_at_a_bare_hour() -> None:
 def test_a_negative_amount_is_an_error_not_a_title() -> None:
     with pytest.raises(BadInput, match="'in -3 days'"):
         parse("call mom in -3 days", NOW)
+
+
+def test_the_head_words_quick_add_checks_are_the_grammars_own() -> None:
+    # Quick add loads the repeat and reminder grammars only after seeing one of these words
+    # (issue 14): a head word a grammar gains must be added here too, or its phrases stay title.
+    from core.recurrence.vocabulary import HEADS as REPEAT
+
+    assert quickadd.REPEAT_HEADS == REPEAT
+    assert quickadd.REMINDER_HEADS == reminders.HEADS
+
+
+@pytest.mark.parametrize("text", ["Every day", "DAILY", "Annually", "EVERY! 2 days",
+                                  "REMIND me at 3pm", "Remind at 3pm"])
+def test_head_words_match_in_any_case(text: str) -> None:
+    # The cheap check lowers the word as the grammars do: a capitalised head still repeats
+    # or reminds.
+    got = parse(f"x {text}", NOW)
+    assert got.title == "x"
+    assert got.recurrence is not None or got.reminders
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\t", "\n", "\u00a0", "\u2003",
+                                         "\x1c", "\x85", "x", '"']), max_size=30))
+def test_tokenize_without_quotes_splits_as_the_quoted_grammar_does(text: str) -> None:
+    # Lines without a quote skip the regular expression (str.split); both must agree on what
+    # whitespace is, Unicode's included.
+    import re
+
+    expected = [Token(m[1], quoted=True) if m[1] is not None else Token(m[0])
+                for m in re.finditer(quickadd._TOKEN, text)]
+    assert tokenize(text) == expected
