@@ -61,8 +61,15 @@ def run_inline(service: TaskService) -> list[TaskRead]:
     if left is None:
         service.expire_due(now)  # time-driven like a worker's tick; its events drain now
     if left != []:
-        drain(service, [c for c in consumers if left is None or c.group in left])
+        drain(service, _from_first_left(consumers, left))
     return recurrence.created
+
+
+def _from_first_left(consumers: Sequence[Consumer], left: list[str] | None) -> list[Consumer]:
+    # A group drained the slow way may write events (the recurrence consumer creates the
+    # next instance), so every group after it is drained the slow way too, to see them.
+    first = next((i for i, c in enumerate(consumers) if left is None or c.group in left), 0)
+    return list(consumers[first:])
 
 
 def drain(
