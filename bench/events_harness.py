@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from config.settings import Settings, effective_values, load_settings
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.service import TaskService
 from core.store import read_dt
 from services import workers

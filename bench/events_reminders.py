@@ -40,7 +40,7 @@ from events_report import (
 )
 
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.schemas import ReminderRead, ReminderState
 from core.service import TaskService
 from core.store import read_dt

@@ -38,7 +38,7 @@ import events as bench  # bench/ is a folder of scripts: its sibling by path
 
 from config.settings import load_settings
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.schemas import ReminderRead, ReminderState
 from core.service import TaskService
 

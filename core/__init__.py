@@ -15,7 +15,8 @@ from core.schemas import Status, TaskRead
 
 if TYPE_CHECKING:
     from config.settings import Settings
-    from core.changes import TaskCreate, TaskUpdate
+    from core.changes import TaskUpdate
+    from core.creation import TaskCreate
     from core.selection import TaskFilter
     from core.service import ServiceHook, TaskService
 
@@ -23,7 +24,7 @@ __all__ = [
     "BadInput", "NotFound", "NothingToDo", "Priority", "Status", "StorageError",
     "TaskCreate", "TaskFilter", "TaskRead", "TaskUpdate", "TodoError", "open_service",
 ]
-_INPUTS = {"TaskCreate": "changes", "TaskUpdate": "changes", "TaskFilter": "selection"}
+_INPUTS = {"TaskCreate": "creation", "TaskUpdate": "changes", "TaskFilter": "selection"}
 
 
 def __getattr__(name: str) -> object:

@@ -8,9 +8,8 @@ old and new value; that is enough to undo a change and to audit it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.ids import new_uuid as new_id
 
@@ -38,9 +37,11 @@ Changes = dict[str, dict[str, Any]]
 """Field name -> {"old": value, "new": value}, values in their JSON form."""
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One event as stored in the outbox, before it gets its sequence number."""
+class Event(NamedTuple):
+    """One event as stored in the outbox, before it gets its sequence number.
+
+    A NamedTuple: every command loads this class, and a dataclass costs ~0.5 ms to create.
+    """
 
     id: str
     type: str

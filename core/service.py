@@ -19,8 +19,9 @@ from core.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from core.audit import AuditEntry
-    from core.changes import TaskCreate, TaskUpdate
+    from core.changes import TaskUpdate
     from core.conversations import Conversations
+    from core.creation import TaskCreate
     from core.formats import Format
     from core.projects import ProjectNode
     from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult

@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core import dates
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.schemas import Due, ReminderRead, TaskRead
 from core.text import check_text

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, date, tzinfo
 from typing import Any, Literal
 
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 
 Format = Literal["json", "taskwarrior", "todotxt", "ical"]

@@ -13,7 +13,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.changes import TaskCreate
+    from core.creation import TaskCreate
     from core.recurrence.instances import Series
     from core.schemas import TaskRead
 

@@ -15,7 +15,7 @@ from typing import Any
 from icalendar import Calendar
 
 from core import projects, recurrence
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats._common import coerce_tags, located
 from core.formats.ical_alarms import reminders_of

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats._common import (
     check_uuid,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
 from core import recurrence
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats import tw_periods, tw_planning, tw_time
 from core.formats._common import (

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 
 from core import dates
 from core import kept as keptmod
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats._common import coerce_tag, located
 from core.priorities import Priority

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from core import links
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.queries import links as link_rows
 from core.queries import tasks as task_rows
 from core.schemas import TaskRead

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from core import events
-from core.changes import TaskUpdate
 from core.errors import BadInput
 from core.formats.task_shape import task_to_dict
 from core.queries import links as link_rows
 from core.queries import tasks as task_rows
 from core.schemas import UNSET, Status, TaskRead
 from core.unit_of_work import Tx, UnitOfWork
+
+if TYPE_CHECKING:
+    from core.changes import TaskUpdate
 
 
 def check_targets(uow: UnitOfWork, tx: Tx, ids: Sequence[int], what: str) -> None:

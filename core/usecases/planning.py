@@ -7,12 +7,12 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core import dates, projects
-from core.changes import TaskUpdate
 from core.errors import BadInput
 from core.schemas import UNSET, Due, TaskRead
 from core.validation import valid_due
 
 if TYPE_CHECKING:
+    from core.changes import TaskUpdate
     from core.quickadd import Parsed
     from core.unit_of_work import UnitOfWork
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core import dates, events, projects, quickadd
-from core.changes import TaskCreate, TaskUpdate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats.task_shape import task_to_dict
 from core.ids import new_uuid
@@ -35,6 +35,7 @@ from core.validation import (
 )
 
 if TYPE_CHECKING:
+    from core.changes import TaskUpdate
     from core.recurrence import Rule as Recurrence
     from core.recurrence.instances import Series
     from core.reminders import ReminderSpec

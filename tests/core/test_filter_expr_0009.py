@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.filterlang import parse
 from core.filterlang.evaluate import predicate
 from core.queries.filter_expr import add_expr

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.filterlang import parse
 from core.filterlang.evaluate import predicate
 from core.priorities import Priority

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats import detect, ical, jsonfmt, parse_any, taskwarrior, todotxt
 from core.priorities import Priority

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from core import event_schemas, events
-from core.changes import TaskCreate, TaskUpdate
+from core.changes import TaskUpdate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.schemas import Status
 from core.selection import TaskFilter

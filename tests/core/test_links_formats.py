@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats import taskwarrior
 from core.selection import TaskFilter

@@ -8,7 +8,8 @@ from datetime import date, datetime
 import pytest
 
 from core import BadInput, NotFound, NothingToDo, Priority, Status, open_service
-from core.changes import TaskCreate, TaskUpdate
+from core.changes import TaskUpdate
+from core.creation import TaskCreate
 from core.selection import TaskFilter
 from core.service import TaskService
 from tests.conftest import BERLIN, Clock, drain, make_settings

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.dates import offset_spans
 from core.formats import jsonfmt
 from core.priorities import Priority

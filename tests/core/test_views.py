@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.selection import TaskFilter
 from core.service import TaskService

@@ -19,7 +19,8 @@ from cloudevents.core.formats.json import JSONFormat
 
 from config.settings import KafkaSettings
 from core import event_schemas, events, open_service
-from core.changes import TaskCreate, TaskUpdate
+from core.changes import TaskUpdate
+from core.creation import TaskCreate
 from core.eventlog import EventLog
 from core.service import TaskService
 from core.store import read_dt

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from core import events, open_service
-from core.changes import TaskCreate, TaskUpdate
+from core.changes import TaskUpdate
+from core.creation import TaskCreate
 from core.errors import BadInput
 from core.eventlog import EventLog, LogEntry
 from core.schemas import ReminderRead, ReminderState, Status

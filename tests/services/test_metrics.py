@@ -24,7 +24,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from config.settings import KafkaSettings, Settings
 from core import events, open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.eventlog import EventLog
 from core.schemas import ReminderRead, ReminderState
 from core.service import TaskService

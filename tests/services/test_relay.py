@@ -19,7 +19,7 @@ import pytest
 
 from config.settings import KafkaSettings
 from core import events, open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.eventlog import EventLog
 from core.leases import Leases
 from core.service import TaskService

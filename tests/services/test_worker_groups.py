@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from core import events, open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.eventlog import EventLog
 from core.leases import Leases
 from core.schemas import ReminderRead, ReminderState, Status

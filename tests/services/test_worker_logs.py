@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.schemas import ReminderRead, ReminderState
 from services import logs
 from tests.conftest import make_settings

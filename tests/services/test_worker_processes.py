@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.eventlog import EventLog
 from core.schemas import ReminderRead, ReminderState
 from core.service import TaskService

@@ -13,7 +13,7 @@ from typing import Any
 
 from config.settings import KafkaSettings
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.eventlog import EventLog
 from services import kafka
 from services.topics import topic_names

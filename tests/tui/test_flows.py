@@ -10,7 +10,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from core import Priority, Status, TaskFilter
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.schemas import ReminderState
 from core.service import TaskService
 from tests.conftest import BERLIN

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import open_service
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.priorities import Priority
 from core.schemas import Status
 from core.selection import TaskFilter

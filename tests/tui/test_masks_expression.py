@@ -10,7 +10,8 @@ import uuid
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from core.changes import TaskCreate, TaskUpdate
+from core.changes import TaskUpdate
+from core.creation import TaskCreate
 from core.filterlang import parse
 from core.filterlang.tree import mentions_status
 from core.schemas import Status

@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 
 from core import TaskFilter
-from core.changes import TaskCreate
+from core.creation import TaskCreate
 from core.service import TaskService
 from services import opener
 from tests.conftest import BERLIN, Clock, make_settings
