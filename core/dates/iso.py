@@ -10,8 +10,9 @@ from core.dates.zones import to_utc
 from core.errors import BadInput
 from core.schemas import Due
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[t ][0-9]{2}:[0-9]{2}\S*")
+# Patterns that `re` compiles on first use: reading stored dates needs neither.
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+ISO_DATETIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[t ][0-9]{2}:[0-9]{2}\S*"
 
 
 def iso(due: Due, tz: tzinfo) -> str:
@@ -32,9 +33,9 @@ def parse_iso_due(text: str) -> Due:
     instant)."""
     key = text.strip()
     try:
-        if ISO_DATE.fullmatch(key):
+        if re.fullmatch(ISO_DATE, key):
             return check_range(date.fromisoformat(key), f"'{text}'")
-        if ISO_DATETIME.fullmatch(key.lower()):
+        if re.fullmatch(ISO_DATETIME, key.lower()):
             value = datetime.fromisoformat(key.upper())
             if value.tzinfo is not None:
                 return check_range(value, f"'{text}'")

@@ -16,7 +16,7 @@ from core.dates.arithmetic import (
     shift_date,
 )
 from core.dates.iso import ISO_DATE, ISO_DATETIME
-from core.dates.times import MERIDIEMS, NAMED_TIMES, parse_time_of_day
+from core.dates.times import MERIDIEMS, NAMED_TIMES, leads_with_digit, parse_time_of_day
 from core.dates.zones import combine, zone_of
 from core.errors import BadInput
 from core.schemas import Due
@@ -33,12 +33,14 @@ MONTHS = {
     "november": 11, "nov": 11, "december": 12, "dec": 12,
 }
 _TONIGHT = time(20)
-_DAY_NUMBER = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?")
-_YEAR = re.compile(r"[0-9]{4}")
-_AMOUNT = re.compile(r"[0-9]+|an?")
-_GLUED_AMOUNT = re.compile(r"([0-9]+)([a-z]+)")
-_NEGATIVE_AMOUNT = re.compile(r"-[0-9]+([a-z]*)")
-_BARE_HOUR = re.compile(r"[0-9]{1,2}")
+# Patterns that `re` compiles on first use; the ones tried on every word of quick add
+# start with a digit, and `leads_with_digit` spares plain words them.
+_DAY_NUMBER = r"([0-9]{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"[0-9]{4}"
+_AMOUNT = r"[0-9]+|an?"
+_GLUED_AMOUNT = r"([0-9]+)([a-z]+)"
+_NEGATIVE_AMOUNT = r"-[0-9]+([a-z]*)"
+_BARE_HOUR = r"[0-9]{1,2}"
 _PERIOD_ENDS = frozenset({"week", "month", "year"})
 
 KEYWORDS = frozenset(
@@ -114,7 +116,7 @@ def _elapsed(w: Sequence[str], now: datetime) -> _Found | None:
 
 
 def _iso_datetime(w: Sequence[str], now: datetime) -> _Found | None:
-    if not w or not ISO_DATETIME.fullmatch(w[0]):
+    if not w or not leads_with_digit(w[0]) or not re.fullmatch(ISO_DATETIME, w[0]):
         return None
     try:
         value = datetime.fromisoformat(w[0].upper())
@@ -166,7 +168,7 @@ def time_after_at(w: Sequence[str], i: int) -> tuple[int, time] | None:
     (words used, time): any time of day, or a bare hour on the 24-hour clock ("fri at 9",
     "every day at 17"). A number that is no hour ("at 42") is not a time: it stays text."""
     found = _time_words(w, i)
-    if found is None and i < len(w) and _BARE_HOUR.fullmatch(w[i]) and int(w[i]) <= 23:
+    if found is None and i < len(w) and re.fullmatch(_BARE_HOUR, w[i]) and int(w[i]) <= 23:
         return 1, time(int(w[i]))
     return found
 
@@ -231,7 +233,7 @@ def _named_day(w: Sequence[str], i: int, today: date) -> _Day | None:
 
 
 def _iso_day(w: Sequence[str], i: int, today: date) -> _Day | None:
-    if not ISO_DATE.fullmatch(w[i]):
+    if not leads_with_digit(w[i]) or not re.fullmatch(ISO_DATE, w[i]):
         return None
     try:
         return 1, date.fromisoformat(w[i]), None
@@ -255,10 +257,10 @@ def _in_amount(w: Sequence[str], i: int) -> tuple[int, int, str] | None:
     if i + 1 >= len(w) or w[i] != "in":
         return None
     _refuse_negative(w, i)
-    glued = _GLUED_AMOUNT.fullmatch(w[i + 1])
+    glued = re.fullmatch(_GLUED_AMOUNT, w[i + 1])
     if glued and (unit := parse_unit(glued[2])):
         return 2, int(glued[1]), unit
-    if i + 2 < len(w) and _AMOUNT.fullmatch(w[i + 1]) and (unit := parse_unit(w[i + 2])):
+    if i + 2 < len(w) and re.fullmatch(_AMOUNT, w[i + 1]) and (unit := parse_unit(w[i + 2])):
         amount = int(w[i + 1]) if w[i + 1][0].isdigit() else 1
         return 3, amount, unit
     return None
@@ -266,7 +268,7 @@ def _in_amount(w: Sequence[str], i: int) -> tuple[int, int, str] | None:
 
 def _refuse_negative(w: Sequence[str], i: int) -> None:
     """"in -3 days" is a mistake, not a title: "in" counts ahead."""
-    negative = _NEGATIVE_AMOUNT.fullmatch(w[i + 1])
+    negative = re.fullmatch(_NEGATIVE_AMOUNT, w[i + 1])
     if negative is None:
         return
     glued = negative[1]
@@ -284,7 +286,7 @@ def _month_day(w: Sequence[str], i: int, today: date) -> _Day | None:
     text = " ".join(w[i:i + size])
     if not 1 <= day <= days_in_month(2000, month):  # 2000 was a leap year: allow feb 29
         raise _bad_date(text)
-    if i + size < len(w) and _YEAR.fullmatch(w[i + size]):
+    if i + size < len(w) and re.fullmatch(_YEAR, w[i + size]):
         year = int(w[i + size])
         return size + 1, _make_date(year, month, day, f"{text} {year}"), None
     return size, _next_occurrence(month, day, today), None
@@ -293,12 +295,12 @@ def _month_day(w: Sequence[str], i: int, today: date) -> _Day | None:
 def _month_then_number(w: Sequence[str], i: int) -> tuple[int, int, int] | None:
     if w[i] not in MONTHS or i + 1 >= len(w):
         return None
-    number = _DAY_NUMBER.fullmatch(w[i + 1])
+    number = re.fullmatch(_DAY_NUMBER, w[i + 1])
     return None if number is None else (2, MONTHS[w[i]], int(number[1]))
 
 
 def _number_then_month(w: Sequence[str], i: int) -> tuple[int, int, int] | None:
-    number = _DAY_NUMBER.fullmatch(w[i])
+    number = re.fullmatch(_DAY_NUMBER, w[i]) if leads_with_digit(w[i]) else None
     if number is None or i + 1 >= len(w) or w[i + 1] not in MONTHS:
         return None
     return 2, MONTHS[w[i + 1]], int(number[1])
