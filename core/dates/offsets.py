@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class OffsetSpan:
+class OffsetSpan(NamedTuple):
     """From `start` (a UTC instant; None: since forever) on, `tz` is `offset` ahead of UTC.
 
     `suffix` is the offset as `iso` prints it ("+01:00"), so a store can format local times
-    itself without a round trip through Python per value.
+    itself without a round trip through Python per value. A NamedTuple: every export loads
+    this class, and a dataclass costs ~0.5 ms to create.
     """
 
     start: datetime | None

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, tzinfo
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from core.creation import TaskCreate
 from core.errors import BadInput
+
+if TYPE_CHECKING:
+    from core.creation import TaskCreate
 
 Format = Literal["json", "taskwarrior", "todotxt", "ical"]
 FORMATS: tuple[Format, ...] = ("json", "taskwarrior", "todotxt", "ical")

@@ -11,9 +11,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats._common import (
     check_uuid,
@@ -29,6 +28,9 @@ from core.formats.task_shape import task_to_dict as task_to_dict  # re-exported
 from core.priorities import Priority
 from core.schemas import ReminderRead, ReminderState, Status, TaskRead
 from core.tags import normalise_tags
+
+if TYPE_CHECKING:
+    from core.creation import TaskCreate
 
 
 def dumps(tasks: Sequence[TaskRead], tz: tzinfo) -> str:
@@ -86,6 +88,7 @@ def _linked(create: TaskCreate, obj: dict[str, Any], uuid_of: dict[int, str]) ->
 
 
 def _task_from_dict(obj: object) -> TaskCreate:
+    from core.creation import TaskCreate  # imports only: an export creates none
     if not isinstance(obj, dict):
         raise BadInput(f"expected an object, not {json.dumps(obj)}")
     due = optional_str(obj, "due")

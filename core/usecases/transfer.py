@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from core.creation import TaskCreate
 from core.errors import BadInput
 from core.formats import Format, jsonfmt
 from core.queries import series as series_rows
@@ -22,6 +21,7 @@ from core.unit_of_work import Tx, UnitOfWork
 from core.usecases.reading import list_tasks
 
 if TYPE_CHECKING:
+    from core.creation import TaskCreate
     from core.results import ImportResult
 
 ProgressFn = Callable[[int, int], None]
