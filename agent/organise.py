@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from agent.results import changed, count
 from agent.toolspec import ToolResult
-from core import dates, projects
+from core import dates, project_tree, projects
 from core.changes import TaskUpdate
 from core.errors import BadInput
 from core.schemas import UNSET, Due, TaskRead
@@ -29,7 +29,7 @@ DateName = Literal["wait", "scheduled", "until"]
 def list_projects(svc: TaskService) -> ToolResult:
     """The projects as a tree, with how many pending tasks each holds: `pending` of its own,
     `total` with its sub-projects. A project is a '/'-separated path ("home/garden")."""
-    tree = [projects.to_dict(node) for node in svc.project_tree()]
+    tree = [project_tree.to_dict(node) for node in svc.project_tree()]
     return ToolResult({"ok": True, "projects": tree}, f"· listed {count(len(tree), 'project')}")
 
 

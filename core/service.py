@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from core.conversations import Conversations
     from core.creation import TaskCreate
     from core.formats import Format
-    from core.projects import ProjectNode
+    from core.project_tree import ProjectNode
     from core.results import DueReminder, HistoryEntry, ImportResult, UndoPreview, UndoResult
     from core.schemas import ReminderRead, TaskRead
     from core.selection import TaskFilter

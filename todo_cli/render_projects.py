@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core import projects
-from core.projects import ProjectNode
+from core import project_tree, projects
+from core.project_tree import ProjectNode
 from core.text import visible
 from todo_cli.render import Out
 from todo_cli.render_json import emit
@@ -35,4 +35,4 @@ def _lines(node: ProjectNode, depth: int, out: Out) -> None:
 
 def tree_json(roots: Sequence[ProjectNode]) -> None:
     """`todo projects --json`: [{"name", "project", "pending", "total", "children"}]."""
-    emit([projects.to_dict(root) for root in roots])
+    emit([project_tree.to_dict(root) for root in roots])

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from core import projects
 from core.errors import NotFound
-from core.projects import ProjectNode
+from core.project_tree import ProjectNode, tree
 from core.queries import task_plans
 from core.schemas import TaskRead
 from core.unit_of_work import UnitOfWork
@@ -16,7 +16,7 @@ from core.unit_of_work import UnitOfWork
 def project_tree(uow: UnitOfWork) -> list[ProjectNode]:
     """Every project holding a pending task, as a tree with pending counts (own and total)."""
     with uow.store.read() as db:
-        return projects.tree(task_plans.project_counts(db, uow.owner))
+        return tree(task_plans.project_counts(db, uow.owner))
 
 
 def rename_project(uow: UnitOfWork, old: str, new: str) -> list[TaskRead]:

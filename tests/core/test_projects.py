@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core import dates, projects
+from core import dates, project_tree, projects
 from core.errors import BadInput
 from core.quickadd import parse
 
@@ -46,8 +46,8 @@ def test_rename_refuses_into_itself() -> None:
 
 
 def test_tree_counts_own_and_total() -> None:
-    roots = projects.tree({"home/garden": 2, "home": 1, "Work": 4, "a/b/c": 1})
-    assert [projects.to_dict(r)["project"] for r in roots] == ["a", "home", "Work"]
+    roots = project_tree.tree({"home/garden": 2, "home": 1, "Work": 4, "a/b/c": 1})
+    assert [project_tree.to_dict(r)["project"] for r in roots] == ["a", "home", "Work"]
     home = roots[1]
     assert (home.own, home.total, home.children[0].total) == (1, 3, 2)
     assert (roots[0].own, roots[0].total, roots[0].children[0].children[0].path) == (0, 1, "a/b/c")
