@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from config import paths
 
@@ -166,8 +166,7 @@ def _read_toml(file: Path) -> dict[str, Any]:
         raise SettingsError(f"{file}: {exc}") from None
 
 
-@dataclass(eq=False, repr=False)
-class _Sources:
+class _Sources(NamedTuple):
     """Where _fill reads values and records their source."""
 
     env: dict[str, str]
