@@ -71,11 +71,15 @@ class TaskService(ReportCalls, WorkerCalls):
         self.tz = tz
         self.all_day_time = all_day_time
         self._clock = clock
-        self.source = self.uow.source
 
     def for_owner(self, owner: str) -> TaskService:
         """The same store, zone and clock, acting for another owner (consumers serve everyone)."""
         return TaskService(self.store, owner, self.tz, self._clock, self.all_day_time)
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents `source` of the events this service's writes append."""
+        return self.uow.source
 
     def close(self) -> None:
         """Release the database connection."""

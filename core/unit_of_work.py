@@ -9,6 +9,10 @@ after one that rolled back): the embedded log's consumers are one, registered wh
 service is opened (`services.opener`), so no interface runs them by hand. A hook that
 fails does not undo the committed write: its failure is kept in `deferred` for the
 interface to show, and the next write runs the hooks again.
+
+Reads (`todo list`, `count`) go through this class too, for its store, owner, zone and clock,
+so the write path's modules (events, the outbox, operations, consumers, links, series rows)
+are imported by the methods that write: a read loads none of them (~2 ms of imports).
 """
 
 from __future__ import annotations
@@ -19,17 +23,15 @@ from dataclasses import replace
 from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING, TypeVar
 
-from core import dates, events
+from core import dates
 from core.errors import BadInput
-from core.queries import consumers, links, operations, outbox, tasks
-from core.queries import series as series_rows
 from core.schemas import Status, TaskRead
-from core.store import Db, Store
 
 if TYPE_CHECKING:
-    # Loaded where a recurring task changes: reads (list, count) skip the recurrence
-    # modules (~3-5 ms).
+    # Series loads where a recurring task changes: reads skip the recurrence modules (~3-5 ms).
+    from core import events
     from core.recurrence.instances import Series
+    from core.store import Db, Store
 
 T = TypeVar("T")
 Edit = Callable[[TaskRead, datetime], TaskRead]
@@ -57,6 +59,8 @@ class Tx:
     def next_id(self, owner: str) -> int:
         """The owner's next task number; asked of the database once per transaction, since
         writers are serialised (an import of 10k tasks asks once, not 10k times)."""
+        from core.queries import tasks
+
         self.last_id = (
             tasks.next_id(self.db, owner) if self.last_id is None else self.last_id + 1
         )
@@ -80,13 +84,22 @@ class UnitOfWork:
         self.tz = tz
         self.all_day_time = all_day_time
         self.clock = clock
-        self.source = events.source_for(owner, _host_name())
+        self._source: str | None = None
         self.after_commit = list(after_commit)
         self.made: list[TaskRead] = []
         """The tasks the after-commit hooks created after the last write."""
         self.deferred: str | None = None
         """Why the hooks failed after the last write (the next write retries), or None."""
         self._in_hooks = False
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents `source` of the events this owner's writes append."""
+        if self._source is None:
+            from core import events
+
+            self._source = events.source_for(self.owner, _host_name())
+        return self._source
 
     def now(self) -> datetime:
         """The current time in the user's zone (the injected clock in tests)."""
@@ -103,6 +116,8 @@ class UnitOfWork:
     ) -> T:
         """Run `body` in one write transaction under a new operation of `kind`; with
         `applied` (consumer group, event id) a replayed event changes nothing."""
+        from core.queries import consumers, operations
+
         with self.store.write() as db:
             now = self.now()
             if applied is not None and not consumers.mark_applied(db, *applied, now):
@@ -150,6 +165,8 @@ class UnitOfWork:
         """The tasks with their row keys; BadInput for no ids or (unless allowed) a deleted one."""
         if not ids:
             raise BadInput("no task ids given")
+        from core.queries import tasks
+
         loaded = tasks.load(tx.db, self.owner, ids, self.tz)
         for _pk, task in loaded:
             if task.status is Status.DELETED and not allow_deleted:
@@ -158,6 +175,8 @@ class UnitOfWork:
 
     def append(self, tx: Tx, pk: int, event: events.Event) -> None:
         """Append `event` about task `pk` to the outbox in this transaction."""
+        from core.queries import outbox
+
         outbox.append(tx.db, tx.op_id, self.owner, pk, event, self.source)
 
     def save(
@@ -165,7 +184,9 @@ class UnitOfWork:
     ) -> TaskRead:
         """Write `after` over `before` and append its event; unchanged tasks are not written."""
         # Writes only: reads (list, count) skip the JSON shapes and the validation (zoneinfo).
+        from core import events
         from core.formats.task_shape import task_to_dict
+        from core.queries import tasks
         from core.validation import check_dates
 
         if after.status is not before.status or after.depends != before.depends:
@@ -184,6 +205,8 @@ class UnitOfWork:
 
     def _blocked_now(self, tx: Tx, task: TaskRead) -> TaskRead:
         """`task` with `blocked` as its new status or blockers make it (for its event)."""
+        from core.queries import links
+
         blocked = (task.status is Status.PENDING and bool(task.depends)
                    and links.any_pending(tx.db, self.owner, task.depends))
         return replace(task, blocked=blocked)
@@ -192,6 +215,8 @@ class UnitOfWork:
         self, tx: Tx, pk: int, after: TaskRead, changes: events.Changes
     ) -> Series | None:
         """The series bookkeeping a changed recurring task needs, or None to keep it."""
+        from core.queries import series as series_rows
+        from core.queries import tasks
         from core.recurrence.instances import occurrence_key, start_series
 
         assert after.due is not None

@@ -7,11 +7,9 @@ from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from core import kept as keptmod
 from core.errors import NotFound
 from core.priorities import Priority
-from core.queries import links, reminders, search, tags
-from core.queries import series as series_rows
+from core.queries import links, reminders, tags
 from core.schemas import ReminderRead, Status, TaskRead
 from core.store import Db, read_day, read_dt
 
@@ -87,12 +85,25 @@ def _to_task(
         recurrence=recurrence,
         recur_from_completion=bool(from_completion),
         reminders=reminders_,
-        kept=keptmod.decode(kept),
+        kept=_kept(kept) if kept else {},
         project=project,
         wait=_optional_local(wait_at, tz),
         scheduled=_optional_local(scheduled_at, tz) or read_day(scheduled_date),
         until=_optional_local(until_at, tz),
     )
+
+
+def _kept(text: str) -> dict[str, Any]:
+    # core.kept (and json, ~1.5 ms) loads only for a task that keeps fields: most never do.
+    from core import kept
+
+    return kept.decode(text)
+
+
+def _kept_text(fields: dict[str, Any]) -> str | None:
+    from core import kept
+
+    return kept.encode(fields)
 
 
 def _optional_local(value: Any, tz: tzinfo) -> datetime | None:
@@ -163,6 +174,8 @@ def next_id(db: Db, owner: str) -> int:
 def insert(db: Db, owner: str, task: TaskRead, series: Series | None) -> int:
     """Store a new task with its tags and reminders, and its place in a series (None: it does
     not repeat); returns its internal key."""
+    from core.queries import search  # writes only, as the series rows below
+
     due_date, due_at = _split_due(task.due)
     start, zone, series_id, occurrence = (
         (None, None, None, None) if series is None
@@ -181,7 +194,7 @@ def insert(db: Db, owner: str, task: TaskRead, series: Series | None) -> int:
                 task.priority.rank, db.day(due_date), db.dt(due_at), db.dt(task.created),
                 db.dt(task.updated), db.dt(task.completed), task.recurrence,
                 task.recur_from_completion, start, zone, series_id, occurrence,
-                keptmod.encode(task.kept), task.project, db.dt(task.wait),
+                _kept_text(task.kept), task.project, db.dt(task.wait),
                 db.day(scheduled_date), db.dt(scheduled_at), db.dt(task.until),
             ),
         )
@@ -204,6 +217,9 @@ def update(
     Tags and reminders are rewritten only when named in `changed`; the series bookkeeping
     only when `series` is given.
     """
+    from core.queries import search
+    from core.queries import series as series_rows
+
     due_date, due_at = _split_due(task.due)
     scheduled_date, scheduled_at = _split_due(task.scheduled)
     search.unindex(db, pk)

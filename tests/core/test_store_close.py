@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.store import Store
+from core.store import _UNMEASURED, Store
 
-_STEP = 100  # SQLite virtual-machine instructions per progress callback
+# SQLite virtual-machine instructions per progress callback: one, since a close that only
+# asks PRAGMA optimize what it would do runs a handful.
+_STEP = 1
 
 
 def _insert_tasks(store: Store, n: int) -> None:
@@ -66,3 +68,48 @@ def test_statistics_stay_measured_and_expiry_uses_its_index(tmp_path: Path) -> N
     store.close()
     assert stat.split()[0] == "3000"
     assert "ix_task_until" in " ".join(str(row) for row in plan)
+
+
+def test_a_close_with_nothing_to_analyze_skips_the_empty_index_check(tmp_path: Path) -> None:
+    # The third close has nothing to analyze: it asks PRAGMA optimize what it would do and
+    # stops there, without the check for empty partial indexes (~0.15 ms a command).
+    closing = _close_steps(tmp_path / "t.db", 3_000)
+    store = Store(f"sqlite:///{tmp_path / 't.db'}")
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    store._raw.set_progress_handler(count, _STEP)
+    store._raw.execute(_UNMEASURED, ("task",)).fetchall()
+    store._raw.set_progress_handler(None, _STEP)
+    store.close()
+    assert steps > 0
+    assert closing < steps, (closing, steps)
+
+
+def _pending_count(store: Store) -> None:
+    with store.read() as db:
+        db.value("SELECT count(*) FROM task WHERE owner = ? AND status = ?", ("alice", "pending"))
+
+
+def test_an_empty_table_is_analyzed_once_then_again_when_it_grows(tmp_path: Path) -> None:
+    # ANALYZE writes no statistics for an empty table, so every close of a new database used
+    # to analyze `task` again; the noted rows stop that until it holds real rows.
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    store = Store(url)
+    _pending_count(store)
+    store.close()
+    store = Store(url)
+    _pending_count(store)
+    assert store._raw.execute("PRAGMA optimize(0xffff)").fetchall() == []
+    _insert_tasks(store, 100)
+    _pending_count(store)
+    store.close()
+    store = Store(url)
+    with store.read() as db:
+        stat = db.value("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_task_owner_status_due'")
+    store.close()
+    assert stat.split()[0] == "100"
