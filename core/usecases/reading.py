@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.queries import tasks as task_rows
 from core.queries.task_filter import first_by_due, where_for
 from core.schemas import TaskRead
-from core.selection import TaskFilter
-from core.sorting import sort_tasks
 from core.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from core.selection import TaskFilter
 
 
 def get(uow: UnitOfWork, task_id: int) -> TaskRead:
@@ -18,6 +21,8 @@ def get(uow: UnitOfWork, task_id: int) -> TaskRead:
 
 def list_tasks(uow: UnitOfWork, flt: TaskFilter) -> list[TaskRead]:
     """The tasks matching `flt`, sorted and limited as it asks."""
+    from core.sorting import sort_tasks  # lists only: a count does not sort
+
     now = uow.now()
     with uow.store.read() as db:
         where = where_for(flt, uow.owner, now, db)
