@@ -43,7 +43,7 @@ def record_in(db: Db, envelopes: Sequence[dict[str, Any]], group: str, now: date
             seen.add(env["id"])  # an id twice in one batch is recorded once
             new.append(env)
     _check(db, new)
-    consumers.mark_applied_many(db, group, [env["id"] for env in new], now)
+    consumers.insert_applied(db, group, [env["id"] for env in new], now)
     return rows.insert(db, new, now)
 
 

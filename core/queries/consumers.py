@@ -27,12 +27,17 @@ def mark_applied_many(db: Db, group: str, event_ids: Sequence[str], now: datetim
     for first in range(0, len(wanted), 500):
         known.update(applied(db, group, wanted[first : first + 500]))
     fresh = [event_id for event_id in wanted if event_id not in known]
+    insert_applied(db, group, fresh, now)
+    return set(fresh)
+
+
+def insert_applied(db: Db, group: str, event_ids: Sequence[str], now: datetime) -> None:
+    """Record that `group` applied these events, which the caller found it had not."""
     stamp = db.dt(now)
     db.many(
         "INSERT INTO applied_event (group_name, event_id, applied) VALUES (?, ?, ?)",
-        [(group, event_id, stamp) for event_id in fresh],
+        [(group, event_id, stamp) for event_id in event_ids],
     )
-    return set(fresh)
 
 
 def applied(db: Db, group: str, event_ids: Sequence[str]) -> set[str]:
@@ -59,6 +64,44 @@ def commit(db: Db, group: str, seq: int, now: datetime) -> None:
         "updated = excluded.updated WHERE consumer_offset.position < excluded.position",
         (group, seq, db.dt(now)),
     )
+
+
+def commit_many(db: Db, seqs: Sequence[tuple[str, int]], now: datetime) -> None:
+    """Move each (group, seq)'s position to seq (never backwards)."""
+    stamp = db.dt(now)
+    db.many(
+        "INSERT INTO consumer_offset (group_name, position, updated) VALUES (?, ?, ?) "
+        "ON CONFLICT (group_name) DO UPDATE SET position = excluded.position, "
+        "updated = excluded.updated WHERE consumer_offset.position < excluded.position",
+        [(group, seq, stamp) for group, seq in seqs],
+    )
+
+
+def drain_state(
+    db: Db, groups: Sequence[str], wall: datetime, owner: str, now: datetime
+) -> tuple[bool, list[int | None]]:
+    """What the drain after a write needs first, in one statement (it runs after every
+    write): whether `owner` has a pending task whose until is at or before `now`, and each
+    group's position, None while a live lease `group:<group>` (at `wall`) has a holder."""
+    # The expiry test is task_plans.expired_ids's, whose partial index it uses.
+    per_group = ", ".join(
+        "(SELECT position FROM consumer_offset WHERE group_name = ?), "
+        "(SELECT 1 FROM lease WHERE name = ? AND expires > ?)"
+        for _ in groups
+    )
+    params: list[Any] = [db.dt(now), owner]
+    for group in groups:
+        params += [group, f"group:{group}", db.dt(wall)]
+    row = db.one(
+        "SELECT (SELECT 1 FROM task WHERE until_at <= ? AND status = 'pending' "
+        f"AND owner = ? LIMIT 1), {per_group}",
+        params,
+    )
+    positions = [
+        None if row[2 + 2 * i] is not None else int(row[1 + 2 * i] or 0)
+        for i in range(len(groups))
+    ]
+    return row[0] is not None, positions
 
 
 def keep_dead_letter(
