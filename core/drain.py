@@ -11,7 +11,7 @@ Whatever this cannot apply is left, untouched, to the lease-taking drain
 (`services.embedded.drain`), which also dead-letters invalid events.
 
 It runs after every write of every interface, so it is kept to a handful of statements and
-to this module plus the audit table's queries: the consumers' own modules, the log and the
+to this module: the consumers' own modules, the log and the
 leases load only on the lease-taking way. It knows what each embedded group does with an
 event in the common case: the recurrence group needs only completions (which take the
 lease-taking way, to create the next instance through the service), the audit group records
@@ -28,7 +28,6 @@ from typing import Any
 
 from core import events
 from core.errors import InvalidEvent
-from core.queries import audit as rows
 from core.queries import consumers, outbox
 from core.queries import tasks as task_rows
 from core.store import Db, Store
@@ -134,7 +133,7 @@ def record_in(db: Db, envelopes: Sequence[dict[str, Any]], group: str, now: date
     new = [env for event_id, env in by_id.items() if event_id not in known]
     _check(db, new)
     consumers.insert_applied(db, group, [env["id"] for env in new], now)
-    return rows.insert(db, new, now)
+    return consumers.insert_audit(db, new, now)
 
 
 def _check(db: Db, envelopes: Sequence[dict[str, Any]]) -> None:
