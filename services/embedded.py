@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from core.drain import BATCH
+from core.drain import BATCH, settle
 from core.errors import InvalidEvent
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ def run_inline(service: TaskService) -> list[TaskRead]:
     events each group can apply inside one transaction, takes one write transaction
     (`core.drain`); the rest goes the lease-taking way, as workers do.
     """
-    from core.drain import settle
-
     now = service.now()
     return finish(service, now, settle(service.store, service.owner, now))
 

@@ -18,7 +18,7 @@ import pytest
 from config.settings import Settings
 from core import TaskFilter
 from core import open_service as open_core
-from core.drain import settle
+from core.drain import GROUPS, settle
 from core.eventlog import EventLog
 from core.leases import Leases
 from core.service import TaskService
@@ -161,3 +161,11 @@ def test_the_hook_after_a_plain_add_loads_only_the_drain(tmp_path: Path) -> None
         "services.embedded", "services.audit", "services.recurrence", "services.leader",
         "core.eventlog", "core.leases", "core.queries.leases", "core.queries.task_plans",
     }
+
+
+def test_the_consumers_are_the_groups_the_drain_settles() -> None:
+    from services.audit import AuditConsumer
+    from services.recurrence import RecurrenceConsumer
+
+    # In drain order: `services.embedded.finish` drains every group after a left one.
+    assert [(c.group, c.topic) for c in (RecurrenceConsumer, AuditConsumer)] == list(GROUPS)
