@@ -15,8 +15,8 @@ from core.queries import consumers, outbox
 from core.store import Store, read_dt
 
 
-# NamedTuples, not dataclasses: a dataclass costs ~0.8 ms to create, and the drain after
-# every write imports this module.
+# NamedTuples, not dataclasses: a dataclass costs ~0.8 ms to create, and the drain imports
+# this module whenever a write's events go the lease-taking way (a completion, expiry).
 class LogEntry(NamedTuple):
     """One event of the log with its position and routing."""
 

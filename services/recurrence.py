@@ -48,7 +48,7 @@ class Expirer:
     """Deletes, every tick, the pending tasks of every owner whose `until` has passed."""
 
     def __init__(self, service: TaskService, interval_s: float = 1.0) -> None:
-        # Imported here, for workers only: the drain after every write imports this module.
+        # Imported here, for workers only: the drain's lease-taking way imports this module.
         import threading
 
         from services.observer import NULL
