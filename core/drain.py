@@ -10,14 +10,14 @@ holder (a `todo worker`, another process's drain), as the lease-taking drain lea
 Whatever this cannot apply is left, untouched, to the lease-taking drain
 (`services.embedded.drain`), which also dead-letters invalid events.
 
-It runs after every write of every interface, so it is kept to a handful of statements and
-to this module: the consumers' own modules, the log and the
-leases load only on the lease-taking way. It knows what each embedded group does with an
-event in the common case: the recurrence group needs only completions (which take the
-lease-taking way, to create the next instance through the service), the audit group records
-every event. So recording the audit log lives here too, for the audit consumer as well
-(`core.usecases.audit`); reading it is `core.audit`. Audit rows are only ever inserted;
-nothing in todo updates or deletes them.
+It runs after every write of every interface, so it is kept to a handful of statements
+(one for every group's lease and position) and to this one module: the consumers' own
+modules, the log and the leases load only on the lease-taking way (~0.1 ms a module). It
+knows what each embedded group does with an event in the common case: the recurrence
+group needs only completions (which take the lease-taking way, to create the next instance
+through the service), the audit group records every event. So recording the audit log
+lives here too, for the audit consumer as well (`core.usecases.audit`); reading it is
+`core.audit`. Audit rows are only ever inserted; nothing in todo updates or deletes them.
 """
 
 from __future__ import annotations
@@ -53,9 +53,10 @@ def settle(
     whose lease nobody holds.
 
     Returns the groups left to the lease-taking drain: more than `batch - 1` events waiting,
-    a completion (recurrence), or an apply that failed (then every group with events
-    waiting: nothing was written). None when `owner` has tasks to expire at `now`: expiry
-    writes events of its own, so the caller expires and drains the slow way.
+    a completion (recurrence), or an apply that failed (then every group: nothing was
+    written, there being no savepoint per group to pay for). None when `owner` has tasks
+    to expire at `now`: expiry writes events of its own, so the caller expires and drains
+    the slow way.
     """
     names = [group for group, _topic in GROUPS]
     try:
