@@ -2,72 +2,162 @@
 
 After a write, each consumer group of the embedded log has an event or two waiting and no
 worker running. Taking the group's lease, reading, applying, committing the position and
-giving the lease back costs a dozen transactions; when a group's events can be applied
+giving the lease back costs a dozen transactions; when the groups' events can be applied
 inside one transaction, one transaction does for every group. Writers are serialised
-database-wide (`core.store`), so while it runs nobody else applies or commits for the
-group: its lease need only be found free, not taken. A group whose lease is live is left to
-its holder (a `todo worker`, another process's drain), as the lease-taking drain leaves it.
+database-wide (`core.store`), so while it runs nobody else applies or commits for a group:
+its lease need only be found free, not taken. A group whose lease is live is left to its
+holder (a `todo worker`, another process's drain), as the lease-taking drain leaves it.
 Whatever this cannot apply is left, untouched, to the lease-taking drain
 (`services.embedded.drain`), which also dead-letters invalid events.
+
+It runs after every write of every interface, so it is kept to a handful of statements
+(one for every group's lease and position) and to this one module: the consumers' own
+modules, the log and the leases load only on the lease-taking way (~0.1 ms a module). It
+knows what each embedded group does with an event in the common case: the recurrence
+group needs only completions (which take the lease-taking way, to create the next instance
+through the service), the audit group records every event. So recording the audit log
+lives here too, for the audit consumer as well (`core.usecases.audit`); reading it is
+`core.audit`. Audit rows are only ever inserted; nothing in todo updates or deletes them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from core.eventlog import entry_of
-from core.queries import consumers, leases, outbox, task_plans
+from core import events
+from core.errors import InvalidEvent
+from core.queries import consumers, outbox
+from core.queries import tasks as task_rows
 from core.store import Db, Store
 
-ApplyIn = Callable[[Db, list[dict[str, Any]]], bool]
-"""Applies a group's waiting events inside the caller's write transaction and returns True;
-or returns False, or raises: what it wrote is rolled back and the slow path applies them."""
+RECURRENCE = "recurrence"
+AUDIT = "audit"
+GROUPS: tuple[tuple[str, str | None], ...] = ((RECURRENCE, events.TASK_TOPIC), (AUDIT, None))
+"""The embedded log's consumer groups, in the order they are drained, and their topics."""
+BATCH = 500
+"""Events a member of an embedded group reads at a time."""
+KNOWN_TYPES = (*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED)
+"""The event types the audit log records."""
+
+
+class _Declined(Exception):
+    """An apply failed: the transaction is rolled back and the lease-taking drain redoes it."""
 
 
 def settle(
-    store: Store, owner: str, now: datetime,
-    groups: Sequence[tuple[str, str | None, ApplyIn]], batch: int,
+    store: Store, owner: str, now: datetime, batch: int = BATCH
 ) -> list[str] | None:
-    """Apply what each of `groups` (group, topic, apply) has waiting, in one write
-    transaction, for each group whose lease nobody holds.
+    """Apply what each of `GROUPS` has waiting, in one write transaction, for each group
+    whose lease nobody holds.
 
     Returns the groups left to the lease-taking drain: more than `batch - 1` events waiting,
-    or events `apply` declined. None when `owner` has tasks to expire at `now`: expiry
-    writes events of its own, so the caller expires and drains the slow way.
+    a completion (recurrence), or an apply that failed (then every group: nothing was
+    written, there being no savepoint per group to pay for). None when `owner` has tasks
+    to expire at `now`: expiry writes events of its own, so the caller expires and drains
+    the slow way.
+    """
+    names = [group for group, _topic in GROUPS]
+    try:
+        with store.write() as db:
+            wall = datetime.now(UTC)  # leases and positions run on the wall clock, as workers'
+            expired, positions = consumers.drain_state(db, names, wall, owner, now)
+            if expired:
+                return None
+            free = [p for p in positions if p is not None]
+            if not free:
+                return []  # their holders apply them
+            rows = outbox.read(db, min(free), batch, None)
+            left, done, record = _plan(rows, positions, batch)
+            if record:
+                _record_audit(db, [outbox.envelope_of(row) for row in record], now)
+            consumers.commit_many(db, done, wall)
+            return left
+    except _Declined:
+        return names
+
+
+def _plan(
+    rows: list[outbox.Row], positions: list[int | None], batch: int
+) -> tuple[list[str], list[tuple[str, int]], list[outbox.Row]]:
+    """(groups left, (group, position) to commit, rows for the audit to record)."""
+    left: list[str] = []
+    done: list[tuple[str, int]] = []
+    record: list[outbox.Row] = []
+    for (group, topic), position in zip(GROUPS, positions, strict=True):
+        if position is None:
+            continue  # its holder applies them
+        mine = [r for r in rows if r[0] > position and outbox.in_topic(r[2], topic)]
+        if not mine:
+            continue
+        if len(rows) == batch or (group == RECURRENCE and _completes(mine)):
+            left.append(group)  # maybe more / the next instance: the lease-taking way
+            continue
+        if group == AUDIT:
+            record = mine
+        done.append((group, int(mine[-1][0])))
+    return left, done, record
+
+
+def _completes(rows: list[outbox.Row]) -> bool:
+    return any(row[2] == events.COMPLETED for row in rows)
+
+
+def _record_audit(db: Db, envelopes: list[dict[str, Any]], now: datetime) -> None:
+    try:
+        record_in(db, envelopes, AUDIT, now)
+    except Exception as exc:  # an invalid event, a broken table: dead-letter it, or report
+        raise _Declined from exc
+
+
+def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: datetime) -> int:
+    """Append one audit row per envelope not applied by `group` before; returns how many.
+
+    One transaction for the whole batch, with the applied marks, so a batch is recorded
+    completely or not at all and a replay records nothing twice.
     """
     with store.write() as db:
-        if task_plans.expired_ids(db, owner, now, 1):
-            return None
-        wall = datetime.now(UTC)  # leases and positions run on the wall clock, as workers'
-        return [
-            group for group, topic, apply in groups
-            if not _settled(db, group, topic, apply, wall, batch)
-        ]
+        return record_in(db, envelopes, group, now)
 
 
-def _settled(
-    db: Db, group: str, topic: str | None, apply: ApplyIn, wall: datetime, batch: int
-) -> bool:
-    if leases.current(db, f"group:{group}", wall) is not None:
-        return True  # its holder applies them
-    rows = outbox.read(db, consumers.position(db, group), batch, topic)
-    if not rows:
-        return True
-    if len(rows) == batch:
-        return False  # maybe more: the lease-taking drain goes batch by batch
-    entries = [entry_of(row) for row in rows]
-    # A savepoint per group: one group's failure (an invalid event, a broken table) leaves
-    # the others' work standing, as it does when each group has its own transactions.
-    db.run("SAVEPOINT drain_group")
-    try:
-        done = apply(db, [entry.envelope for entry in entries])
-        if done:
-            consumers.commit(db, group, entries[-1].seq, wall)
-    except Exception:  # the lease-taking drain redoes it: dead-letters, or reports it
-        done = False
-    if not done:
-        db.run("ROLLBACK TO SAVEPOINT drain_group")
-    db.run("RELEASE SAVEPOINT drain_group")
-    return done
+def record_in(db: Db, envelopes: Sequence[dict[str, Any]], group: str, now: datetime) -> int:
+    """`record` inside the caller's write transaction. InvalidEvent is raised before
+    anything is written."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for env in envelopes:
+        by_id.setdefault(env["id"], env)  # an id twice in one batch is recorded once
+    ids = list(by_id)
+    known: set[str] = set()
+    for first in range(0, len(ids), 500):
+        known.update(consumers.applied(db, group, ids[first : first + 500]))
+    new = [env for event_id, env in by_id.items() if event_id not in known]
+    _check(db, new)
+    consumers.insert_applied(db, group, [env["id"] for env in new], now)
+    return consumers.insert_audit(db, new, now)
+
+
+def _check(db: Db, envelopes: Sequence[dict[str, Any]]) -> None:
+    """Raise InvalidEvent for an event the audit log must not hold: an unknown type, no
+    owner, no task, a task its owner does not have, a time that is not ISO 8601."""
+    tasks: dict[str, list[tuple[str, str]]] = {}
+    for env in envelopes:
+        data = env["data"]
+        task = data.get("task")
+        owner = data.get("owner")
+        if env["type"] not in KNOWN_TYPES:
+            raise InvalidEvent(f"event {env['id']}: unknown type {env['type']!r}")
+        if not isinstance(owner, str) or not owner:
+            raise InvalidEvent(f"event {env['id']}: no owner")
+        if not isinstance(task, dict) or not isinstance(task.get("uuid"), str):
+            raise InvalidEvent(f"event {env['id']}: no task")
+        try:
+            datetime.fromisoformat(env["time"])
+        except (TypeError, ValueError):
+            raise InvalidEvent(f"event {env['id']}: bad time {env['time']!r}") from None
+        tasks.setdefault(owner, []).append((env["id"], task["uuid"]))
+    for owner, pairs in tasks.items():
+        known = task_rows.pks_of_uuids(db, owner, [uuid for _id, uuid in pairs])
+        for event_id, uuid in pairs:
+            if uuid not in known:
+                raise InvalidEvent(f"event {event_id}: {owner!r} has no task {uuid}")

@@ -7,18 +7,16 @@ event the recurrence consumer cannot apply, instead of storing a forged history 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from core import drain
 from core.service import TaskService
-
-if TYPE_CHECKING:
-    from core.store import Db
 
 
 class AuditConsumer:
     """Records who changed what and when, with old and new values, for every event."""
 
-    group = "audit"
+    group = drain.AUDIT
     topic: str | None = None
 
     def __init__(self, service: TaskService) -> None:
@@ -28,10 +26,3 @@ class AuditConsumer:
         """Append the batch to the audit log in one transaction (replays record nothing);
         InvalidEvent if an event in it is not one todo could have written."""
         self.service.record_audit(batch, self.group)
-
-    def apply_in(self, db: Db, batch: list[dict[str, Any]]) -> bool:
-        """`apply` inside the drain's write transaction (`core.drain`)."""
-        from core.audit_record import record_in
-
-        record_in(db, batch, self.group, self.service.now())
-        return True

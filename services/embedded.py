@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from core.drain import BATCH, settle
 from core.errors import InvalidEvent
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     from services.consumers import Consumer
     from services.transport import Message
 
-BATCH = 500
 DRAIN_LEASE_S = 10.0  # the drain gives the lease back when done; this bounds a dead CLI's hold
 
 
@@ -49,15 +49,18 @@ def run_inline(service: TaskService) -> list[TaskRead]:
     events each group can apply inside one transaction, takes one write transaction
     (`core.drain`); the rest goes the lease-taking way, as workers do.
     """
-    from core.drain import settle
+    now = service.now()
+    return finish(service, now, settle(service.store, service.owner, now))
+
+
+def finish(service: TaskService, now: datetime, left: list[str] | None) -> list[TaskRead]:
+    """After `core.drain.settle` returned `left`: expire if it found tasks to (None), and
+    drain the groups it left the lease-taking way; the instances recurrence created."""
     from services.audit import AuditConsumer
     from services.recurrence import RecurrenceConsumer
 
     recurrence = RecurrenceConsumer(service)
     consumers: list[RecurrenceConsumer | AuditConsumer] = [recurrence, AuditConsumer(service)]
-    now = service.now()
-    left = settle(service.store, service.owner, now,
-                  [(c.group, c.topic, c.apply_in) for c in consumers], BATCH)
     if left is None:
         service.expire_due(now)  # time-driven like a worker's tick; its events drain now
     if left != []:

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core import events
+from core import drain, events
 from core.errors import InvalidEvent
 from core.schemas import TaskRead
 from core.service import TaskService
 
 if TYPE_CHECKING:
-    from core.store import Db
     from services.observer import Observer
 
 
 class RecurrenceConsumer:
     """On `todo.task.completed` of a recurring task, creates the next instance through core."""
 
-    group = "recurrence"
+    group = drain.RECURRENCE
     topic: str | None = events.TASK_TOPIC
 
     def __init__(self, service: TaskService) -> None:
@@ -44,17 +43,12 @@ class RecurrenceConsumer:
             if made is not None:
                 self.created.append(made)
 
-    def apply_in(self, _db: Db, batch: list[dict[str, Any]]) -> bool:
-        """True when `batch` holds no completion, so `apply` would do nothing: the drain
-        then only moves the group's position, in its one transaction (`core.drain`)."""
-        return all(env["type"] != events.COMPLETED for env in batch)
-
 
 class Expirer:
     """Deletes, every tick, the pending tasks of every owner whose `until` has passed."""
 
     def __init__(self, service: TaskService, interval_s: float = 1.0) -> None:
-        # Imported here, for workers only: the drain after every write imports this module.
+        # Imported here, for workers only: the drain's lease-taking way imports this module.
         import threading
 
         from services.observer import NULL

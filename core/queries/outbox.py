@@ -10,7 +10,7 @@ from typing import Any
 
 from core import events
 from core.events import Event, check_schema
-from core.store import Db
+from core.store import Db, read_dt
 
 _PREFIX = {events.TASK_TOPIC: "todo.task.%", events.REMINDER_TOPIC: "todo.reminder.%"}
 _COLUMNS = "o.seq, o.id, o.type, o.subject, o.time, o.data, o.source, o.op_id, o.owner"
@@ -40,6 +40,22 @@ def read(db: Db, after: int, limit: int, topic: str | None) -> list[Row]:
         sql += " AND o.type LIKE ?"
         params.append(_PREFIX[topic])
     return db.all(sql + " ORDER BY o.seq LIMIT ?", [*params, limit])
+
+
+def in_topic(event_type: str, topic: str | None) -> bool:
+    """Whether `read` with `topic` returns an event of `event_type` (every one for None)."""
+    return topic is None or event_type.startswith(_PREFIX[topic][:-1])
+
+
+def envelope_of(row: Row) -> dict[str, Any]:
+    """The CloudEvents envelope of a row as `read` returns it."""
+    _seq, id_, etype, subject, time, data, source, op_id, owner = row
+    stamp = read_dt(time)
+    assert stamp is not None
+    event = Event(id_, etype, subject, stamp, json.loads(data))
+    envelope = events.envelope(event, source or events.source_for(owner, "unknown"))
+    envelope["todoop"] = op_id  # CloudEvents extension: the operation, for undo grouping
+    return envelope
 
 
 def unsent(db: Db, limit: int) -> list[Row]:

@@ -4,13 +4,21 @@ leaves a group whose lease a worker holds to that worker. On both stores."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from config.settings import Settings
 from core import TaskFilter
+from core import open_service as open_core
+from core.drain import GROUPS, settle
 from core.eventlog import EventLog
 from core.leases import Leases
 from core.service import TaskService
@@ -68,3 +76,96 @@ def test_a_completion_goes_the_lease_taking_way_and_spawns_once(opened: TaskServ
     opened.add_text("something else")
     assert log.position("audit") == log.position("recurrence") == log.head()
     assert opened.count(TaskFilter(status="all")) == 3
+
+
+@pytest.fixture
+def plain(db_url: str, clock: Clock) -> Iterator[TaskService]:
+    """A service without the hook: each test settles by hand."""
+    service = open_core(make_settings(db_url), clock)
+    yield service
+    service.close()
+
+
+def _state(service: TaskService) -> tuple[int, int, int, int]:
+    """(recurrence position, audit position, audit rows, audit's applied marks)."""
+    log = EventLog(service.store)
+    with service.store.read() as db:
+        audited = int(db.value("SELECT COUNT(*) FROM audit"))
+        marks = int(db.value(
+            "SELECT COUNT(*) FROM applied_event WHERE group_name = 'audit'"))
+    return log.position("recurrence"), log.position("audit"), audited, marks
+
+
+def test_a_full_batch_is_left_to_the_lease_taking_way(plain: TaskService) -> None:
+    for title in ("one", "two", "three"):
+        plain.add_text(title)
+    now = plain.now()
+    # Three events waiting, a batch of three: maybe more, so each group goes batch by batch.
+    assert settle(plain.store, plain.owner, now, batch=3) == ["recurrence", "audit"]
+    assert _state(plain) == (0, 0, 0, 0)
+    assert settle(plain.store, plain.owner, now, batch=4) == []
+    assert _state(plain) == (3, 3, 3, 3)
+    assert settle(plain.store, plain.owner, now) == []  # nothing waiting: nothing changes
+    assert _state(plain) == (3, 3, 3, 3)
+
+
+def test_a_completion_is_left_to_recurrence_and_the_audit_records_it(
+    plain: TaskService,
+) -> None:
+    plain.add_text("water plants every day at 9am")
+    plain.complete([1])
+    assert settle(plain.store, plain.owner, plain.now()) == ["recurrence"]
+    assert _state(plain) == (0, 2, 2, 2)  # the recurrence consumer creates the next instance
+
+
+def test_an_invalid_event_rolls_every_group_back(plain: TaskService) -> None:
+    plain.add_text("real one")
+    with plain.store.write() as db:  # an event about a task its owner does not have
+        db.run(
+            "INSERT INTO outbox (id, op_id, owner, type, task_pk, subject, time, data, source) "
+            "SELECT ?, op_id, owner, type, task_pk, subject, time, ?, source FROM outbox "
+            "WHERE seq = 1",
+            (str(uuid.uuid4()), json.dumps({"owner": "alice", "task": {"uuid": "nope"}})),
+        )
+    # Nothing written: the lease-taking drain applies the rest and dead-letters it.
+    assert settle(plain.store, plain.owner, plain.now()) == ["recurrence", "audit"]
+    assert _state(plain) == (0, 0, 0, 0)
+
+
+def test_due_expiry_is_left_to_the_caller(plain: TaskService, clock: Clock) -> None:
+    plain.add_text("short lived until:tomorrow")
+    later = plain.now() + timedelta(days=3)
+    assert settle(plain.store, plain.owner, later) is None
+    assert _state(plain) == (0, 0, 0, 0)
+    assert settle(plain.store, plain.owner, plain.now()) == []
+
+
+def test_the_hook_after_a_plain_add_loads_only_the_drain(tmp_path: Path) -> None:
+    # The hook runs after every write of every interface: its common case loads core.drain
+    # alone, not the consumers, the log, the leases or the leader (~0.1 ms a module).
+    script = (
+        "import sys\n"
+        "from todo_cli.main import plain_code\n"
+        "before = set(sys.modules)\n"
+        "assert plain_code(['add', 'pay', 'rent']) == 0\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n"
+    )
+    env = {**os.environ, "TODO_HOME": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", "from todo_cli.main import plain_code; "
+                    "plain_code(['add', 'first'])"], env=env, check=True)  # migrated
+    done = subprocess.run([sys.executable, "-c", script], env=env, check=True,
+                          capture_output=True, text=True)
+    loaded = set(done.stdout.split("\n")[-2].split())
+    assert "core.drain" in loaded
+    assert not loaded & {
+        "services.embedded", "services.audit", "services.recurrence", "services.leader",
+        "core.eventlog", "core.leases", "core.queries.leases", "core.queries.task_plans",
+    }
+
+
+def test_the_consumers_are_the_groups_the_drain_settles() -> None:
+    from services.audit import AuditConsumer
+    from services.recurrence import RecurrenceConsumer
+
+    # In drain order: `services.embedded.finish` drains every group after a left one.
+    assert [(c.group, c.topic) for c in (RecurrenceConsumer, AuditConsumer)] == list(GROUPS)
