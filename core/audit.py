@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from core.queries import consumers as rows
+from core.queries import audit as rows
 from core.store import Store, read_dt
 
 
@@ -31,7 +31,7 @@ class AuditEntry:
 def for_task(store: Store, owner: str, task_uuid: str, tz: tzinfo) -> list[AuditEntry]:
     """Every audited event of one task, oldest first."""
     with store.read() as db:
-        found = rows.audit_of_task(db, owner, task_uuid)
+        found = rows.of_task(db, owner, task_uuid)
     return [_entry(row, tz) for row in found]
 
 
@@ -42,7 +42,7 @@ def query(
     """The owner's audited events since a time, of a type (`completed` or a full type)."""
     etype = kind if kind is None or kind.startswith("todo.") else f"todo.task.{kind}"
     with store.read() as db:
-        found = rows.select_audit(db, owner, since, etype, limit)
+        found = rows.select(db, owner, since, etype, limit)
     return [_entry(row, tz) for row in found]
 
 

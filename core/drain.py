@@ -10,14 +10,14 @@ holder (a `todo worker`, another process's drain), as the lease-taking drain lea
 Whatever this cannot apply is left, untouched, to the lease-taking drain
 (`services.embedded.drain`), which also dead-letters invalid events.
 
-It runs after every write of every interface, so it is kept to a handful of statements
-(one for every group's lease and position) and to this one module: the consumers' own
-modules, the log and the leases load only on the lease-taking way (~0.1 ms a module). It
-knows what each embedded group does with an event in the common case: the recurrence
-group needs only completions (which take the lease-taking way, to create the next instance
-through the service), the audit group records every event. So recording the audit log
-lives here too, for the audit consumer as well (`core.usecases.audit`); reading it is
-`core.audit`. Audit rows are only ever inserted; nothing in todo updates or deletes them.
+It runs after every write of every interface, so it is kept to a handful of statements and
+to this module plus the audit table's queries: the consumers' own modules, the log and the
+leases load only on the lease-taking way. It knows what each embedded group does with an
+event in the common case: the recurrence group needs only completions (which take the
+lease-taking way, to create the next instance through the service), the audit group records
+every event. So recording the audit log lives here too, for the audit consumer as well
+(`core.usecases.audit`); reading it is `core.audit`. Audit rows are only ever inserted;
+nothing in todo updates or deletes them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Any
 
 from core import events
 from core.errors import InvalidEvent
+from core.queries import audit as rows
 from core.queries import consumers, outbox
 from core.queries import tasks as task_rows
 from core.store import Db, Store
@@ -134,7 +135,7 @@ def record_in(db: Db, envelopes: Sequence[dict[str, Any]], group: str, now: date
     new = [env for event_id, env in by_id.items() if event_id not in known]
     _check(db, new)
     consumers.insert_applied(db, group, [env["id"] for env in new], now)
-    return consumers.insert_audit(db, new, now)
+    return rows.insert(db, new, now)
 
 
 def _check(db: Db, envelopes: Sequence[dict[str, Any]]) -> None:

@@ -1,14 +1,8 @@
-"""What the consumer groups keep: applied events (idempotency marks), log positions
-(`consumer_offset`), dead letters, and the audit table the audit group appends to (read by
-`todo log` and history).
-
-The audit table's statements live here, not in a module of their own, because the drain
-after every write (`core.drain`) records audit rows and moves positions together: one
-module to load instead of two (~0.1 ms a command)."""
+"""Consumer-group bookkeeping: applied events (idempotency marks), log positions
+(`consumer_offset`) and dead letters."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -135,60 +129,3 @@ def dead_letters(db: Db, group: str | None) -> list[tuple[Any, ...]]:
         sql += " WHERE group_name = ?"
         params.append(group)
     return [tuple(row) for row in db.all(sql + " ORDER BY id", params)]
-
-
-_AUDIT_COLUMNS = "time, type, source, task_id, changes, task_uuid, event_id"
-AuditRow = tuple[Any, ...]
-"""An audit row as read: time, type, source, task_id, changes (JSON), task_uuid, event_id."""
-
-
-def insert_audit(db: Db, envelopes: Sequence[dict[str, Any]], now: datetime) -> int:
-    """One audit row per (checked) event envelope, recorded `now`; returns how many."""
-    recorded = db.dt(now)
-    rows = [_audit_row(db, env, recorded) for env in envelopes]
-    db.many(
-        "INSERT INTO audit (event_id, owner, task_uuid, task_id, type, source, time, "
-        "version, changes, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (event_id) DO NOTHING",
-        rows,
-    )
-    return len(rows)
-
-
-def _audit_row(db: Db, env: dict[str, Any], recorded: Any) -> AuditRow:
-    data = env["data"]
-    task = data.get("task") or {}
-    detail = data.get("changes") if "changes" in data else {"reminder": data.get("reminder")}
-    return (
-        env["id"], data.get("owner", ""), task.get("uuid"), task.get("id"), env["type"],
-        env["source"], db.dt(datetime.fromisoformat(env["time"])), data.get("version"),
-        json.dumps({"title": task.get("title"), **{"changes": detail}}, ensure_ascii=False),
-        recorded,
-    )
-
-
-def audit_of_task(db: Db, owner: str, task_uuid: str) -> list[AuditRow]:
-    """Every audit row of one task, oldest first."""
-    return db.all(
-        f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE owner = ? AND task_uuid = ? ORDER BY time, id",
-        (owner, task_uuid),
-    )
-
-
-def select_audit(
-    db: Db, owner: str, since: datetime | None, etype: str | None, limit: int | None
-) -> list[AuditRow]:
-    """The owner's audit rows since a time, of a full event type, oldest first."""
-    sql = f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE owner = ?"
-    params: list[Any] = [owner]
-    if since is not None:
-        sql += " AND time >= ?"
-        params.append(db.dt(since))
-    if etype is not None:
-        sql += " AND type = ?"
-        params.append(etype)
-    sql += " ORDER BY time, id"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return db.all(sql, params)
