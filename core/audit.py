@@ -1,6 +1,6 @@
 """The audit log as read back: one task's history, the log since a time.
 
-The audit consumer writes it (`core.drain`); rows are only ever inserted.
+The audit consumer writes it (`core.audit_record`); rows are only ever inserted.
 """
 
 from __future__ import annotations

@@ -11,26 +11,19 @@ Whatever this cannot apply is left, untouched, to the lease-taking drain
 (`services.embedded.drain`), which also dead-letters invalid events.
 
 It runs after every write of every interface, so it is kept to a handful of statements and
-to this module plus the audit table's queries: the consumers' own modules, the log and the
-leases load only on the lease-taking way. It knows what each embedded group does with an
-event in the common case: the recurrence group needs only completions (which take the
-lease-taking way, to create the next instance through the service), the audit group records
-every event. So recording the audit log lives here too, for the audit consumer as well
-(`core.usecases.audit`); reading it is `core.audit`. Audit rows are only ever inserted;
-nothing in todo updates or deletes them.
+to this module plus the audit recorder: the consumers' own modules, the log and the leases
+load only on the lease-taking way. It knows what each embedded group does with an event in
+the common case: the recurrence group needs only completions (which take the lease-taking
+way, to create the next instance through the service), the audit group records every event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from core import events
-from core.errors import InvalidEvent
-from core.queries import audit as rows
 from core.queries import consumers, outbox
-from core.queries import tasks as task_rows
 from core.store import Db, Store
 
 RECURRENCE = "recurrence"
@@ -39,8 +32,6 @@ GROUPS: tuple[tuple[str, str | None], ...] = ((RECURRENCE, events.TASK_TOPIC), (
 """The embedded log's consumer groups, in the order they are drained, and their topics."""
 BATCH = 500
 """Events a member of an embedded group reads at a time."""
-KNOWN_TYPES = (*events.TASK_TYPES, events.REMINDER_DUE, events.REMINDER_FIRED)
-"""The event types the audit log records."""
 
 
 class _Declined(Exception):
@@ -106,59 +97,9 @@ def _completes(rows: list[outbox.Row]) -> bool:
 
 
 def _record_audit(db: Db, envelopes: list[dict[str, Any]], now: datetime) -> None:
+    from core.audit_record import record_in
+
     try:
         record_in(db, envelopes, AUDIT, now)
     except Exception as exc:  # an invalid event, a broken table: dead-letter it, or report
         raise _Declined from exc
-
-
-def record(store: Store, envelopes: Sequence[dict[str, Any]], group: str, now: datetime) -> int:
-    """Append one audit row per envelope not applied by `group` before; returns how many.
-
-    One transaction for the whole batch, with the applied marks, so a batch is recorded
-    completely or not at all and a replay records nothing twice.
-    """
-    with store.write() as db:
-        return record_in(db, envelopes, group, now)
-
-
-def record_in(db: Db, envelopes: Sequence[dict[str, Any]], group: str, now: datetime) -> int:
-    """`record` inside the caller's write transaction. InvalidEvent is raised before
-    anything is written."""
-    by_id: dict[str, dict[str, Any]] = {}
-    for env in envelopes:
-        by_id.setdefault(env["id"], env)  # an id twice in one batch is recorded once
-    ids = list(by_id)
-    known: set[str] = set()
-    for first in range(0, len(ids), 500):
-        known.update(consumers.applied(db, group, ids[first : first + 500]))
-    new = [env for event_id, env in by_id.items() if event_id not in known]
-    _check(db, new)
-    consumers.insert_applied(db, group, [env["id"] for env in new], now)
-    return rows.insert(db, new, now)
-
-
-def _check(db: Db, envelopes: Sequence[dict[str, Any]]) -> None:
-    """Raise InvalidEvent for an event the audit log must not hold: an unknown type, no
-    owner, no task, a task its owner does not have, a time that is not ISO 8601."""
-    tasks: dict[str, list[tuple[str, str]]] = {}
-    for env in envelopes:
-        data = env["data"]
-        task = data.get("task")
-        owner = data.get("owner")
-        if env["type"] not in KNOWN_TYPES:
-            raise InvalidEvent(f"event {env['id']}: unknown type {env['type']!r}")
-        if not isinstance(owner, str) or not owner:
-            raise InvalidEvent(f"event {env['id']}: no owner")
-        if not isinstance(task, dict) or not isinstance(task.get("uuid"), str):
-            raise InvalidEvent(f"event {env['id']}: no task")
-        try:
-            datetime.fromisoformat(env["time"])
-        except (TypeError, ValueError):
-            raise InvalidEvent(f"event {env['id']}: bad time {env['time']!r}") from None
-        tasks.setdefault(owner, []).append((env["id"], task["uuid"]))
-    for owner, pairs in tasks.items():
-        known = task_rows.pks_of_uuids(db, owner, [uuid for _id, uuid in pairs])
-        for event_id, uuid in pairs:
-            if uuid not in known:
-                raise InvalidEvent(f"event {event_id}: {owner!r} has no task {uuid}")

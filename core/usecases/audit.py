@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core import audit as log
-from core import drain, events
+from core import audit_record, events
 from core.audit import AuditEntry
 from core.errors import BadInput
 from core.unit_of_work import UnitOfWork
@@ -39,7 +39,7 @@ def query(
     """The owner's audit log since a time, of one event type ("completed" or a full type)."""
     if kind is not None:
         full = kind if kind.startswith("todo.") else f"todo.task.{kind}"
-        if full not in drain.KNOWN_TYPES:
+        if full not in audit_record.KNOWN_TYPES:
             known = ", ".join(t.rsplit(".", 1)[1] for t in events.TASK_TYPES)
             raise BadInput(
                 f"unknown event type '{kind}': use one of {known} "
@@ -50,4 +50,4 @@ def query(
 
 def record(uow: UnitOfWork, envelopes: Sequence[dict[str, Any]], group: str) -> int:
     """Append audit rows for these events (any owner), each at most once for `group`."""
-    return drain.record(uow.store, envelopes, group, uow.now())
+    return audit_record.record(uow.store, envelopes, group, uow.now())
