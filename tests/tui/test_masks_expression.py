@@ -50,6 +50,9 @@ def _visible(service: TaskService, expression: str, flt: TaskFilter) -> set[int]
          batch=[TaskCreate(title="a", tags=("home",), project="home/x"),
                 TaskCreate(title="b", status=Status.COMPLETED)],
          pairs=[], expressions=["project:home or +work", "not +home"])
+# Found by the property: plain words joined by `and` were searched with the word "and".
+@example(zone="Europe/Berlin", batch=[TaskCreate(title="pay")], pairs=[],
+         expressions=["pay and pay"])
 def test_tui_rows_are_sql_rows_are_python_tasks(
     services: dict[str, TaskService], zone: str, batch: list[TaskCreate],
     pairs: list[tuple[int, int, str]], expressions: list[str],

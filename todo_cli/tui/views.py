@@ -137,7 +137,9 @@ def _expression(text: str, search: bool = True) -> TaskFilter:
     node = parse(text)
     items = node.items if isinstance(node, And) else (node,)
     if search and '"' not in text and all(isinstance(item, Text) for item in items):
-        return TaskFilter(search=text)
+        # The words the parser read, not the typed text: "pay and pay" searches for "pay",
+        # as its expression means, not for the word "and" too.
+        return TaskFilter(search=" ".join(item.text for item in items if isinstance(item, Text)))
     if mentions_status(node):
         return TaskFilter(status="all", expression=text)
     return TaskFilter(expression=text)
