@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from config import paths
@@ -130,11 +129,13 @@ class Settings:
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
-def load_settings(env: dict[str, str] | None = None, file: Path | None = None) -> Settings:
+def load_settings(
+    env: dict[str, str] | None = None, file: str | os.PathLike[str] | None = None
+) -> Settings:
     """Read config.toml and the environment into Settings; SettingsError names a bad key."""
     env = dict(os.environ) if env is None else env
     home = paths.home_override()
-    if file is None and home is not None and home.exists() and not home.is_dir():
+    if file is None and home is not None and os.path.exists(home) and not os.path.isdir(home):
         raise SettingsError(f"TODO_HOME={home} is a file, not a folder: point it at a folder")
     file = paths.config_file() if file is None else file
     data = _read_toml(file)
@@ -144,9 +145,9 @@ def load_settings(env: dict[str, str] | None = None, file: Path | None = None) -
     return settings
 
 
-def _read_toml(file: Path) -> dict[str, Any]:
+def _read_toml(file: str | os.PathLike[str]) -> dict[str, Any]:
     try:
-        with file.open("rb") as fh:
+        with open(file, "rb") as fh:
             raw = fh.read()
     except FileNotFoundError:
         return {}

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.schemas import Due
 
-_LOCALTIME = Path("/etc/localtime")
+_LOCALTIME = "/etc/localtime"
 
 
 def local_zone() -> tzinfo:

@@ -7,14 +7,14 @@ proves it equals Alembic's own head.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 HEAD = "0009"
-SCRIPT_LOCATION = str(Path(__file__).parent)
+SCRIPT_LOCATION = os.path.dirname(os.path.abspath(__file__))
 
 
 def alembic_config(url: str) -> Config:

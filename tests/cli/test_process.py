@@ -188,9 +188,11 @@ def test_plain_commands_run_without_typer(
 # What start-up no longer pays for (issue 14, 50 ms): inspect and what it loads (dataclasses
 # imports it, todo_cli.lazy.defer_stdlib leaves it unloaded), shutil (only a terminal asks
 # for its width), uuid and platform (core.ids), socket (os.uname), getpass and termios (the
-# login name, which the probe leaves todo to find: config.settings.login_name).
+# login name, which the probe leaves todo to find: config.settings.login_name), pathlib
+# with urllib.parse (paths are os.path text), platformdirs (config.paths: XDG by hand).
 STARTUP_STDLIB = ("inspect", "ast", "dis", "tokenize", "shutil", "uuid", "platform", "socket",
-                  "subprocess", "getpass", "termios")
+                  "subprocess", "getpass", "termios", "pathlib", "urllib.parse", "platformdirs",
+                  "ipaddress")
 
 
 @pytest.mark.parametrize("command", ["list", "list +work p:h", "add x", "count", "export"])

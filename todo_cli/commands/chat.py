@@ -112,10 +112,11 @@ def _history() -> None:
     try:
         import atexit
         import readline
+        from pathlib import Path
 
         from config import paths
 
-        path = paths.data_dir() / "chat_history"
+        path = Path(paths.data_dir()) / "chat_history"
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             readline.read_history_file(path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 from core.errors import BadInput
@@ -16,6 +15,8 @@ from todo_cli.commands import options as opts
 from todo_cli.context import service
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import typer
 else:
     # Only Typer reads the annotations below; a plain `todo export` runs without it.
@@ -54,6 +55,8 @@ def export(
             text = visible(text, multiline=True)
         sys.stdout.write(text)
     else:
+        from pathlib import Path  # a file only: pathlib costs a plain export ~2 ms
+
         _write(Path(output), text)
 
 
@@ -77,6 +80,8 @@ def import_(
     --format names one. Tasks already imported (same uuid) are skipped, so importing twice
     duplicates nothing.
     """
+    from pathlib import Path
+
     text = _read(Path(file))
     fmt = None if format is None else format.value
     svc = service()

@@ -97,9 +97,9 @@ def install_systemd(
 
     target = path or Path.home() / ".config/systemd/user" / systemd.UNIT
     env = systemd.split_environment(dict(os.environ))
-    env_file = paths.config_dir() / systemd.ENV_FILE if env.secret else None
+    env_file = Path(paths.config_dir()) / systemd.ENV_FILE if env.secret else None
     template = target.parent / systemd.TEMPLATE
-    config = paths.config_file()
+    config = Path(paths.config_file())
     try:
         if env_file is not None:
             systemd.write_private(env_file, systemd.env_file_text(env.secret))
