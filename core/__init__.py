@@ -10,6 +10,7 @@ from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
 from core.errors import BadInput, NotFound, NothingToDo, StorageError, TodoError
+from core.lazy_names import loader
 from core.priorities import Priority
 from core.schemas import Status, TaskRead
 
@@ -27,17 +28,9 @@ __all__ = [
 _INPUTS = {"TaskCreate": "creation", "TaskUpdate": "changes", "TaskFilter": "selection"}
 
 
-def __getattr__(name: str) -> object:
-    """The input shapes, re-exported here, loaded on first use: a command that only lists
-    never creates TaskCreate or TaskUpdate, nor a plain add TaskFilter."""
-    home = _INPUTS.get(name)
-    if home is None:
-        raise AttributeError(f"module 'core' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"core.{home}"), name)
-    globals()[name] = value
-    return value
+# The input shapes, re-exported here, load on first use: a command that only lists never
+# creates TaskCreate or TaskUpdate, nor a plain add TaskFilter.
+__getattr__ = loader("core", _INPUTS, globals())
 
 
 def open_service(

@@ -12,11 +12,12 @@ variable and the /etc/localtime link. Only the standard library is imported, and
 loads its module on first use (`__getattr__` below), so a command pays only for what it reads.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 # Eager, unlike the rest: the function `iso` shares its module's name, and a lazy import would
 # leave the package's `iso` attribute bound to the module once anything imported it first.
 from core.dates.iso import iso, parse_iso_due
+from core.lazy_names import loader
 
 if TYPE_CHECKING:
     from core.dates.arithmetic import (
@@ -71,14 +72,6 @@ _HOMES = {name: module for module, names in (
 ) for name in names.split()}
 
 
-def __getattr__(name: str) -> Any:
-    """A name above, imported from its module on first use: `todo count` needs the zone
-    (`zones`) but not the phrase readers, the offsets or the word forms (~2 ms)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'core.dates' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"core.dates.{home}"), name)
-    globals()[name] = value
-    return value
+# A name above is imported from its module on first use: `todo count` needs the zone
+# (`zones`) but not the phrase readers, the offsets or the word forms (~2 ms).
+__getattr__ = loader("core.dates", _HOMES, globals())

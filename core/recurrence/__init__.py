@@ -20,7 +20,9 @@ Pure: no I/O. dateutil.rrule costs ~35 ms to import, so only the functions that 
 import it; reading a phrase needs nothing but core.dates, which owns every date phrase.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from core.lazy_names import loader
 
 if TYPE_CHECKING:
     from core.recurrence.descriptions import describe, warnings
@@ -41,14 +43,6 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """A name above, imported from its module on first use: a plain `todo add` imports the
-    package (quick add, the series bookkeeping) but none of the rule's maths (~3 ms)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'core.recurrence' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"core.recurrence.{home}"), name)
-    globals()[name] = value
-    return value
+# A name above is imported from its module on first use: a plain `todo add` imports the
+# package (quick add, the series bookkeeping) but none of the rule's maths (~3 ms).
+__getattr__ = loader("core.recurrence", _HOMES, globals())
