@@ -35,16 +35,9 @@ def _close_steps(path: Path, tasks: int) -> int:
         with store.read() as db:
             db.value("SELECT count(*) FROM task WHERE owner = ? AND status = ?",
                      ("alice", "pending"))
-        steps = 0
-
-        def count() -> int:
-            nonlocal steps
-            steps += 1
-            return 0
-
-        store._raw.set_progress_handler(count, _STEP)
+        steps = _count_steps(store)
         store.close()
-    return steps
+    return steps.n
 
 
 def test_closing_costs_the_same_at_any_size(tmp_path: Path) -> None:
@@ -75,19 +68,12 @@ def test_a_close_with_nothing_to_analyze_skips_the_empty_index_check(tmp_path: P
     # stops there, without the check for empty partial indexes (~0.15 ms a command).
     closing = _close_steps(tmp_path / "t.db", 3_000)
     store = Store(f"sqlite:///{tmp_path / 't.db'}")
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
-    store._raw.set_progress_handler(count, _STEP)
+    steps = _count_steps(store)
     store._raw.execute(_UNMEASURED, ("task",)).fetchall()
     store._raw.set_progress_handler(None, _STEP)
     store.close()
-    assert steps > 0
-    assert closing < steps, (closing, steps)
+    assert steps.n > 0
+    assert closing < steps.n, (closing, steps.n)
 
 
 def _pending_count(store: Store) -> None:
@@ -113,3 +99,20 @@ def test_an_empty_table_is_analyzed_once_then_again_when_it_grows(tmp_path: Path
         stat = db.value("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_task_owner_status_due'")
     store.close()
     assert stat.split()[0] == "100"
+
+
+class _Steps:
+    """How many SQLite virtual-machine steps (in units of _STEP) ran since it was installed."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self) -> int:
+        self.n += 1
+        return 0  # carry on
+
+
+def _count_steps(store: Store) -> _Steps:
+    steps = _Steps()
+    store._raw.set_progress_handler(steps, _STEP)
+    return steps
