@@ -31,15 +31,7 @@ def open_service(
 
 
 def _embedded_consumers(service: TaskService) -> list[TaskRead]:
-    # `services.embedded.run_inline`, whose common case, one transaction, loads `core.drain`
-    # alone: the consumers, the log and the leases are imported on the first write that
-    # needs the lease-taking way (~0.1 ms a module). Read-only commands load none of it.
-    from core.drain import settle
+    # Imported on the first write only: read-only commands never load the consumers.
+    from services.embedded import run_inline
 
-    now = service.now()
-    left = settle(service.store, service.owner, now)
-    if left == []:
-        return []
-    from services.embedded import finish
-
-    return finish(service, now, left)
+    return run_inline(service)
