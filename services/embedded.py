@@ -11,9 +11,11 @@ the lease `group:<group>` (`core.leases`). A worker keeps the lease while it liv
 renewing it every third of `worker.lease_s` and before each batch, so no batch starts on a
 lease that could run out while it is applied; the other workers try to take it every poll
 interval, and do when it is released (SIGTERM) or has expired (kill -9). The new holder
-reads from the group's committed position. The drain takes the lease without waiting and
-gives it back at once; while a worker holds it, the drain leaves that group's events to the
-worker. Should a paused holder lose its lease mid-batch, the replay is harmless: recurrence
+reads from the group's committed position. The drain's common case (`core.drain.settle`)
+applies a group's events inside one write transaction, which the database's write lock keeps
+alone, after finding the lease free, so it need not take it; otherwise the drain takes the
+lease without waiting and gives it back at once. While a worker holds it, the drain leaves
+that group's events to the worker. Should a paused holder lose its lease mid-batch, the replay is harmless: recurrence
 and audit record the event ids they applied with their effects, and a notify delivery is
 claimed per channel before it is sent (`core.deliveries`).
 """
