@@ -15,9 +15,9 @@ reads from the group's committed position. The drain's common case (`core.drain.
 applies a group's events inside one write transaction, which the database's write lock keeps
 alone, after finding the lease free, so it need not take it; otherwise the drain takes the
 lease without waiting and gives it back at once. While a worker holds it, the drain leaves
-that group's events to the worker. Should a paused holder lose its lease mid-batch, the replay is harmless: recurrence
-and audit record the event ids they applied with their effects, and a notify delivery is
-claimed per channel before it is sent (`core.deliveries`).
+that group's events to the worker. Should a paused holder lose its lease mid-batch, the
+replay is harmless: recurrence and audit record the event ids they applied with their
+effects, and a notify delivery is claimed per channel before it is sent (`core.deliveries`).
 """
 
 from __future__ import annotations
