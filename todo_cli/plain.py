@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from todo_cli import context, edge, render
 
@@ -42,7 +43,7 @@ def command_for(args: Sequence[str]) -> Command | None:
 
         return lambda: transfer.export()
     flags = FLAGS.get(name, {})
-    on = {flags[word]: True for word in rest if word in flags}
+    on: dict[str, Any] = {flags[word]: True for word in rest if word in flags}
     rest = [word for word in rest if word not in flags]
     if any(word.startswith("-") for word in rest):
         return None  # an option (or `--`): Typer parses it

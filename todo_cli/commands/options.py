@@ -23,7 +23,7 @@ class SortChoice(StrEnum):
     due = "due"
     priority = "priority"
     created = "created"
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # the choice `--sort title`, not str.title
     urgency = "urgency"
     id = "id"
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import typer
+
+    from core.formats import Format as FormatName
 else:
     # Only Typer reads the annotations below; a plain `todo export` runs without it.
     typer = lazy.Module("typer")
@@ -83,7 +85,8 @@ def import_(
     from pathlib import Path
 
     text = _read(Path(file))
-    fmt = None if format is None else format.value
+    # ImportFormat's values are core.formats.Format's names, one for one.
+    fmt: FormatName | None = None if format is None else format.value
     svc = service()
     if sys.stderr.isatty():
         with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:

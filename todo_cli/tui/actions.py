@@ -5,7 +5,7 @@ filter bar, focus)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.widgets import Input, Static
@@ -19,8 +19,13 @@ from todo_cli.tui.screens.edit import EditScreen
 from todo_cli.tui.widgets.quick_add import QuickAdd
 from todo_cli.tui.widgets.task_table import TaskTable
 
+if TYPE_CHECKING:
+    from todo_cli.tui.host import Host
+else:
+    Host = object  # the app provides it all at run time (todo_cli/tui/host.py)
 
-class TaskActions:
+
+class TaskActions(Host):
     """Key actions and their handlers, for `TodoApp` (which provides `backend`, `table`,
     `_write`, `poll` and the App methods used here)."""
 
@@ -114,7 +119,7 @@ class TaskActions:
         self.call_from_thread(self.push_screen, editor, saved)
 
 
-class ViewActions:
+class ViewActions(Host):
     """Sorting, the filter bar and focus, for `TodoApp` (which provides `sort`, `table`,
     `reload` and `_update_title`)."""
 
