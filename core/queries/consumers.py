@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from core.queries.leases import LIVE
+from core.queries.task_plans import EXPIRED
 from core.store import Db
 
 
@@ -83,20 +85,14 @@ def drain_state(
     """What the drain after a write needs first, in one statement (it runs after every
     write): whether `owner` has a pending task whose until is at or before `now`, and each
     group's position, None while a live lease `group:<group>` (at `wall`) has a holder."""
-    # The expiry test is task_plans.expired_ids's, whose partial index it uses.
     per_group = ", ".join(
-        "(SELECT position FROM consumer_offset WHERE group_name = ?), "
-        "(SELECT 1 FROM lease WHERE name = ? AND expires > ?)"
+        f"(SELECT position FROM consumer_offset WHERE group_name = ?), (SELECT 1 {LIVE})"
         for _ in groups
     )
     params: list[Any] = [db.dt(now), owner]
     for group in groups:
         params += [group, f"group:{group}", db.dt(wall)]
-    row = db.one(
-        "SELECT (SELECT 1 FROM task WHERE until_at <= ? AND status = 'pending' "
-        f"AND owner = ? LIMIT 1), {per_group}",
-        params,
-    )
+    row = db.one(f"SELECT (SELECT 1 {EXPIRED} AND owner = ? LIMIT 1), {per_group}", params)
     positions = [
         None if row[2 + 2 * i] is not None else int(row[1 + 2 * i] or 0)
         for i in range(len(groups))

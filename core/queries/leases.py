@@ -30,12 +30,14 @@ def release(db: Db, name: str, holder: str) -> None:
     db.run("UPDATE lease SET expires = acquired WHERE name = ? AND holder = ?", (name, holder))
 
 
+LIVE = "FROM lease WHERE name = ? AND expires > ?"
+"""The live lease on a name (`?`: the name, then the moment); the drain's state query asks it
+too."""
+
+
 def current(db: Db, name: str, now: datetime) -> tuple[str, int, datetime] | None:
     """(holder, fence, expires) of the live lease on `name`, or None."""
-    row = db.one(
-        "SELECT holder, fence, expires FROM lease WHERE name = ? AND expires > ?",
-        (name, db.dt(now)),
-    )
+    row = db.one(f"SELECT holder, fence, expires {LIVE}", (name, db.dt(now)))
     if row is None:
         return None
     expires = read_dt(row[2])

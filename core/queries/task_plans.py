@@ -9,7 +9,9 @@ from core.store import Db
 
 # `until_at <= ?` implies `until_at IS NOT NULL`, so both stores use the partial index
 # ix_task_until (few tasks have an until).
-_EXPIRED = "FROM task WHERE until_at <= ? AND status = 'pending'"
+EXPIRED = "FROM task WHERE until_at <= ? AND status = 'pending'"
+"""The pending tasks whose until has passed (`?`: the moment), over the partial index
+ix_task_until; the drain's state query (core.queries.consumers) asks it too."""
 
 
 def project_counts(db: Db, owner: str) -> dict[str, int]:
@@ -36,7 +38,7 @@ def owners_with_expired(db: Db, now: datetime) -> list[str]:
     """Every owner with a pending task whose until is at or before `now`."""
     # Not DISTINCT: SQLite would then walk the (owner, id) index instead of the small
     # partial one; expired tasks are few, and deleted as soon as they are found.
-    rows = db.all(f"SELECT owner {_EXPIRED}", (db.dt(now),))
+    rows = db.all(f"SELECT owner {EXPIRED}", (db.dt(now),))
     return sorted({str(owner) for (owner,) in rows})
 
 
@@ -44,5 +46,5 @@ def expired_ids(db: Db, owner: str, now: datetime, limit: int) -> list[int]:
     """The first `limit` ids of the owner's pending tasks whose until has passed."""
     # Sorted here, not in SQL: an ORDER BY id makes SQLite prefer the (owner, id) index and
     # walk all of the owner's tasks (17 ms at 50k) instead of the few with an until.
-    rows = db.all(f"SELECT id {_EXPIRED} AND owner = ?", (db.dt(now), owner))
+    rows = db.all(f"SELECT id {EXPIRED} AND owner = ?", (db.dt(now), owner))
     return sorted(int(i) for (i,) in rows)[:limit]

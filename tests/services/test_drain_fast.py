@@ -159,7 +159,7 @@ def test_the_hook_after_a_plain_add_loads_only_the_drain(tmp_path: Path) -> None
     assert {"core.drain", "services.embedded"} <= loaded
     assert not loaded & {
         "services.audit", "services.recurrence", "services.leader",
-        "core.eventlog", "core.leases", "core.queries.leases", "core.queries.task_plans",
+        "core.eventlog", "core.leases",
     }
 
 
