@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.cli.helpers import cli_env, ok, todo_process
+from todo_cli import plain
 
 ROWS = 2000  # well past the 8 KiB a piped stdout buffers before it writes
 
@@ -58,7 +59,9 @@ def test_a_plain_add_is_committed_when_the_process_ends(home: Path) -> None:
 
 
 def test_a_typer_command_ends_the_ordinary_way(home: Path) -> None:
-    # `count --json` goes through Typer: exit code and output as any Python program's.
-    counted = todo_process("count", "--json", env=cli_env(home))
+    # An option with a value goes through Typer: exit code and output as any Python
+    # program's, flushed by the interpreter's own exit.
+    assert plain.command_for(["count", "--status", "all", "--json"]) is None
+    counted = todo_process("count", "--status", "all", "--json", env=_buffered(home))
     assert (counted.returncode, counted.stderr) == (0, "")
     assert json.loads(counted.stdout) == {"count": 0}
